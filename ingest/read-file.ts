@@ -1,0 +1,701 @@
+// Stage 1 of ingest: one file of corpus/ -> raw text. Only what each format needs is undone
+// (byte decoding, markup, page layout); cleaning the text is the next stage's job.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import * as chardet from 'chardet';
+import { parseDocument } from 'htmlparser2';
+import iconv from 'iconv-lite';
+import mammoth from 'mammoth';
+import type { SourceFormat } from './types.ts';
+
+export interface ReadResult {
+  text: string;
+  format: SourceFormat;
+  /** The character encoding the bytes were decoded from; null for docx and pdf. */
+  encoding: string | null;
+  warnings: string[];
+}
+
+const FORMAT_BY_EXTENSION: Readonly<Record<string, SourceFormat>> = {
+  '.txt': 'txt',
+  '.md': 'md',
+  '.html': 'html',
+  '.htm': 'html',
+  '.docx': 'docx',
+  '.pdf': 'pdf',
+};
+
+export const SUPPORTED_EXTENSIONS: readonly string[] = Object.freeze(Object.keys(FORMAT_BY_EXTENSION));
+
+const errors = {
+  UNSUPPORTED_FORMAT: `%s is not a supported file type (supported: ${SUPPORTED_EXTENSIONS.join(', ')}).`,
+  UNDECODABLE: '%s could not be decoded as UTF-8, GB18030/GBK or UTF-16.',
+  EMPTY_FILE: '%s contains no text.',
+  CORRUPT_FILE: '%s is damaged or is not the kind of file its extension says.',
+  BINARY_FILE: '%s is a binary file, not text.',
+} as const;
+
+export type ReadErrorCode = keyof typeof errors;
+
+export class ReadError extends Error {
+  override readonly name = 'ReadError';
+  readonly code: ReadErrorCode;
+  /** The path as given to readPolicyFile. */
+  readonly file: string;
+  /** What was noticed before giving up, e.g. "no text layer (scanned PDF?)". */
+  readonly warnings: string[];
+
+  constructor(code: ReadErrorCode, file: string, detail?: string, options: { warnings?: string[]; cause?: unknown } = {}) {
+    super(errors[code].replace('%s', file) + (detail ? ` (${detail})` : ''), { cause: options.cause });
+    this.code = code;
+    this.file = file;
+    this.warnings = options.warnings ?? [];
+  }
+}
+
+/** Reads one corpus file into raw text; throws ReadError when it cannot. File system errors pass through. */
+export async function readPolicyFile(path: string): Promise<ReadResult> {
+  const format = FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
+  if (!format) throw new ReadError('UNSUPPORTED_FORMAT', path);
+
+  const bytes = await readFile(path);
+  if (bytes.length === 0) throw new ReadError('EMPTY_FILE', path);
+
+  const warnings: string[] = [];
+  let text: string;
+  let encoding: string | null = null;
+  switch (format) {
+    case 'txt':
+    case 'md': {
+      ({ text, encoding } = decodeText(bytes, path, warnings));
+      text = normalizeNewlines(text);
+      if (format === 'md') text = removeHeadingMarks(text);
+      break;
+    }
+    case 'html': {
+      const declared = declaredHtmlCharset(bytes);
+      ({ text, encoding } = decodeText(bytes, path, warnings, declared));
+      text = htmlToText(normalizeNewlines(text));
+      break;
+    }
+    case 'docx':
+      text = await docxToText(bytes, path, warnings);
+      break;
+    case 'pdf':
+      text = await pdfToText(bytes, path, warnings);
+      break;
+  }
+  if (!/\S/u.test(text)) throw new ReadError('EMPTY_FILE', path, undefined, { warnings });
+  return { text, format, encoding, warnings };
+}
+
+function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes -> string. Order: BOM; binary signatures; NUL bytes (BOM-less UTF-16 or binary); strict
+// UTF-8; a charset declared by the HTML; GB18030, accepted only when the result reads like
+// Chinese text. Anything else is refused rather than garbled.
+
+interface Decoded {
+  text: string;
+  encoding: string;
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+
+function decodeText(bytes: Buffer, file: string, warnings: string[], declaredLabel?: string | null): Decoded {
+  const declared = declaredLabel ? encodingForLabel(declaredLabel) : null;
+  const strict = (label: 'utf-8' | 'utf-16le' | 'utf-16be', from: number): string | null => {
+    try {
+      return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(from));
+    } catch {
+      return null;
+    }
+  };
+
+  // A byte order mark is the writer's own statement; trust it, but never past an invalid sequence.
+  const bom: Array<[number[], 'utf-8' | 'utf-16le' | 'utf-16be', string]> = [
+    [[0xef, 0xbb, 0xbf], 'utf-8', 'UTF-8'],
+    [[0xff, 0xfe], 'utf-16le', 'UTF-16LE'],
+    [[0xfe, 0xff], 'utf-16be', 'UTF-16BE'],
+  ];
+  for (const [mark, label, name] of bom) {
+    if (!mark.every((b, i) => bytes[i] === b)) continue;
+    if (name === 'UTF-16LE' && bytes[2] === 0 && bytes[3] === 0) throw new ReadError('UNDECODABLE', file, 'UTF-32 is not supported');
+    const text = strict(label, mark.length);
+    if (text === null) throw new ReadError('UNDECODABLE', file, `invalid ${name} after its byte order mark`);
+    return { text, encoding: name };
+  }
+
+  const signature = binarySignature(bytes);
+  if (signature) throw new ReadError('BINARY_FILE', file, `looks like ${signature}`);
+
+  const sample = bytes.subarray(0, SAMPLE_BYTES);
+  let nulEven = 0;
+  let nulOdd = 0;
+  let controls = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const b = sample[i]!;
+    if (b === 0) {
+      if (i % 2 === 0) nulEven++;
+      else nulOdd++;
+    } else if ((b < 0x20 && !TEXT_CONTROLS.has(b)) || b === 0x7f) {
+      controls++;
+    }
+  }
+
+  if (nulEven + nulOdd > 0) {
+    // Text never holds NUL bytes unless it is UTF-16: ASCII there has a zero high byte, which sits
+    // at odd offsets in little-endian and even ones in big-endian. CJK characters rarely have a
+    // zero byte, so the NULs come mostly from digits, Latin letters and line breaks.
+    const order = nulOdd > 4 * nulEven ? 'utf-16le' : nulEven > 4 * nulOdd ? 'utf-16be' : null;
+    if (order && bytes.length % 2 === 0) {
+      const text = strict(order, 0);
+      if (text !== null && implausibility(text) === null) {
+        const name = order === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
+        warnings.push(`no byte order mark; ${name} recognised by its NUL bytes`);
+        return { text, encoding: name };
+      }
+    }
+    throw new ReadError('BINARY_FILE', file, `${nulEven + nulOdd} NUL bytes`);
+  }
+  if (controls > Math.max(2, sample.length * 0.01)) {
+    throw new ReadError('BINARY_FILE', file, `${controls} control bytes`);
+  }
+
+  const utf8 = strict('utf-8', 0);
+
+  // An HTML page's own declaration wins when the bytes bear it out (a page declared GBK can be
+  // valid UTF-8 by accident only when it is tiny); a wrong declaration falls back to detection.
+  let declaredFallback: Decoded | null = null;
+  if (declared) {
+    if (declared === 'UTF-8' && utf8 !== null) return { text: utf8, encoding: 'UTF-8' };
+    if (declared === 'GB18030') {
+      const text = iconv.decode(bytes, 'gb18030');
+      if (implausibility(text) === null) return { text, encoding: 'GB18030' };
+    } else if (declared !== 'UTF-8' && iconv.encodingExists(declared)) {
+      // A Latin or other declaration on a Chinese site is usually a template left unchanged:
+      // use it only if neither UTF-8 nor GB18030 fits.
+      const text = iconv.decode(bytes, declared);
+      if (!text.includes('\uFFFD')) declaredFallback = { text, encoding: declared };
+    }
+  }
+
+  const fromDeclared = (chosen: Decoded): Decoded => {
+    if (declared && declared !== chosen.encoding && bytes.some((b) => b >= 0x80)) {
+      warnings.push(`declared charset ${declaredLabel} does not fit the bytes; decoded as ${chosen.encoding}`);
+    }
+    return chosen;
+  };
+
+  if (utf8 !== null) return fromDeclared({ text: utf8, encoding: 'UTF-8' });
+
+  const gb = iconv.decode(bytes, 'gb18030');
+  const problem = implausibility(gb);
+  if (problem === null) return fromDeclared({ text: gb, encoding: 'GB18030' });
+  if (declaredFallback) return fromDeclared(declaredFallback);
+
+  // chardet ranks many encodings we do not accept (Big5, Shift_JIS, ...); its best guess still
+  // tells a maintainer what the file probably is.
+  const guess = chardet.analyse(sample)[0];
+  const hint = guess && guess.confidence >= 50 ? `; chardet guesses ${guess.name}` : '';
+  throw new ReadError('UNDECODABLE', file, `not UTF-8; as GB18030: ${problem}${hint}`);
+}
+
+/** \t \n \v \f \r, SUB (DOS end of file) and ESC occur in real text files. */
+const TEXT_CONTROLS = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1a, 0x1b]);
+
+const SIGNATURES: Array<[string, number[]]> = [
+  ['a PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['a JPEG image', [0xff, 0xd8, 0xff]],
+  ['a GIF image', [0x47, 0x49, 0x46, 0x38]],
+  ['a ZIP archive (docx, xlsx, ...)', [0x50, 0x4b, 0x03, 0x04]],
+  ['a PDF document', [0x25, 0x50, 0x44, 0x46, 0x2d]],
+  ['an OLE document (legacy .doc, .xls, .wps)', [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]],
+  ['a gzip archive', [0x1f, 0x8b]],
+  ['a RAR archive', [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]],
+  ['a 7-Zip archive', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+];
+
+function binarySignature(bytes: Uint8Array): string | null {
+  for (const [name, magic] of SIGNATURES) {
+    if (bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b)) return name;
+  }
+  return null;
+}
+
+/**
+ * Why a decoded string does not read like (Chinese) text, or null when it does.
+ * GB18030 maps almost any run of high bytes to some character, so "no invalid sequence" proves
+ * little. Real Chinese text, though, draws almost all its hanzi from the 3755 of GB2312 level 1
+ * (over 99% of running text) and its symbols from a few punctuation blocks; bytes decoded with
+ * the wrong table land on rare hanzi, kana, Cyrillic, Hangul and private-use code points instead.
+ */
+function implausibility(text: string): string | null {
+  let visible = 0;
+  let bad = 0;
+  let nonAscii = 0;
+  let unusual = 0;
+  const common = commonHanzi();
+  for (const ch of text.slice(0, 50_000)) {
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0xfffd) return 'invalid byte sequences';
+    if (cp === 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp === 0x3000) continue;
+    visible++;
+    const control = cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+    const privateUse = (cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000;
+    if (control || privateUse || (cp & 0xfffe) === 0xfffe) {
+      bad++;
+      continue;
+    }
+    if (cp < 0x80) continue;
+    nonAscii++;
+    const hanzi = (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x3ffff);
+    if (hanzi ? !common.has(ch) : !USUAL_SYMBOLS.some(([lo, hi]) => cp >= lo && cp <= hi)) unusual++;
+  }
+  if (bad > Math.max(1, visible * 0.005)) return `${bad} control or private-use characters`;
+  if (unusual > Math.max(2, nonAscii * 0.2)) return `${unusual} of ${nonAscii} non-ASCII characters are rare ones`;
+  return null;
+}
+
+/** Blocks of non-hanzi characters that Chinese policy texts use. */
+const USUAL_SYMBOLS: ReadonlyArray<readonly [number, number]> = [
+  [0x00a0, 0x00ff], // Latin-1: ×, ÷, °, ·
+  [0x2000, 0x206f], // general punctuation: —, “”, ‘’, …, ‰
+  [0x2100, 0x21ff], // letterlike (℃, №), number forms (Ⅰ, Ⅱ), arrows
+  [0x2200, 0x22ff], // mathematical operators: ≥, ≤, ±
+  [0x2460, 0x24ff], // enclosed alphanumerics: ①, ⑴, ⒈
+  [0x2500, 0x27bf], // box drawing, geometric shapes, misc symbols, dingbats: ─, ■, □, ★, ✓
+  [0x3000, 0x303f], // CJK symbols and punctuation: 、。《》【】〔〕
+  [0x3200, 0x33ff], // enclosed CJK (㈠) and CJK compatibility (㎡)
+  [0xfe30, 0xfe4f], // CJK compatibility forms: ︵
+  [0xff00, 0xffef], // full-width forms: （），：；％
+];
+
+let commonHanziSet: Set<string> | null = null;
+
+/** GB2312 level 1: rows 0xB0-0xD7, the 3755 most used hanzi. */
+function commonHanzi(): Set<string> {
+  if (commonHanziSet) return commonHanziSet;
+  const pairs: number[] = [];
+  for (let lead = 0xb0; lead <= 0xd7; lead++) {
+    for (let trail = 0xa1; trail <= 0xfe; trail++) pairs.push(lead, trail);
+  }
+  const chars = iconv.decode(Buffer.from(pairs), 'gb18030');
+  commonHanziSet = new Set([...chars].filter((ch) => ch >= '\u4e00' && ch <= '\u9fff'));
+  return commonHanziSet;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown: only the ATX heading marks go; emphasis, links and lists are left to the cleaner.
+
+function removeHeadingMarks(text: string): string {
+  let fence: string | null = null;
+  return text
+    .split('\n')
+    .map((line) => {
+      const opening = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+      if (opening) {
+        if (fence === null) fence = opening[1]!;
+        else if (opening[1]!.startsWith(fence)) fence = null;
+        return line;
+      }
+      if (fence !== null) return line;
+      const heading = /^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
+      return heading ? (heading[1] ?? '') : line;
+    })
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML
+
+type DomNode = ReturnType<typeof parseDocument>['children'][number];
+type DomElement = Extract<DomNode, { attribs: Record<string, string> }>;
+
+const isElement = (node: DomNode): node is DomElement => 'attribs' in node;
+const childrenOf = (node: DomNode): DomNode[] => ('children' in node ? node.children : []);
+const elementChildren = (node: DomNode, ...names: string[]): DomElement[] =>
+  childrenOf(node).filter((c): c is DomElement => isElement(c) && (names.length === 0 || names.includes(c.name)));
+
+/** Labels that WHATWG decodes with the GB18030 decoder. */
+const GB_LABELS = new Set(['gb2312', 'gbk', 'gb18030', 'x-gbk', 'chinese', 'csgb2312', 'csiso58gb231280', 'gb_2312', 'gb_2312-80', 'iso-ir-58', 'cp936', 'windows-936', 'euc-cn']);
+
+/** The charset a page declares in <meta> or an XML declaration, read from its first bytes. */
+function declaredHtmlCharset(bytes: Uint8Array): string | null {
+  // Markup is ASCII in every encoding a page can declare, so a latin1 view of the head is enough.
+  const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+  const labels: string[] = [];
+  const xml = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(head);
+  if (xml) labels.push(xml[1]!);
+  const walk = (nodes: DomNode[]): void => {
+    for (const node of nodes) {
+      if (!isElement(node)) continue;
+      if (node.name === 'meta') {
+        const { charset, content } = node.attribs;
+        const httpEquiv = node.attribs['http-equiv'];
+        if (charset) labels.push(charset);
+        else if (content && httpEquiv?.toLowerCase() === 'content-type') {
+          const match = /charset\s*=\s*["']?([^"'\s;]+)/i.exec(content);
+          if (match) labels.push(match[1]!);
+        }
+      }
+      walk(node.children);
+    }
+  };
+  walk(parseDocument(head).children);
+  return labels[0]?.trim() || null;
+}
+
+function encodingForLabel(label: string): string {
+  label = label.toLowerCase();
+  if (GB_LABELS.has(label)) return 'GB18030';
+  // WHATWG: a UTF-16 declaration inside the bytes themselves means UTF-8.
+  if (label === 'utf-8' || label === 'utf8' || label.startsWith('utf-16')) return 'UTF-8';
+  return label;
+}
+
+const SKIPPED_ELEMENTS = new Set(['head', 'script', 'style', 'noscript', 'template', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed', 'select']);
+
+const BLOCK_ELEMENTS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'dialog', 'dir', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html',
+  'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead',
+  'tr', 'ul',
+]);
+
+const CJK_SEGMENT_BREAK = /(?<=[\p{Script=Han}\u3000-\u303f\uff00-\uffef])[ \t]*\n[ \t\n]*(?=[\p{Script=Han}\u3000-\u303f\uff00-\uffef])/gu;
+
+/** Builds lines of text the way a browser lays out blocks and collapses white space. */
+class LineWriter {
+  private out = '';
+
+  /** In a table cell every line break becomes a space, so that a row stays on one line. */
+  constructor(private readonly inline = false) {}
+
+  text(s: string, preformatted = false): void {
+    if (preformatted) {
+      if (this.inline) s = s.replace(/\s*\n\s*/g, ' ');
+      this.out += s;
+      return;
+    }
+    // CSS Text 3: a source line break between two CJK characters vanishes instead of becoming a space.
+    s = s.replace(CJK_SEGMENT_BREAK, '').replace(/[ \t\n\f\r]+/g, ' ');
+    if (s.startsWith(' ') && (this.out === '' || /[ \t\n]$/.test(this.out))) s = s.slice(1);
+    this.out += s;
+  }
+
+  /** Ends the current line if it has anything on it (block boundaries). */
+  endLine(): void {
+    if (this.inline) return this.text(' ');
+    this.out = this.out.replace(/ +$/, '');
+    if (this.out !== '' && !this.out.endsWith('\n')) this.out += '\n';
+  }
+
+  /** Always breaks the line (<br>). */
+  lineBreak(): void {
+    if (this.inline) return this.text(' ');
+    this.out = this.out.replace(/ +$/, '') + '\n';
+  }
+
+  blankLine(): void {
+    this.endLine();
+    if (this.out !== '' && !this.out.endsWith('\n\n')) this.out += '\n';
+  }
+
+  /** A finished line, e.g. a table row, written as is. */
+  line(s: string): void {
+    this.endLine();
+    this.out += s + '\n';
+  }
+
+  result(): string {
+    return this.out.replace(/ +$/, '');
+  }
+}
+
+/**
+ * Block elements and <br> end lines; a data table becomes one line per row, cells separated by
+ * a tab, and a blank line after it. Tables used for page layout (common on government sites) are
+ * read as ordinary blocks.
+ */
+function htmlToText(html: string): string {
+  const document = parseDocument(html, { decodeEntities: true });
+  const writer = new LineWriter();
+  renderHtml(document.children, writer, false);
+  return writer.result().replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').replace(/\n*$/, '\n');
+}
+
+function renderHtml(nodes: DomNode[], writer: LineWriter, preformatted: boolean): void {
+  for (const node of nodes) {
+    if (node.type === 'text' || node.type === 'cdata') {
+      if ('data' in node) writer.text(node.data, preformatted);
+      else renderHtml(childrenOf(node), writer, preformatted);
+      continue;
+    }
+    if (!isElement(node)) continue;
+    const name = node.name;
+    if (SKIPPED_ELEMENTS.has(name) || 'hidden' in node.attribs || /display\s*:\s*none/i.test(node.attribs.style ?? '')) continue;
+    if (name === 'br') {
+      writer.lineBreak();
+      continue;
+    }
+    if (name === 'table' && isDataTable(node)) {
+      writer.endLine();
+      const caption = elementChildren(node, 'caption')[0];
+      if (caption) {
+        const cell = new LineWriter(true);
+        renderHtml(caption.children, cell, false);
+        writer.line(cell.result().replace(/^ +| +$/g, ''));
+      }
+      for (const row of tableGrid(tableRows(node))) {
+        const cells = row.map((cell) => {
+          if (!cell) return '';
+          const cellWriter = new LineWriter(true);
+          renderHtml(cell.children, cellWriter, false);
+          return cellWriter.result().replace(/^ +| +$/g, '');
+        });
+        writer.line(cells.join('\t'));
+      }
+      writer.blankLine();
+      continue;
+    }
+    const block = BLOCK_ELEMENTS.has(name);
+    if (block) writer.endLine();
+    renderHtml(node.children, writer, preformatted || name === 'pre' || name === 'textarea');
+    if (block) writer.endLine();
+  }
+}
+
+/** Rows of this table, not of tables nested in it. */
+function tableRows(table: DomElement): DomElement[] {
+  return childrenOf(table).flatMap((child) => {
+    if (!isElement(child)) return [];
+    if (child.name === 'tr') return [child];
+    if (child.name === 'thead' || child.name === 'tbody' || child.name === 'tfoot') return elementChildren(child, 'tr');
+    return [];
+  });
+}
+
+/** A table of data rather than of page layout: not presentational, no nested table, 2+ columns. */
+function isDataTable(table: DomElement): boolean {
+  if (table.attribs.role === 'presentation') return false;
+  const rows = tableRows(table);
+  const hasNested = (node: DomNode): boolean =>
+    elementChildren(node).some((c) => c.name === 'table' || hasNested(c));
+  if (rows.length === 0 || hasNested(table)) return false;
+  return rows.some((row) => elementChildren(row, 'td', 'th').length >= 2);
+}
+
+/**
+ * Cells by row, with null where a cell from a row above reaches down (rowspan), so that every
+ * row lists its cells column by column. A cell spanning columns stays one cell.
+ */
+function tableGrid(rows: DomElement[]): Array<Array<DomElement | null>> {
+  const span = (cell: DomElement, attr: string): number => {
+    const n = Number.parseInt(cell.attribs[attr] ?? '1', 10);
+    return Number.isFinite(n) && n > 1 ? Math.min(n, 1000) : 1;
+  };
+  // Per starting column: how many more rows it covers, and how many columns wide it is.
+  const covering: Array<{ rows: number; cols: number } | undefined> = [];
+  return rows.map((row) => {
+    const out: Array<DomElement | null> = [];
+    let col = 0;
+    const fillCovered = (): void => {
+      for (let c = covering[col]; c && c.rows > 0; c = covering[col]) {
+        out.push(null);
+        c.rows--;
+        col += c.cols;
+      }
+    };
+    for (const cell of elementChildren(row, 'td', 'th')) {
+      fillCovered();
+      const cols = span(cell, 'colspan');
+      covering[col] = { rows: span(cell, 'rowspan') - 1, cols };
+      out.push(cell);
+      col += cols;
+    }
+    while (col < covering.length) {
+      const before = col;
+      fillCovered();
+      if (col === before) col++;
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOCX: mammoth turns the document into simple HTML (p, h1-h6, ul/ol/li, table), which is
+// written out as one line per paragraph and tables in the form the seed corpus uses:
+//   "\tcell\n" per cell (further paragraphs of a cell on following lines, without tab),
+//   a blank line after each row, and another after the table.
+
+async function docxToText(bytes: Buffer, file: string, warnings: string[]): Promise<string> {
+  if (binarySignature(bytes)?.startsWith('an OLE')) {
+    throw new ReadError('CORRUPT_FILE', file, 'a legacy .doc saved with a .docx name');
+  }
+  let html: string;
+  try {
+    const result = await mammoth.convertToHtml(
+      { buffer: bytes },
+      // Image bytes are never needed; skip base64-encoding them.
+      { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) },
+    );
+    html = result.value;
+    for (const message of result.messages) {
+      if (!/^Unrecognised .* style/.test(message.message)) warnings.push(`docx: ${message.message}`);
+    }
+  } catch (error) {
+    throw new ReadError('CORRUPT_FILE', file, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+
+  const document = parseDocument(html, { decodeEntities: true });
+  const numbered = elementsNamed(document.children, 'ol').filter((ol) => !elementChildren(ol, 'li').some((li) => /^(foot|end)note-/.test(li.attribs.id ?? '')));
+  if (numbered.length > 0) {
+    warnings.push(`docx: ${numbered.length} automatically numbered list(s); Word's numbers (e.g. 第X条, （一）) are not in the text`);
+  }
+  return docxBlocks(document.children, false).map((line) => line + '\n').join('');
+}
+
+function elementsNamed(nodes: DomNode[], name: string): DomElement[] {
+  return nodes.flatMap((node) => (isElement(node) ? [...(node.name === name ? [node] : []), ...elementsNamed(node.children, name)] : []));
+}
+
+/** Lines of a run of docx blocks; inside a table cell, nested tables flatten to lines. */
+function docxBlocks(nodes: DomNode[], inCell: boolean): string[] {
+  const lines: string[] = [];
+  let current = '';
+  const flush = (): void => {
+    // Blank lines carry meaning only in the table form, so paragraphs never produce one.
+    lines.push(...current.split('\n').filter((line) => line.trim() !== ''));
+    current = '';
+  };
+  const visit = (node: DomNode): void => {
+    if (node.type === 'text' && 'data' in node) {
+      // A tab at the start of a line marks a table cell in our output; Word tabs become spaces.
+      current += node.data.replace(/[\t\r]/g, ' ');
+      return;
+    }
+    if (!isElement(node)) return;
+    if (node.name === 'br') {
+      current += '\n';
+      return;
+    }
+    // Footnote back-links ("↑") are mammoth's, not the document's.
+    if (node.name === 'a' && /^#(foot|end)note-ref-/.test(node.attribs.href ?? '')) return;
+    if (node.name === 'table') {
+      flush();
+      if (inCell) {
+        for (const row of tableRows(node)) for (const cell of elementChildren(row, 'td', 'th')) lines.push(...docxBlocks(cell.children, true));
+        return;
+      }
+      for (const row of tableGrid(tableRows(node))) {
+        for (const cell of row) {
+          const cellLines = cell ? docxBlocks(cell.children, true).filter((l) => l.trim() !== '') : [];
+          lines.push('\t' + cellLines.join('\n'));
+        }
+        lines.push('');
+      }
+      lines.push('');
+      return;
+    }
+    const block = BLOCK_ELEMENTS.has(node.name);
+    if (block) flush();
+    node.children.forEach(visit);
+    if (block) flush();
+  };
+  nodes.forEach(visit);
+  flush();
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF: the text layer, page by page, one line per run of text items on one baseline, pages
+// separated by a form feed on its own line. Everything pdf.js needs is read from node_modules:
+// no worker script is fetched (Node runs pdf.js's worker code in-process) and predefined CJK
+// CMaps (UniGB-UCS2-H and friends, for fonts that are not embedded) come from pdfjs-dist/cmaps.
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjsPromise: Promise<PdfJs> | null = null;
+const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+
+async function pdfToText(bytes: Buffer, file: string, warnings: string[]): Promise<string> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  const pdfjs = await pdfjsPromise;
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(bytes), // a copy: pdf.js may detach the buffer it is given
+    cMapUrl: join(PDFJS_DIR, 'cmaps') + '/',
+    cMapPacked: true,
+    standardFontDataUrl: join(PDFJS_DIR, 'standard_fonts') + '/',
+    wasmUrl: join(PDFJS_DIR, 'wasm') + '/',
+    useSystemFonts: false,
+    disableFontFace: true,
+    isEvalSupported: false,
+    stopAtErrors: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  });
+  try {
+    let doc;
+    try {
+      doc = await task.promise;
+    } catch (error) {
+      const detail = error instanceof Error && error.name === 'PasswordException' ? 'password-protected' : String((error as Error)?.message ?? error);
+      throw new ReadError('CORRUPT_FILE', file, `pdf: ${detail}`, { cause: error });
+    }
+
+    const pages: string[] = [];
+    const textless: number[] = [];
+    const failed: number[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      let items;
+      try {
+        items = (await (await doc.getPage(n)).getTextContent()).items;
+      } catch {
+        failed.push(n);
+        pages.push('');
+        continue;
+      }
+      const lines: string[] = [];
+      let line = '';
+      let lineY: number | null = null;
+      let lineHeight = 0;
+      const endLine = (): void => {
+        const trimmed = line.replace(/ +$/, '');
+        if (trimmed.trim() !== '') lines.push(trimmed);
+        line = '';
+        lineY = null;
+        lineHeight = 0;
+      };
+      for (const item of items) {
+        if (!('str' in item)) continue; // marked-content boundaries
+        const y = item.transform[5] as number;
+        const height = item.height > 0 ? item.height : lineHeight;
+        if (item.str.trim() !== '') {
+          // pdf.js flags most line ends with hasEOL; a jump in the baseline catches the rest.
+          if (lineY !== null && Math.abs(y - lineY) > Math.max(2, 0.5 * Math.min(height || 10, lineHeight || 10))) endLine();
+          if (lineY === null) lineY = y;
+          lineHeight = Math.max(lineHeight, item.height);
+        }
+        if (line !== '' || item.str.trim() !== '') line += item.str;
+        if (item.hasEOL) endLine();
+      }
+      endLine();
+      if (lines.length === 0) textless.push(n);
+      pages.push(lines.join('\n'));
+    }
+
+    if (failed.length === doc.numPages) throw new ReadError('CORRUPT_FILE', file, 'pdf: no page could be read');
+    if (failed.length > 0) warnings.push(`pdf: page(s) ${failed.join(', ')} could not be read`);
+    if (textless.length + failed.length === doc.numPages) {
+      warnings.push('no text layer (scanned PDF?)');
+      throw new ReadError('EMPTY_FILE', file, 'no text layer; scanned PDF?', { warnings });
+    }
+    if (textless.length > 0) warnings.push(`pdf: page(s) ${textless.join(', ')} have no text layer (scanned?)`);
+    return pages.join('\n\f\n') + '\n';
+  } finally {
+    await task.destroy();
+  }
+}
