@@ -37,8 +37,10 @@ export type ClauseKind =
   | 'numbered' // 一、 （一） 1. （1） ①
   | 'enumeration' // 一是…二是…
   | 'qa' // 问…答…
-  | 'heading' // an unnumbered heading (news sub-titles, 专栏)
-  | 'closing'; // text after the last clause that belongs to no clause (施行日期, 落款)
+  | 'box' // 专栏
+  | 'heading' // an unnumbered heading (news sub-titles)
+  | 'paragraph' // unnumbered text after an enumeration, belonging to the enumeration's parent
+  | 'closing'; // 施行日期 and 解释 provisions at the end of a document
 
 export interface Clause {
   /** Stable: the same document text gives the same id on every run. */

@@ -1,0 +1,234 @@
+// Clause segmentation: a document's blocks -> its cleaned text and its clause tree.
+// Levels come from the labels as printed (一、 > （一） > 1. > （1） > ①, 第X章 > 第X节 > 第X条), in the
+// order a document first uses them, the way a reader infers an outline.
+import { createHash } from 'node:crypto';
+import type { Block } from './clean-text.ts';
+import type { Clause, ClauseKind, Table } from './types.ts';
+import { chineseNumber } from './policy-patterns.ts';
+
+type LabelKey = 'chapter' | 'section' | 'article' | 'cn' | 'cn-paren' | 'num-dun' | 'num-dot' | 'num-paren' | 'circled' | 'enum' | 'qa' | 'box' | 'heading';
+
+interface Label {
+  key: LabelKey;
+  label: string;
+  value: number | null;
+  rest: string;
+}
+
+const LABELS: [LabelKey, RegExp][] = [
+  ['chapter', /^(第([一二三四五六七八九十百零〇两\d]+)章)\s*/],
+  ['section', /^(第([一二三四五六七八九十百零〇两\d]+)节)\s*/],
+  ['article', /^(第([一二三四五六七八九十百零〇两\d]+)条)(?![的规所中之])\s*/],
+  ['cn', /^(([一二三四五六七八九十]+)、)/],
+  ['cn-paren', /^([（(]([一二三四五六七八九十]+)[）)])/],
+  ['num-dun', /^((\d{1,2})、)/],
+  ['num-dot', /^((\d{1,2})[.．])(?![.．])/],
+  ['num-paren', /^([（(](\d{1,2})[）)])/],
+  ['circled', /^(([①-⑳]))/],
+  ['enum', /^(([一二三四五六七八九十]+)是)/],
+  ['qa', /^(问)[:：]/],
+  ['box', /^(专栏\s*(\d{0,2}))\s*/],
+];
+const DIGIT_LEVELS = new Set<LabelKey>(['num-dun', 'num-dot', 'num-paren', 'circled', 'enum']);
+/** Clauses that never hold children. */
+const LEAF_KINDS = new Set<ClauseKind>(['preamble', 'paragraph', 'closing']);
+const CLOSING = /^本(?:文件|办法|措施|规定|意见|通知|规划|方案|细则|条例|决定)(?:自|由|从|有效期|的具体解释|所称|未尽事宜|执行中)/;
+
+function parseLabel(text: string): Label | null {
+  for (const [key, re] of LABELS) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const raw = m[2] ?? '';
+    const value = key === 'circled' ? raw.charCodeAt(0) - 0x2460 + 1 : raw === '' ? null : chineseNumber(raw);
+    return { key, label: m[1]!, value, rest: text.slice(m[0].length).replace(/^[:：]/, '') };
+  }
+  return null;
+}
+
+/** "支持企业设备更新" from "（三）支持企业设备更新。抢抓政策机遇…"; null when the first sentence is long. */
+function headingOf(rest: string): string | null {
+  const trimmed = rest.trim();
+  if (trimmed === '') return null;
+  if (!/[。；！？]/.test(trimmed) && trimmed.length <= 40) return trimmed.replace(/[：:]$/, '');
+  const first = /^([^。；！？]{1,30}?)[。；！？]/.exec(trimmed);
+  if (first && !/[，、：]/.test(first[1]!)) return first[1]!;
+  return null;
+}
+
+export interface SegmentResult {
+  text: string;
+  clauses: Clause[];
+}
+
+function blockText(b: Block): string {
+  return b.kind === 'table' ? b.rows.map((r) => r.join(' | ')).join('\n') : b.kind === 'paragraph' ? b.text : '';
+}
+
+/**
+ * Questions printed apart from their answers (a side column that PDF extraction moves to the end):
+ * put the k-th 问 before the k-th 答 so each Q&A pair reads as one clause.
+ */
+export function pairQuestions(blocks: Block[]): Block[] {
+  const isQ = (b: Block) => b.kind === 'paragraph' && /^问[:：]/.test(b.text);
+  const isA = (b: Block) => b.kind === 'paragraph' && /^答[:：]/.test(b.text);
+  const qs = blocks.flatMap((b, i) => (isQ(b) ? [i] : []));
+  const as = blocks.flatMap((b, i) => (isA(b) ? [i] : []));
+  if (qs.length < 2 || qs.length !== as.length || qs[0]! < as.at(-1)!) return blocks;
+  const out: Block[] = [];
+  let q = 0;
+  blocks.forEach((b, i) => {
+    if (isQ(b)) return;
+    if (isA(b)) out.push(blocks[qs[q++]!]!);
+    out.push(b);
+    void i;
+  });
+  return out;
+}
+
+export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set<number>): SegmentResult {
+  // The document text: every paragraph and table, one per line.
+  const pieces: { block: Block; start: number; end: number; header: boolean }[] = [];
+  let text = '';
+  blocks.forEach((block, i) => {
+    const t = blockText(block);
+    if (t === '') return;
+    if (text !== '') text += '\n';
+    pieces.push({ block, start: text.length, end: text.length + t.length, header: headerBlocks.has(i) });
+    text += t;
+  });
+
+  const hasOutline = pieces.some((p) => p.block.kind === 'paragraph' && /^(第[一二三四五六七八九十百]+章|[一二三四五六七八九十]+、)/.test(p.block.text));
+
+  interface Open {
+    clause: Clause;
+    key: LabelKey;
+    value: number | null;
+  }
+  const clauses: Clause[] = [];
+  const stack: Open[] = [];
+  const seenIds = new Map<string, number>();
+  const lastValue = new Map<string, number>(); // "parentId|key" -> last label value
+
+  const open = (kind: ClauseKind, key: LabelKey, label: string | null, heading: string | null, value: number | null, start: number, end: number) => {
+    const parent = stack.at(-1)?.clause ?? null;
+    const clause: Clause = {
+      id: '',
+      docId,
+      parentId: parent?.id ?? null,
+      kind,
+      level: stack.length + 1,
+      label,
+      heading,
+      path: parent ? [...parent.path, `${parent.label ?? ''}${parent.heading ?? ''}`.trim() || parent.text.slice(0, 20)] : [],
+      text: '',
+      start,
+      end,
+      tables: [],
+      childIds: [],
+    };
+    // id before children exist: from the document, the ancestors' labels and the clause's first block
+    const seed = [docId, ...clause.path, label ?? '', text.slice(start, end)].join('\u0001');
+    let id = createHash('sha1').update(seed).digest('hex').slice(0, 12);
+    const n = (seenIds.get(id) ?? 0) + 1;
+    seenIds.set(id, n);
+    if (n > 1) id = `${id}-${n}`;
+    clause.id = id;
+    parent?.childIds.push(id);
+    clauses.push(clause);
+    stack.push({ clause, key, value });
+    if (value !== null) lastValue.set(`${parent?.id ?? ''}|${key}`, value);
+  };
+
+  const extend = (end: number, table?: Table) => {
+    const top = stack.at(-1)!;
+    top.clause.end = end;
+    if (table) top.clause.tables.push(table);
+  };
+
+  for (let k = 0; k < pieces.length; k++) {
+    const { block, start, end, header } = pieces[k]!;
+    if (header) {
+      // a signature or a repeated title ends the text before it
+      if (stack.length === 1 && stack[0]!.clause.kind === 'preamble') stack.length = 0;
+      continue;
+    }
+    if (block.kind === 'table') {
+      const table: Table = { rows: block.rows, start, end };
+      if (stack.length === 0) open('preamble', 'heading', null, null, null, start, end);
+      extend(end, table);
+      continue;
+    }
+    if (block.kind !== 'paragraph') continue;
+    const para = block.text;
+
+    if (CLOSING.test(para)) {
+      stack.length = 0;
+      open('closing', 'heading', null, null, null, start, end);
+      continue;
+    }
+
+    let label = parseLabel(para);
+    // "1.5G网络建设行动": a decimal, unless it is exactly the next number of its list
+    if (label && label.key === 'num-dot' && /^\d/.test(label.rest)) {
+      const parentId = stack.find((o) => o.key === 'num-dot')
+        ? stack[stack.findIndex((o) => o.key === 'num-dot') - 1]?.clause.id ?? ''
+        : stack.at(-1)?.clause.id ?? '';
+      const expected = (lastValue.get(`${parentId}|num-dot`) ?? 0) + 1;
+      if (label.value !== expected) label = null;
+    }
+    // An answer right after its question is the question's text.
+    if (label === null && /^答[:：]/.test(para) && stack.at(-1)?.key !== 'qa') {
+      label = { key: 'qa', label: '答', value: null, rest: para.slice(2) };
+    }
+    // News and articles without an outline: short unpunctuated lines are sub-headings.
+    if (label === null && !hasOutline && para.length <= 45 && !/[。；！？：:]$/.test(para) && !/[。；]/.test(para)) {
+      const next = pieces[k + 1]?.block;
+      if (next?.kind === 'paragraph' && next.text.length > para.length && !/^●/.test(para)) {
+        label = { key: 'heading', label: '', value: null, rest: para };
+      }
+    }
+
+    if (label === null) {
+      const top = stack.at(-1);
+      if (!top) {
+        open('preamble', 'heading', null, null, null, start, end);
+        continue;
+      }
+      if (top.key === 'enum' && stack.length > 0) {
+        // 一是…二是… items are one paragraph each; what follows belongs to their parent
+        stack.pop();
+        open('paragraph', 'heading', null, null, null, start, end);
+        continue;
+      }
+      extend(end);
+      continue;
+    }
+
+    // Place the labelled clause: a sibling of the open clause with the same kind of label,
+    // else a child of the innermost open clause.
+    while (stack.length > 0 && LEAF_KINDS.has(stack.at(-1)!.clause.kind)) stack.pop();
+    const at = stack.map((o) => o.key).lastIndexOf(label.key);
+    if (at >= 0) stack.length = at;
+    else if (label.key === 'box') while (stack.length > 0 && DIGIT_LEVELS.has(stack.at(-1)!.key)) stack.pop();
+    else if (label.key === 'heading') while (stack.length > 0 && stack.at(-1)!.key !== 'heading') stack.pop();
+
+    const kind: ClauseKind =
+      label.key === 'chapter' ? 'chapter'
+      : label.key === 'section' ? 'section'
+      : label.key === 'article' ? 'article'
+      : label.key === 'enum' ? 'enumeration'
+      : label.key === 'qa' ? 'qa'
+      : label.key === 'box' ? 'box'
+      : label.key === 'heading' ? 'heading'
+      : 'numbered';
+    const heading =
+      label.key === 'qa' ? (label.label === '问' ? label.rest.trim() : null)
+      : label.key === 'heading' || label.key === 'box' ? label.rest.trim() || null
+      : label.key === 'article' ? null
+      : headingOf(label.rest);
+    open(kind, label.key, label.label === '' ? null : label.label, heading, label.value, start, end);
+  }
+
+  for (const c of clauses) c.text = text.slice(c.start, c.end);
+  return { text, clauses };
+}
