@@ -169,7 +169,20 @@ export function cleanText(raw: string): CleanResult {
     });
     if (interrupts || at.length >= 5) runningHeaders.add(key);
   }
-  const isRunningHeader = (line: string) => runningHeaders.has(line.replace(/\s+/g, ''));
+  // A header printed once in an excerpt still sits next to its page number, inside a sentence.
+  const furniture = new Set<number>();
+  rawLines.forEach((line, i) => {
+    if (!PAGE_NUMBER_LINE.test(line.trim())) return;
+    for (const step of [-1, 1]) {
+      let j = i + step;
+      while (j >= 0 && j < rawLines.length && rawLines[j]!.trim() === '') j += step;
+      const cand = rawLines[j]?.trim() ?? '';
+      if (cand === '' || cand.length > 40 || /[，。；]/.test(cand) || LABEL_START.test(cand)) continue;
+      const before = previousText(step < 0 ? j : i);
+      if (/[，。；、]/.test(before) && !TERMINAL.test(before)) furniture.add(j);
+    }
+  });
+  const isRunningHeader = (line: string, i: number) => furniture.has(i) || runningHeaders.has(line.replace(/\s+/g, ''));
 
   // 2. Walk the lines: tables, debris and page furniture out; everything else into a line list.
   type Item = { line: Line } | { block: Block };
@@ -204,7 +217,7 @@ export function cleanText(raw: string): CleanResult {
       items.push({ line: { text: '', spaced: false } });
       continue;
     }
-    if (PAGE_NUMBER_LINE.test(trimmed) || isRunningHeader(trimmed)) {
+    if (PAGE_NUMBER_LINE.test(trimmed) || isRunningHeader(trimmed, i)) {
       removedHeaders++;
       continue;
     }

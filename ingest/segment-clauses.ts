@@ -183,7 +183,7 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
     // News and articles without an outline: short unpunctuated lines are sub-headings.
     if (label === null && !hasOutline && para.length <= 45 && !/[。；！？：:]$/.test(para) && !/[。；]/.test(para)) {
       const next = pieces[k + 1]?.block;
-      if (next?.kind === 'paragraph' && next.text.length > para.length && !/^●/.test(para)) {
+      if (next?.kind === 'paragraph' && next.text.length > para.length && !/^●|^图\s*\d*\s*为/.test(para)) {
         label = { key: 'heading', label: '', value: null, rest: para };
       }
     }
