@@ -19,7 +19,6 @@ export interface CleanResult {
 
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '，。、；：？！“”‘’（）《》〔〕【】—…·';
-const isCjkChar = (ch: string) => new RegExp(`[${CJK}]`).test(ch);
 const SPACED_CHAR = new RegExp(`^[${CJK}\\d${CJK_PUNCT}]$`);
 
 const DOC_NUMBER_LINE = new RegExp(`^${DOC_NUMBER.source}$`);
@@ -377,4 +376,3 @@ export function cleanText(raw: string): CleanResult {
   return { blocks: out.filter((b) => b.kind !== 'paragraph' || b.text !== ''), warnings };
 }
 
-export { displayWidth, tightenProse, isCjkChar };
