@@ -1,0 +1,189 @@
+// Chinese tokenizer for the keyword index and the built-in embedder: jieba search-mode words,
+// plus the helpers both of them share (CJK character bigrams, 文号 recognition, the policy
+// dictionary built from the corpus).
+//
+// jieba-wasm keeps ONE dictionary per process, and add_word cannot be undone. Every tokenizer in
+// the process therefore sees every term any tokenizer added, and the same words must be added
+// before building an index and before searching it: save `tokenizer.dictionary` beside the index
+// and pass it back in when the server starts.
+import { add_word, cut, cut_for_search, tokenize as jiebaTokenize } from 'jieba-wasm';
+import type { Tokenizer } from './types.ts';
+
+export interface ChineseTokenizer extends Tokenizer {
+  /** Search-mode terms: every word plus the dictionary sub-words inside it (overlapping). */
+  tokenize(text: string): string[];
+  /** Precise-mode words: one per word, in order, not overlapping (for display and highlighting). */
+  words(text: string): string[];
+  /** The policy terms this tokenizer added to jieba's dictionary, as given. */
+  readonly dictionary: readonly string[];
+}
+
+// Function words and question words. Content words that look small (补, 买, 新, 申请) stay:
+// enterprises' questions carry their meaning in exactly those.
+const STOPWORDS = new Set(
+  (
+    '的 地 得 之 了 着 过 和 与 及 以及 或 或者 等 等等 在 是 对 为 把 被 将 从 向 给 让 其 也 就 都 而 并 且 又 还 ' +
+    '吗 呢 吧 啊 呀 哦 嘛 么 什么 怎么 怎样 怎么样 多少 哪些 哪个 哪里 哪 如何 是否 能否 可否 有没有 ' +
+    '我 我们 你 你们 您 他 他们 她 它 它们 咱们 这 那 这个 那个 这些 那些 这样 那样 ' +
+    '能 会 可以 可 要 想 请问 一下 有 没有'
+  ).split(' '),
+);
+
+const HAN = /\p{Script=Han}/u;
+const HAN_ONLY = /^[\p{Script=Han}a-z0-9]+$/u;
+const HAS_WORD_CHAR = /[\p{L}\p{N}]/u;
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+// PDF extraction leaves line breaks (and spaced-out letters) inside words: 专精特新发展\n\n之路.
+const SPACE_BETWEEN_HAN = /(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu;
+
+/** NFKC (full-width letters and digits to ASCII), lowercase, whitespace inside Chinese removed. */
+export function normalizeForTokens(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(SPACE_BETWEEN_HAN, '');
+}
+
+function cleanToken(raw: string): string | null {
+  if (!HAS_WORD_CHAR.test(raw)) return null;
+  const token = raw.replace(EDGE_PUNCTUATION, '');
+  if (token === '' || STOPWORDS.has(token)) return null;
+  return token;
+}
+
+// Process-wide, like jieba's own dictionary: term -> its search-mode words from before the term
+// was added (so a query for 特新 still finds a passage where 专精特新 is kept whole).
+const addedTerms = new Map<string, string[]>();
+
+function addTerm(term: string): void {
+  const word = normalizeForTokens(term);
+  if (addedTerms.has(word) || [...word].length < 2 || !HAN_ONLY.test(word)) return;
+  const before = cut_for_search(word, true).filter((w) => w !== word);
+  addedTerms.set(word, before);
+  add_word(word);
+}
+
+/**
+ * Search-mode jieba (HMM on) with the policy dictionary added. Latin and digits are lowercased,
+ * punctuation, whitespace and stopwords are dropped.
+ */
+export function createChineseTokenizer(options: { dictionary?: string[] } = {}): ChineseTokenizer {
+  const dictionary = [...(options.dictionary ?? [])];
+  for (const term of dictionary) addTerm(term);
+
+  function tokenize(text: string): string[] {
+    const out: string[] = [];
+    const outStart: number[] = [];
+    // jieba search mode emits the dictionary sub-words of a word just before the word itself.
+    for (const t of jiebaTokenize(normalizeForTokens(text), 'search', true)) {
+      const subwords = addedTerms.get(t.word);
+      if (subwords !== undefined && subwords.length > 0) {
+        const already = new Set<string>();
+        for (let i = out.length - 1; i >= 0 && outStart[i]! >= t.start; i--) already.add(out[i]!);
+        for (const sub of subwords) {
+          const token = cleanToken(sub);
+          if (token !== null && !already.has(token)) {
+            out.push(token);
+            outStart.push(t.start);
+          }
+        }
+      }
+      const token = cleanToken(t.word);
+      if (token !== null) {
+        out.push(token);
+        outStart.push(t.start);
+      }
+    }
+    return out;
+  }
+
+  function words(text: string): string[] {
+    const out: string[] = [];
+    for (const w of cut(normalizeForTokens(text), true)) {
+      const token = cleanToken(w);
+      if (token !== null) out.push(token);
+    }
+    return out;
+  }
+
+  return { tokenize, words, dictionary };
+}
+
+/** Overlapping character bigrams of each run of Chinese characters (whitespace inside a run ignored). */
+export function cjkBigrams(text: string): string[] {
+  const out: string[] = [];
+  let previous = '';
+  for (const ch of text.normalize('NFKC')) {
+    if (HAN.test(ch)) {
+      if (previous !== '') out.push(previous + ch);
+      previous = ch;
+    } else if (!/\s/u.test(ch)) {
+      previous = '';
+    }
+  }
+  return out;
+}
+
+export interface DocNumberMatch {
+  /** e.g. 湘政发〔2026〕6号 */
+  normalized: string;
+  /** The issuer code before the bracket, e.g. 湘政发; may carry leading words of the sentence. */
+  prefix: string;
+  /** 〔2026〕6号: the part that identifies the document within its issuer. */
+  key: string;
+  /** Offsets of the match in the text as given. */
+  start: number;
+  end: number;
+}
+
+// 湘政发〔2026〕6号, 湘政发[2026]6号, 湘政发（2026）6号, 永政办函〔2019〕50 号, 【2024】第3号 ...
+const DOC_NUMBER =
+  /(\p{Script=Han}{0,10})\s*[〔［\[(（【﹝]\s*(\d{4})\s*[〕］\])）】﹞]\s*第?\s*(\d{1,5})\s*号/gu;
+// What may stand right before an issuer code: a title's last word (…的通知湘政发〔2026〕6号)
+// or a verb (根据湘发〔2024〕4号). Cut only when more Chinese follows, so 发改规划〔2019〕 stays.
+const TITLE_END = /^.*(?:通知|意见|办法|方案|规划|措施|决定|批复|公告|通告|报告|纲要|细则|规定|条例)(?=\p{Script=Han})/u;
+const BEFORE_ISSUER = /^(?:根据|依据|按照|参照|对照|印发|转发|关于|贯彻|落实|执行|详见|见|的|和|与|及|或)+/u;
+
+/** Every 文号 in the text, with brackets and spaces normalized to 〔2026〕6号. */
+export function findDocNumbers(text: string): DocNumberMatch[] {
+  const out: DocNumberMatch[] = [];
+  for (const m of text.matchAll(DOC_NUMBER)) {
+    const prefix = (m[1] ?? '').replace(TITLE_END, '').replace(BEFORE_ISSUER, '');
+    const key = `〔${m[2]}〕${Number(m[3])}号`;
+    out.push({ normalized: prefix + key, prefix, key, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+const QUOTED = /[“「]([^“”「」]{1,40})[”」]/gu;
+const TITLE = /《([^《》]{1,80})》/gu;
+const TERM_CHARS = /^[\p{Script=Han}A-Za-z0-9+×·\-]+$/u;
+const MAX_TITLE = 60;
+
+function hanCount(text: string): number {
+  let n = 0;
+  for (const ch of text) if (HAN.test(ch)) n++;
+  return n;
+}
+
+/**
+ * The policy dictionary of a corpus: quoted terms (“专精特新”, “智赋万企”), titles in 《》 and
+ * 文号, whitespace removed. Whole sentences, numbers and punctuation-heavy strings are left out.
+ */
+export function extractPolicyTerms(texts: string[]): string[] {
+  const terms = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(QUOTED)) {
+      const term = m[1]!.replace(/\s+/gu, '');
+      const length = [...term].length;
+      if (length >= 2 && length <= 12 && TERM_CHARS.test(term) && hanCount(term) >= 2) terms.add(term);
+    }
+    for (const m of text.matchAll(TITLE)) {
+      const title = m[1]!.replace(/\s+/gu, '');
+      const length = [...title].length;
+      // Titles may hold quotes and brackets (《…“十五五”规划》) but not sentence punctuation.
+      if (length >= 2 && length <= MAX_TITLE && hanCount(title) >= 2 && !/[。，；：！？、]/u.test(title)) {
+        terms.add(title);
+      }
+    }
+    for (const d of findDocNumbers(text)) if (d.prefix !== '') terms.add(d.normalized);
+  }
+  return [...terms].sort();
+}

@@ -1,0 +1,119 @@
+// Approximate nearest-neighbour search over passage vectors: HNSW (hnswlib-node).
+//
+// Every embedder returns unit-length vectors, so cosine similarity equals the inner product and
+// the index uses hnswlib's 'ip' space (no per-query normalization inside the library). hnswlib
+// reports a distance of 1 - inner product; search() turns it back into cosine (higher = better).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import hnswlib from 'hnswlib-node';
+import type { ScoredId } from './types.ts';
+
+export interface VectorIndexParams {
+  /** Graph degree: links per node per layer. */
+  M: number;
+  /** Candidate list size while inserting. */
+  efConstruction: number;
+  /** Candidate list size while searching (raised to k when k is larger). */
+  efSearch: number;
+  /** Seed of the level generator: the same vectors give the same graph. */
+  seed: number;
+}
+
+// Measured (see the commit's report) on 60,000 clustered 256-d unit vectors, the hard case:
+// M 16 / efConstruction 200 / efSearch 128 gives recall@10 >= 0.99 against brute force;
+// on the seed corpus (~600 vectors) recall is 1.0 with any of the settings tried.
+export const DEFAULT_VECTOR_PARAMS: VectorIndexParams = { M: 16, efConstruction: 200, efSearch: 128, seed: 100 };
+
+const FORMAT = 'vector-index-v1';
+export const VECTOR_INDEX_FILE = 'vectors.hnsw';
+export const VECTOR_INDEX_META_FILE = 'vectors.json';
+
+interface VectorIndexMeta {
+  format: typeof FORMAT;
+  space: 'ip';
+  dims: number;
+  count: number;
+  params: VectorIndexParams;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function isZero(v: Float32Array): boolean {
+  return v.every((x) => x === 0);
+}
+
+/** Exact top-k by inner product (cosine for unit vectors), best first, ties by id. */
+export function bruteForceSearch(vectors: readonly Float32Array[], query: Float32Array, k: number): ScoredId[] {
+  return vectors
+    .map((v, id) => ({ id, score: dot(v, query) }))
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .slice(0, Math.max(0, k));
+}
+
+export class VectorIndex {
+  private constructor(
+    private readonly index: hnswlib.HierarchicalNSW | null,
+    readonly dims: number,
+    readonly count: number,
+    readonly params: VectorIndexParams,
+  ) {}
+
+  /** Vectors must be unit length (or all zeros, for a passage the embedder knows nothing of). */
+  static build(vectors: readonly Float32Array[], params: Partial<VectorIndexParams> = {}): VectorIndex {
+    const p = { ...DEFAULT_VECTOR_PARAMS, ...params };
+    const dims = vectors[0]?.length ?? 0;
+    if (vectors.length === 0) return new VectorIndex(null, dims, 0, p);
+    const index = new hnswlib.HierarchicalNSW('ip', dims);
+    index.initIndex(vectors.length, p.M, p.efConstruction, p.seed);
+    vectors.forEach((v, id) => {
+      if (v.length !== dims) throw new Error(`Vector ${id} has ${v.length} dimensions; the first has ${dims}.`);
+      index.addPoint(Array.from(v), id);
+    });
+    index.setEf(p.efSearch);
+    return new VectorIndex(index, dims, vectors.length, p);
+  }
+
+  /** The k passages nearest the query, best first; score = cosine similarity. */
+  search(query: Float32Array, k: number): ScoredId[] {
+    const n = Math.min(k, this.count);
+    if (this.index === null || n <= 0 || isZero(query)) return [];
+    if (query.length !== this.dims) {
+      throw new Error(`Query vector has ${query.length} dimensions; the index has ${this.dims}.`);
+    }
+    this.index.setEf(Math.max(this.params.efSearch, n));
+    const { neighbors, distances } = this.index.searchKnn(Array.from(query), n);
+    return neighbors.map((id, i) => ({ id, score: 1 - distances[i]! }));
+  }
+
+  /** Writes vectors.hnsw and vectors.json (format, dimensions, count, parameters) into dir. */
+  save(dir: string): void {
+    const meta: VectorIndexMeta = { format: FORMAT, space: 'ip', dims: this.dims, count: this.count, params: this.params };
+    if (this.index !== null) this.index.writeIndexSync(join(dir, VECTOR_INDEX_FILE));
+    writeFileSync(join(dir, VECTOR_INDEX_META_FILE), JSON.stringify(meta, null, 2) + '\n');
+  }
+
+  /** Loads what save() wrote; refuses an index whose dimensions or count differ from the manifest's. */
+  static load(dir: string, dims: number, count: number): VectorIndex {
+    const meta = JSON.parse(readFileSync(join(dir, VECTOR_INDEX_META_FILE), 'utf8')) as VectorIndexMeta;
+    if (meta.format !== FORMAT) {
+      throw new Error(`Vector index format is ${String(meta.format)}; this build reads ${FORMAT}. Run ingest again.`);
+    }
+    if (meta.dims !== dims || meta.count !== count) {
+      throw new Error(
+        `Vector index holds ${meta.count} vectors of ${meta.dims} dimensions; expected ${count} of ${dims}. Run ingest again.`,
+      );
+    }
+    if (count === 0) return new VectorIndex(null, dims, 0, meta.params);
+    const index = new hnswlib.HierarchicalNSW('ip', dims);
+    index.readIndexSync(join(dir, VECTOR_INDEX_FILE));
+    if (index.getCurrentCount() !== count) {
+      throw new Error(`${VECTOR_INDEX_FILE} holds ${index.getCurrentCount()} vectors; expected ${count}. Run ingest again.`);
+    }
+    index.setEf(meta.params.efSearch);
+    return new VectorIndex(index, dims, count, meta.params);
+  }
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
+import { KeywordIndex, findClauseLabels } from '../ingest/keyword-index.ts';
+
+const { passages } = JSON.parse(readFileSync(new URL('./fixtures/passages-sample.json', import.meta.url), 'utf8')) as {
+  passages: { source: string; text: string }[];
+};
+const find = (needle: string) => passages.findIndex((p) => p.text.includes(needle));
+
+// No policy dictionary here: these tests are about jieba's default segmentation (and jieba's
+// dictionary is process-wide, so adding terms would change every later test in this file).
+const tokenizer = createChineseTokenizer();
+const index = KeywordIndex.build(passages, tokenizer);
+
+describe('KeywordIndex', () => {
+  it('finds 专精特新 in a passage that jieba segments as 专精 / 特新', () => {
+    const target = find('支持中小微企业走专精特新发展之路');
+    const words = tokenizer.words(passages[target]!.text);
+    expect(words).toContain('专精');
+    expect(words).toContain('特新');
+    expect(words).not.toContain('专精特新');
+
+    const holders = passages.flatMap((p, i) => (p.text.includes('专精特新') ? [i] : []));
+    const results = index.search('专精特新', 10);
+    expect(results.map((r) => r.id)).toContain(target);
+    // every passage holding the term ranks above every passage that does not
+    expect(new Set(results.slice(0, holders.length).map((r) => r.id))).toEqual(new Set(holders));
+  });
+
+  it('finds a word jieba segments one way in the query and another in the passage, through bigrams', () => {
+    // Alone, 超算智算 is one (HMM) word; in the passage jieba cuts 超算 / 与 / 智算.
+    const target = find('推进超算与智算融合网络');
+    expect(tokenizer.tokenize('超算智算')).toEqual(['超算智算']);
+    expect(tokenizer.tokenize(passages[target]!.text)).not.toContain('超算智算');
+
+    const wordsOnly = KeywordIndex.build(passages, tokenizer, { bigramWeight: 0 });
+    expect(wordsOnly.search('超算智算', 5)).toEqual([]);
+    expect(index.search('超算智算', 5)[0]?.id).toBe(target);
+  });
+
+  it('ranks the passage citing a 文号 first, whatever the brackets', () => {
+    const cites = passages.flatMap((p, i) => (p.text.includes('湘发〔2024〕4号') ? [i] : []));
+    expect(cites.length).toBe(2);
+    for (const q of ['湘发〔2024〕4号', '湘发[2024]4号', '湘发（2024）4号', '湘发 (2024) 4 号', '湘发【2024】4号 若干措施']) {
+      expect(new Set(index.search(q, 5).slice(0, 2).map((r) => r.id)), q).toEqual(new Set(cites));
+    }
+    const notice = find('湘政发〔2026〕6号');
+    expect(index.search('湘政发[2026]6号', 5)[0]?.id).toBe(notice);
+    expect(index.matchedTerms('湘政发（2026）6号')).toContain('湘政发〔2026〕6号');
+    // same year and number, another issuer: no exact match
+    expect(index.matchedTerms('永政发〔2024〕4号')).not.toContain('永政发〔2024〕4号');
+  });
+
+  it('boosts the passage carrying a clause label from the query', () => {
+    const label = find('（三）支持企业设备更新');
+    const summary = find('三是支持企业设备更新');
+    const plain = index.search('设备更新', 5).map((r) => r.id);
+    expect(plain).toContain(label);
+    expect(plain).toContain(summary);
+    expect(index.search('（三）设备更新', 5)[0]?.id).toBe(label);
+    expect(index.search('(三) 设备更新', 5)[0]?.id).toBe(label);
+    expect(findClauseLabels('第五条 （三） (十二) 第12条')).toEqual(['第五条', '（三）', '（十二）', '第12条']);
+  });
+
+  it('answers an enterprise question with the 贴息 clauses', () => {
+    const top = index.search('我们买了新设备，贷款利息能补吗？', 3).map((r) => passages[r.id]!.text);
+    expect(top.some((t) => t.includes('贴息'))).toBe(true);
+  });
+
+  it('returns [] for empty, blank, punctuation-only and all-stopword queries', () => {
+    for (const q of ['', '   ', '？？！', '的了吗', '我们可以吗']) expect(index.search(q, 10), q).toEqual([]);
+    expect(index.search('设备更新', 0)).toEqual([]);
+    expect(KeywordIndex.build([], tokenizer).search('设备更新', 10)).toEqual([]);
+  });
+
+  it('gives finite scores, best first, at most k', () => {
+    const odd = KeywordIndex.build([{ text: '' }, { text: '，。' }, { text: '设备更新' }, { text: '设备更新 设备更新 设备更新' }], tokenizer);
+    for (const ix of [index, odd]) {
+      for (const q of ['设备更新 贴息', '专精特新 小巨人', '湘发〔2024〕4号', '（三）', 'ai 5g']) {
+        const results = ix.search(q, 4);
+        expect(results.length).toBeLessThanOrEqual(4);
+        for (const r of results) expect(Number.isFinite(r.score) && r.score > 0).toBe(true);
+        for (let i = 1; i < results.length; i++) expect(results[i - 1]!.score).toBeGreaterThanOrEqual(results[i]!.score);
+      }
+    }
+  });
+
+  it('matchedTerms lists the query terms found in the index, longest first', () => {
+    expect(index.matchedTerms('设备更新 贴息 量子纠缠')).toEqual(['设备', '更新', '贴息']);
+    expect(index.matchedTerms('')).toEqual([]);
+  });
+
+  it('gives identical results after a JSON round trip', () => {
+    const json = JSON.parse(JSON.stringify(index.toJSON())) as ReturnType<KeywordIndex['toJSON']>;
+    const loaded = KeywordIndex.fromJSON(json, tokenizer);
+    for (const q of ['专精特新', '设备更新 贴息', '湘发[2024]4号', '（三）设备更新', '超算智算', '我们买了新设备，贷款利息能补吗？']) {
+      expect(loaded.search(q, 10), q).toEqual(index.search(q, 10));
+      expect(loaded.matchedTerms(q)).toEqual(index.matchedTerms(q));
+    }
+    expect(() => KeywordIndex.fromJSON({ ...json, format: 'other' } as never, tokenizer)).toThrow();
+  });
+});
