@@ -6,6 +6,7 @@
 // the process therefore sees every term any tokenizer added, and the same words must be added
 // before building an index and before searching it: save `tokenizer.dictionary` beside the index
 // and pass it back in when the server starts.
+import { findDocNumbers } from './policy-patterns.ts';
 import { add_word, cut, cut_for_search, tokenize as jiebaTokenize } from 'jieba-wasm';
 import type { Tokenizer } from './types.ts';
 
@@ -121,36 +122,7 @@ export function cjkBigrams(text: string): string[] {
   return out;
 }
 
-export interface DocNumberMatch {
-  /** e.g. 湘政发〔2026〕6号 */
-  normalized: string;
-  /** The issuer code before the bracket, e.g. 湘政发; may carry leading words of the sentence. */
-  prefix: string;
-  /** 〔2026〕6号: the part that identifies the document within its issuer. */
-  key: string;
-  /** Offsets of the match in the text as given. */
-  start: number;
-  end: number;
-}
-
-// 湘政发〔2026〕6号, 湘政发[2026]6号, 湘政发（2026）6号, 永政办函〔2019〕50 号, 【2024】第3号 ...
-const DOC_NUMBER =
-  /(\p{Script=Han}{0,10})\s*[〔［\[(（【﹝]\s*(\d{4})\s*[〕］\])）】﹞]\s*第?\s*(\d{1,5})\s*号/gu;
-// What may stand right before an issuer code: a title's last word (…的通知湘政发〔2026〕6号)
-// or a verb (根据湘发〔2024〕4号). Cut only when more Chinese follows, so 发改规划〔2019〕 stays.
-const TITLE_END = /^.*(?:通知|意见|办法|方案|规划|措施|决定|批复|公告|通告|报告|纲要|细则|规定|条例)(?=\p{Script=Han})/u;
-const BEFORE_ISSUER = /^(?:根据|依据|按照|参照|对照|印发|转发|关于|贯彻|落实|执行|详见|见|的|和|与|及|或)+/u;
-
-/** Every 文号 in the text, with brackets and spaces normalized to 〔2026〕6号. */
-export function findDocNumbers(text: string): DocNumberMatch[] {
-  const out: DocNumberMatch[] = [];
-  for (const m of text.matchAll(DOC_NUMBER)) {
-    const prefix = (m[1] ?? '').replace(TITLE_END, '').replace(BEFORE_ISSUER, '');
-    const key = `〔${m[2]}〕${Number(m[3])}号`;
-    out.push({ normalized: prefix + key, prefix, key, start: m.index, end: m.index + m[0].length });
-  }
-  return out;
-}
+export { findDocNumbers, type DocNumberMatch } from './policy-patterns.ts';
 
 const QUOTED = /[“「]([^“”「」]{1,40})[”」]/gu;
 const TITLE = /《([^《》]{1,80})》/gu;

@@ -2,7 +2,7 @@
 // The damage is what PDF and DOCX exports of policy texts really carry: hard line breaks inside
 // sentences, spaced-out characters, running page headers and page numbers (also mid-sentence),
 // bookmark markers, markdown bold, tables as tab-prefixed cells or as space-separated rows.
-import { DOC_NUMBER, LABEL_START, TITLE_END } from './policy-patterns.ts';
+import { LABEL_START, TITLE_END, isDocNumber } from './policy-patterns.ts';
 
 export type Block =
   | { kind: 'paragraph'; text: string }
@@ -21,7 +21,6 @@ const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '，。、；：？！“”‘’（）《》〔〕【】—…·';
 const SPACED_CHAR = new RegExp(`^[${CJK}\\d${CJK_PUNCT}]$`);
 
-const DOC_NUMBER_LINE = new RegExp(`^${DOC_NUMBER.source}$`);
 const REGISTRATION_LINE = /^[A-Z]{2,8}[-—－]\d{4}[-—－]\d{3,8}$/;
 const PAGE_NUMBER_LINE = /^(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?$|^第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?$|^\d{1,4}\s*\/\s*\d{1,4}$/;
 const TERMINAL = /[。！？；…]["”’）)」』]*$/;
@@ -221,7 +220,7 @@ export function cleanText(raw: string): CleanResult {
       continue;
     }
     const compact = trimmed.replace(/\s+/g, '');
-    if (DOC_NUMBER_LINE.test(compact)) {
+    if (isDocNumber(compact)) {
       items.push({ block: { kind: 'docNumber', text: compact } });
       continue;
     }

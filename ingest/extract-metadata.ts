@@ -2,7 +2,7 @@
 // validity. Every field is null when the text does not state it.
 import type { Block } from './clean-text.ts';
 import type { DocumentMeta, DocumentStatus, DocumentType } from './types.ts';
-import { DOC_NUMBER, LABEL_START, TITLE_END, isDateLine, isIssuerLine, normalizeDocNumber, parseDate } from './policy-patterns.ts';
+import { LABEL_START, findDocNumbers, TITLE_END, isDateLine, isIssuerLine, normalizeDocNumber, parseDate } from './policy-patterns.ts';
 
 export interface MetadataResult {
   meta: DocumentMeta;
@@ -134,9 +134,9 @@ export function extractMetadata(blocks: Block[], today: string): MetadataResult 
   if (docNumber === null && title !== null && !/解读$/.test(title)) {
     for (const { text } of head) {
       if (LABEL_START.test(text)) break;
-      const m = DOC_NUMBER.exec(text);
-      if (m && !/[（(][^）)]*$/.test(text.slice(0, m.index))) {
-        docNumber = normalizeDocNumber(m[0]);
+      const m = findDocNumbers(text).find((d) => d.prefix !== '');
+      if (m && !/[（(][^）)]*$/.test(text.slice(0, m.start))) {
+        docNumber = m.normalized;
         break;
       }
     }

@@ -6,7 +6,8 @@
 //   exact   - 文号 (brackets and spaces normalized) and clause labels such as （三） or 第五条.
 // A passage score is bm25(words) + bigramWeight * bm25(bigrams) + the exact-match boosts.
 // Postings lists, not a scan: a query touches only the passages that share a term with it.
-import { cjkBigrams, findDocNumbers } from './chinese-tokenizer.ts';
+import { cjkBigrams } from './chinese-tokenizer.ts';
+import { findDocNumbers } from './policy-patterns.ts';
 import type { ScoredId, Tokenizer } from './types.ts';
 
 export interface KeywordIndexParams {

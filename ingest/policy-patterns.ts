@@ -5,14 +5,47 @@
 export const LABEL_START =
   /^(第[一二三四五六七八九十百零〇两\d]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|[一二三四五六七八九十]+是|[问答][:：]|●|专栏)/;
 
-/** 文号: 永政发〔2025〕2号, 湘发[2024]4号, 国办发（2023）12号 */
-export const DOC_NUMBER = /[\u4e00-\u9fa5]{1,10}[〔\[【（(]\s*(?:19|20)\d{2}\s*[〕\]】）)]\s*\d{1,4}\s*号/;
+export interface DocNumberMatch {
+  /** e.g. 湘政发〔2026〕6号 */
+  normalized: string;
+  /** The issuer code before the bracket, e.g. 湘政发; may carry leading words of the sentence. */
+  prefix: string;
+  /** 〔2026〕6号: the part that identifies the document within its issuer. */
+  key: string;
+  /** Offsets of the match in the text as given. */
+  start: number;
+  end: number;
+}
 
-/** Normalized 文号: brackets as 〔〕, no spaces. */
+// 湘政发〔2026〕6号, 湘政发[2026]6号, 湘政发（2026）6号, 永政办函〔2019〕50 号, 【2024】第3号 ...
+const DOC_NUMBER =
+  /(\p{Script=Han}{0,10})\s*[〔［\[(（【﹝]\s*(\d{4})\s*[〕］\])）】﹞]\s*第?\s*(\d{1,5})\s*号/gu;
+// What may stand right before an issuer code: a title's last word (…的通知湘政发〔2026〕6号)
+// or a verb (根据湘发〔2024〕4号). Cut only when more Chinese follows, so 发改规划〔2019〕 stays.
+const TITLE_BEFORE_ISSUER = /^.*(?:通知|意见|办法|方案|规划|措施|决定|批复|公告|通告|报告|纲要|细则|规定|条例)(?=\p{Script=Han})/u;
+const BEFORE_ISSUER = /^(?:根据|依据|按照|参照|对照|印发|转发|关于|贯彻|落实|执行|详见|见|的|和|与|及|或)+/u;
+
+/** Every 文号 in the text, with brackets and spaces normalized to 〔2026〕6号. */
+export function findDocNumbers(text: string): DocNumberMatch[] {
+  const out: DocNumberMatch[] = [];
+  for (const m of text.matchAll(DOC_NUMBER)) {
+    const prefix = (m[1] ?? '').replace(TITLE_BEFORE_ISSUER, '').replace(BEFORE_ISSUER, '');
+    const key = `〔${m[2]}〕${Number(m[3])}号`;
+    out.push({ normalized: prefix + key, prefix, key, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** Normalized 文号 (brackets as 〔〕, no spaces), or the compacted text when it holds none. */
 export function normalizeDocNumber(text: string): string {
-  return text
-    .replace(/\s+/g, '')
-    .replace(/[\[【（(]((?:19|20)\d{2})[\]】）)]/g, '〔$1〕');
+  return findDocNumbers(text)[0]?.normalized ?? text.replace(/\s+/g, '');
+}
+
+/** A text that is exactly one 文号 with its issuer code: 永政发〔2025〕2号. */
+export function isDocNumber(text: string): boolean {
+  const compact = text.replace(/\s+/g, '');
+  const [m] = findDocNumbers(compact);
+  return m !== undefined && m.prefix !== '' && m.start === 0 && m.end === compact.length;
 }
 
 export const TITLE_END = /(?:通知|措施|意见|办法|规划|方案|决定|细则|规定|解读|纲要|公告|通告|批复|函|条例|规则)$/;
