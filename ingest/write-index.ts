@@ -1,6 +1,6 @@
 // The only stage that writes files. The index is written to a temporary folder beside the
 // served one and renamed into place, so a failed build never destroys the index being served.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Passage, PolicyDocument } from './types.ts';
 
@@ -33,6 +33,10 @@ export async function writeIndex(indexDir: string, corpus: { documents: PolicyDo
   await mkdir(tmp, { recursive: true });
   await writeFile(join(tmp, 'documents.json'), JSON.stringify(corpus.documents));
   await writeFile(join(tmp, 'passages.json'), JSON.stringify(corpus.passages));
+  // index/README.md is tracked by git: carry it into the new folder
+  await copyFile(join(indexDir, 'README.md'), join(tmp, 'README.md')).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
   // the manifest last: a folder without one is never a complete index
   await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
   await rename(indexDir, old).catch((e: NodeJS.ErrnoException) => {
