@@ -1,0 +1,67 @@
+// Runs one system over a query set and scores it by the counting rule: metrics overall and per
+// kind, and for every query whose first result is not correct, what came first instead.
+import { readFile } from 'node:fs/promises';
+import { scoreQuery, summarizeByKind, type EvalQuery, type Metrics, type QueryOutcome, type RankedText } from './eval-metrics.ts';
+
+/** A result as the report shows it; `path` and `answer` only where the system has them. */
+export interface EvalHit extends RankedText {
+  docTitle: string;
+  path?: string[];
+}
+
+export interface Miss {
+  id: string;
+  kind: string;
+  query: string;
+  /** Rank of the first correct result, null when none of the first ten is. */
+  rank: number | null;
+  first: { docTitle: string; path: string[]; text: string } | null;
+}
+
+export interface SystemReport {
+  name: string;
+  metrics: Metrics;
+  byKind: Record<string, Metrics>;
+  outcomes: QueryOutcome[];
+  misses: Miss[];
+}
+
+export const PREVIEW_CHARS = 60;
+
+export async function readQueries(file: string): Promise<EvalQuery[]> {
+  const data: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (!Array.isArray(data)) throw new Error(`${file}: expected a JSON array of queries`);
+  return data.map((q: Partial<EvalQuery>, i) => {
+    if (typeof q.id !== 'string' || typeof q.query !== 'string' || !Array.isArray(q.gold) || q.gold.length === 0) {
+      throw new Error(`${file}: query ${i} needs id, query and a non-empty gold list`);
+    }
+    return { ...q, kind: q.kind ?? 'other' } as EvalQuery;
+  });
+}
+
+export async function evaluateSystem(
+  name: string,
+  queries: readonly EvalQuery[],
+  run: (query: string) => Promise<EvalHit[]>,
+  { hasAnswers }: { hasAnswers: boolean },
+): Promise<SystemReport> {
+  const outcomes: QueryOutcome[] = [];
+  const misses: Miss[] = [];
+  for (const q of queries) {
+    const hits = await run(q.query);
+    const outcome = scoreQuery(q, hits, hasAnswers);
+    outcomes.push(outcome);
+    if (outcome.rank !== 1) {
+      const top = hits[0];
+      misses.push({
+        id: q.id,
+        kind: q.kind,
+        query: q.query,
+        rank: outcome.rank,
+        first: top ? { docTitle: top.docTitle, path: top.path ?? [], text: [...top.text.replace(/\s+/gu, '')].slice(0, PREVIEW_CHARS).join('') } : null,
+      });
+    }
+  }
+  const { all, byKind } = summarizeByKind(outcomes);
+  return { name, metrics: all, byKind, outcomes, misses };
+}
