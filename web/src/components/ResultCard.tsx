@@ -1,0 +1,49 @@
+import { Link } from 'react-router';
+import type { SearchResult } from '../api.ts';
+import { HighlightedText, findAnswer } from '../highlight.tsx';
+import { DocMeta } from './DocMeta.tsx';
+import { StatusBadge } from './StatusBadge.tsx';
+
+export function ResultCard({ result }: { result: SearchResult }) {
+  const own = [result.label, result.heading].filter(Boolean).join('');
+  const crumbs = own ? [...result.path, own] : result.path;
+  const answerInText = findAnswer(result.text, result.answer) !== null;
+  return (
+    <article className="result">
+      <header className="result-head">
+        <h2 className="result-title">
+          <Link to={`/doc/${encodeURIComponent(result.docId)}`}>{result.docTitle ?? result.docId}</Link>
+        </h2>
+        <div className="result-tags">
+          <StatusBadge status={result.status} />
+          {result.type && <span className="tag">{result.type}</span>}
+        </div>
+      </header>
+      <DocMeta docNumber={result.docNumber} issuer={result.issuer} date={result.date} />
+      {crumbs.length > 0 && (
+        <nav className="breadcrumb" aria-label="条款位置">
+          <ol>
+            {crumbs.map((c, i) => (
+              <li key={i}>{c}</li>
+            ))}
+          </ol>
+        </nav>
+      )}
+      {!answerInText && result.answer && (
+        <p className="answer-standalone">
+          <strong className="answer">{result.answer}</strong>
+        </p>
+      )}
+      <p className="passage">
+        <HighlightedText text={result.text} highlights={result.highlights} answer={result.answer} />
+      </p>
+      <p className="result-actions">
+        <Link className="open-link" to={result.url}>
+          查看原文
+          <span className="visually-hidden">：{result.docTitle} {crumbs.join(' ')}</span>
+          <span aria-hidden="true"> →</span>
+        </Link>
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,163 @@
+import { Link, useSearchParams } from 'react-router';
+import { FILTER_KEYS, searchClauses, type FilterKey } from '../api.ts';
+import { Filters } from '../components/Filters.tsx';
+import { ResultCard } from '../components/ResultCard.tsx';
+import { SearchBox } from '../components/SearchBox.tsx';
+import { ErrorState, Loading } from '../components/States.tsx';
+import { EXAMPLE_QUERIES } from '../examples.ts';
+import { useFetch } from '../useFetch.ts';
+import { usePageTitle } from '../usePageTitle.ts';
+
+/** URL parameters passed through to /api/search; anything else in the address is ignored. */
+const API_KEYS = ['q', 'k', 'mode', 'doc', ...FILTER_KEYS] as const;
+const PAGE = 10;
+const MAX_K = 50;
+
+function exampleHref(q: string): string {
+  return `/?${new URLSearchParams({ q }).toString()}`;
+}
+
+function Examples({ title }: { title: string }) {
+  return (
+    <div className="examples">
+      <p className="examples-title">{title}</p>
+      <ul>
+        {EXAMPLE_QUERIES.map((q) => (
+          <li key={q}>
+            <Link to={exampleHref(q)} className="chip">
+              {q}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function SearchPage() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q')?.trim() ?? '';
+  const apiParams = new URLSearchParams();
+  for (const key of API_KEYS) {
+    const value = params.get(key);
+    if (value) apiParams.set(key, key === 'q' ? q : value);
+  }
+  const key = q ? apiParams.toString() : null;
+  const search = useFetch(key, (signal) => searchClauses(apiParams, signal));
+  usePageTitle(q || null);
+
+  const selected = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k)])) as Record<FilterKey, string | null>;
+  const hasFilters = FILTER_KEYS.some((k) => selected[k]) || params.has('doc');
+  const k = Math.min(MAX_K, Number(params.get('k')) || PAGE);
+
+  const update = (change: (next: URLSearchParams) => void) => {
+    const next = new URLSearchParams(params);
+    change(next);
+    next.delete('k');
+    setParams(next);
+  };
+  const onSearch = (query: string) => update((next) => next.set('q', query));
+  const onFilter = (name: FilterKey, value: string | null) =>
+    update((next) => (value ? next.set(name, value) : next.delete(name)));
+  const clearFilters = () =>
+    update((next) => {
+      for (const name of FILTER_KEYS) next.delete(name);
+      next.delete('doc');
+    });
+  const showMore = () => {
+    const next = new URLSearchParams(params);
+    next.set('k', String(Math.min(MAX_K, k + PAGE)));
+    setParams(next);
+  };
+
+  if (!q) {
+    return (
+      <div className="page home">
+        <section className="hero">
+          <h1>政策条款知识库</h1>
+          <p className="tagline">用一句话提问，直达政策文件中的具体条款，并可一键复制规范引用。</p>
+          <SearchBox initial="" onSearch={onSearch} autoFocus />
+          <Examples title="试试这些问题：" />
+          <p className="home-links">
+            或浏览 <Link to="/docs">全部已收录文件</Link>
+          </p>
+        </section>
+      </div>
+    );
+  }
+
+  const data = search.data && search.dataKey === key ? search.data : undefined;
+  const stale = search.data && !data ? search.data : undefined;
+  const shown = data ?? stale;
+  const docTitle = params.has('doc') ? shown?.results[0]?.docTitle ?? params.get('doc') : null;
+
+  return (
+    <div className="page search-page">
+      <SearchBox initial={q} onSearch={onSearch} />
+      <Filters facets={shown?.facets} selected={selected} onChange={onFilter} onClear={clearFilters} />
+      {docTitle && (
+        <p className="scope-note">
+          仅在《{docTitle}》中检索。
+          <button type="button" className="link-button" onClick={() => update((next) => next.delete('doc'))}>
+            检索全部文件
+          </button>
+        </p>
+      )}
+
+      {search.error ? (
+        <ErrorState message={search.error.message} onRetry={search.retry} />
+      ) : search.loading && !shown ? (
+        <Loading>正在检索…</Loading>
+      ) : shown ? (
+        <section aria-busy={search.loading} className={search.loading ? 'results-area is-stale' : 'results-area'}>
+          {search.loading && <Loading>正在检索…</Loading>}
+          {shown.degraded && (
+            <p className="notice" role="note">
+              <strong>语义检索暂不可用，</strong>以下为关键词匹配结果。
+              <span className="notice-detail">{shown.degraded}</span>
+            </p>
+          )}
+          {shown.results.length === 0 ? (
+            <div className="state state-empty">
+              <h2>没有找到相关条款</h2>
+              <ul className="suggestions">
+                <li>换一种说法，或只保留两三个关键词；</li>
+                <li>检查文号、机关名称是否有错别字；</li>
+                {hasFilters && (
+                  <li>
+                    <button type="button" className="link-button" onClick={clearFilters}>
+                      清除筛选条件
+                    </button>
+                    后再试。
+                  </li>
+                )}
+              </ul>
+              <Examples title="也可以试试：" />
+            </div>
+          ) : (
+            <>
+              <p className="results-summary" aria-live="polite">
+                找到 {shown.total} 条相关条款
+                <span className="took">（{Math.max(1, Math.round(shown.tookMs))} 毫秒）</span>
+              </p>
+              <ol className="results">
+                {shown.results.map((r) => (
+                  <li key={r.clauseId}>
+                    <ResultCard result={r} />
+                  </li>
+                ))}
+              </ol>
+              {shown.total >= k && k < MAX_K && (
+                <p className="more">
+                  <button type="button" className="button" onClick={showMore} disabled={search.loading}>
+                    显示更多
+                  </button>
+                </p>
+              )}
+            </>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import { memo } from 'react';
+import { Link } from 'react-router';
+import type { Clause, Table } from '../../../ingest/types.ts';
+import { clauseParts, clauseTitle, segmentDocument } from './segments.ts';
+
+function TableView({ table }: { table: Table }) {
+  const [head, ...body] = table.rows;
+  const width = Math.max(...table.rows.map((r) => r.length));
+  // rows come from the published layout and may be ragged; pad so the grid lines up
+  const cells = (row: string[]) => [...row, ...Array<string>(width - row.length).fill('')];
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="表格">
+      <table>
+        {head && body.length > 0 && (
+          <thead>
+            <tr>
+              {cells(head).map((c, i) => (
+                <th key={i} scope="col">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+        )}
+        <tbody>
+          {(body.length > 0 ? body : table.rows).map((row, r) => (
+            <tr key={r}>
+              {cells(row).map((c, i) => (
+                <td key={i}>{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const HEADING_TAGS = ['h2', 'h3', 'h4'] as const;
+
+const ClauseBlock = memo(function ClauseBlock({ text, clause, isTarget }: { text: string; clause: Clause; isTarget: boolean }) {
+  const lead = (clause.label ?? '') + (clause.heading ?? '');
+  const parts = clauseParts(text, clause);
+  const Heading = HEADING_TAGS[Math.min(clause.level, 3) - 1] ?? 'h4';
+  const level = Math.min(Math.max(clause.level, 1), 4);
+  return (
+    <section
+      id={clause.id}
+      tabIndex={-1}
+      className={`clause clause-level-${level} clause-${clause.kind}${isTarget ? ' is-target' : ''}`}
+      aria-current={isTarget ? 'location' : undefined}
+    >
+      <Link to={{ hash: clause.id }} className="clause-anchor" title="定位到此条款" aria-label={`定位到 ${clauseTitle(clause)}`}>
+        #
+      </Link>
+      {parts.map((part, p) => {
+        if (part.kind === 'table') return <TableView key={`t${part.table.start}`} table={part.table} />;
+        return part.lines.map((line, i) => {
+          const key = `${part.start}-${i}`;
+          if (p === 0 && i === 0 && lead && line.startsWith(lead)) {
+            // a clause that is only its heading (三、加快技术改造) is a heading of the document
+            if (line === lead) return <Heading key={key} className="clause-heading">{line}</Heading>;
+            return (
+              <p key={key}>
+                <strong className="clause-lead">{lead}</strong>
+                {line.slice(lead.length)}
+              </p>
+            );
+          }
+          return <p key={key}>{line}</p>;
+        });
+      })}
+    </section>
+  );
+});
+
+export function DocumentBody({ text, clauses, title, targetId }: { text: string; clauses: readonly Clause[]; title: string | null; targetId: string | null }) {
+  return (
+    <div className="doc-body">
+      {segmentDocument(text, clauses).map((segment) =>
+        segment.kind === 'clause' ? (
+          <ClauseBlock key={segment.clause.id} text={text} clause={segment.clause} isTarget={segment.clause.id === targetId} />
+        ) : (
+          <div key={`m${segment.start}`} className="masthead">
+            {segment.lines.map((line, i) => (
+              <p key={i} className={line === title ? 'masthead-title' : undefined}>
+                {line}
+              </p>
+            ))}
+          </div>
+        ),
+      )}
+    </div>
+  );
+}
