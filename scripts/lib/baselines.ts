@@ -103,7 +103,7 @@ export function createBm25Baseline(chunks: readonly Chunk[], { k1 = 1.2, b = 0.7
   const averageLength = lengths.reduce((s, l) => s + l, 0) / Math.max(1, n) || 1;
 
   return {
-    name: 'BM25 (jieba search mode, 300-char chunks)',
+    name: 'BM25 baseline (jieba)',
     async search(query, k) {
       const scores = new Map<number, number>();
       for (const term of new Set(tokenize(query))) {
@@ -130,7 +130,7 @@ export async function createOramaBaseline(chunks: readonly Chunk[]): Promise<Bas
   });
   for (const [position, chunk] of chunks.entries()) await insert(db, { text: chunk.text, position });
   return {
-    name: 'Orama full-text (Mandarin tokenizer, 300-char chunks)',
+    name: 'Orama baseline (Mandarin)',
     async search(query, k) {
       const res = await search(db, { term: query, properties: ['text'], limit: k });
       return res.hits.map((hit) => ({ ...chunks[hit.document.position]!, score: hit.score }));
