@@ -1,57 +1,118 @@
-// npm run ingest [-- --corpus DIR --index DIR]: corpus/ -> index/, with a summary per document.
+// npm run ingest [-- --corpus DIR --index DIR --embedder auto|builtin|bge-small-zh --retrain --quiet]
+// corpus/ -> index/, with progress while it works and a summary at the end.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { loadCorpus } from './load-corpus.ts';
-import { writeIndex } from './write-index.ts';
+import { buildIndex, EMBEDDER_CHOICES, type BuildProgress, type BuildStage, type EmbedderChoice } from './build-index.ts';
 
 const { values } = parseArgs({
   options: {
     corpus: { type: 'string', default: 'corpus' },
     index: { type: 'string', default: 'index' },
+    embedder: { type: 'string', default: process.env.EMBEDDER ?? 'auto' },
+    'model-dir': { type: 'string' },
+    retrain: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
 });
 
-const started = performance.now();
-const bar = new cliProgress.SingleBar(
-  { format: 'reading  {bar} {value}/{total} files  {file}', hideCursor: true, clearOnComplete: true },
-  cliProgress.Presets.shades_classic,
-);
-let barStarted = false;
-const corpus = await loadCorpus(resolve(values.corpus!), {
-  onFile: (file, done, total) => {
-    if (values.quiet || !process.stderr.isTTY) return;
-    if (!barStarted) {
-      bar.start(total, 0, { file });
-      barStarted = true;
+if (!EMBEDDER_CHOICES.includes(values.embedder as EmbedderChoice)) {
+  console.error(`--embedder must be one of ${EMBEDDER_CHOICES.join(', ')}; got "${values.embedder}".`);
+  process.exit(2);
+}
+
+const LABELS: Record<BuildStage, string> = {
+  read: 'reading files',
+  train: 'learning the built-in embedder',
+  embed: 'embedding passages',
+  keyword: 'building the keyword index',
+  hnsw: 'building the vector index',
+  write: 'writing the index',
+};
+
+/**
+ * On a terminal: a bar per stage with rate and ETA. Elsewhere (CI, logs): one line per stage and,
+ * while embedding, a line every tenth of the way, so a long ingest is never silent.
+ */
+function progressReporter(quiet: boolean): { onProgress: (p: BuildProgress) => void; stop: () => void } {
+  if (quiet) return { onProgress: () => {}, stop: () => {} };
+  const tty = process.stderr.isTTY === true;
+  let stage: BuildStage | null = null;
+  let bar: cliProgress.SingleBar | null = null;
+  let stageStart = 0;
+  let lastTenth = -1;
+  const stop = () => {
+    bar?.stop();
+    bar = null;
+  };
+  const onProgress = (p: BuildProgress) => {
+    const elapsed = (performance.now() - stageStart) / 1000;
+    const rate = elapsed > 0 ? p.done / elapsed : 0;
+    if (p.stage !== stage) {
+      stop();
+      stage = p.stage;
+      stageStart = performance.now();
+      lastTenth = -1;
+      if (tty && (p.stage === 'read' || p.stage === 'embed') && p.total > 0) {
+        bar = new cliProgress.SingleBar(
+          {
+            format: `${LABELS[p.stage].padEnd(20)} {bar} {value}/{total}  {rate}/s  ETA {eta_formatted}  {file}`,
+            hideCursor: true,
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(p.total, p.done, { rate: '-', file: p.file ?? '' });
+      } else if (!tty || p.total === 0) {
+        console.error(`${LABELS[p.stage]}${p.stage === 'embed' ? ` (${p.total} passages)` : ''}…`);
+      } else {
+        console.error(`${LABELS[p.stage]}…`);
+      }
+      return;
     }
-    bar.update(done, { file });
-  },
-});
-if (barStarted) bar.stop();
+    if (bar) {
+      bar.setTotal(p.total);
+      bar.update(p.done, { rate: rate.toFixed(1), file: p.file ?? '' });
+    } else if (!tty && p.stage === 'embed' && p.total > 0) {
+      const tenth = Math.floor((p.done / p.total) * 10);
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        const eta = rate > 0 ? (p.total - p.done) / rate : 0;
+        console.error(`  embedded ${p.done}/${p.total}  ${rate.toFixed(1)}/s  ETA ${eta.toFixed(0)}s`);
+      }
+    }
+  };
+  return { onProgress, stop };
+}
 
-const rows = corpus.documents.map((d) => ({
-  文档: (d.title ?? '(无标题)').slice(0, 34),
-  文号: d.docNumber ?? '',
-  类型: d.type ?? '',
-  状态: d.status,
-  条款: d.clauses.length,
-  段落: corpus.passages.filter((p) => p.docId === d.id).length,
-  提示: d.warnings.join('; '),
-}));
-if (!values.quiet) console.table(rows);
-for (const f of corpus.files) for (const w of f.warnings) console.warn(`${f.ok ? 'note' : 'WARNING'}: ${f.ok ? `${f.source}: ` : ''}${w}`);
+const reporter = progressReporter(values.quiet);
+const report = await buildIndex({
+  corpusDir: resolve(values.corpus),
+  indexDir: resolve(values.index),
+  embedder: values.embedder as EmbedderChoice,
+  modelDir: values['model-dir'],
+  retrain: values.retrain,
+  onProgress: reporter.onProgress,
+}).finally(reporter.stop);
 
-const skipped = corpus.files.filter((f) => !f.ok).length;
-const manifest = await writeIndex(resolve(values.index!), {
-  documents: corpus.documents,
-  passages: corpus.passages,
-  sources: corpus.files.filter((f) => f.ok).map((f) => f.source),
-  skipped,
-});
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const { manifest } = report;
+if (!values.quiet) {
+  console.table(
+    report.documents.map((d) => ({
+      文档: (d.title ?? '(无标题)').slice(0, 34),
+      文号: d.docNumber ?? '',
+      类型: d.type ?? '',
+      状态: d.status,
+      条款: d.clauses.length,
+      提示: d.warnings.join('; '),
+    })),
+  );
+  for (const f of report.files) if (f.ok) for (const w of f.warnings) console.warn(`note: ${f.source}: ${w}`);
+}
+const { counts, embedder } = manifest;
 console.log(
-  `${manifest.counts.files} files -> ${manifest.counts.documents} documents, ${manifest.counts.clauses} clauses, ` +
-    `${manifest.counts.passages} passages in ${seconds}s${skipped ? `; ${skipped} file(s) skipped` : ''}. Index: ${values.index}/`,
+  `${counts.files} files -> ${counts.documents} documents, ${counts.clauses} clauses, ${counts.passages} passages` +
+    `${counts.skippedFiles ? ` (${counts.skippedFiles} file(s) skipped)` : ''}; ` +
+    `embedder ${embedder.id} (${embedder.dims}-d): ${report.embedded} embedded, ${report.reused} reused; ` +
+    `${report.seconds.toFixed(1)}s. Index: ${values.index}/`,
 );

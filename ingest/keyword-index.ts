@@ -304,6 +304,15 @@ export class KeywordIndex {
     }
   }
 
+  /** BM25 idf of a word (field 'words') or a character bigram (field 'bigrams'); 0 for an unknown term. */
+  idf(term: string, field: 'words' | 'bigrams' = 'words'): number {
+    const f = field === 'words' ? this.words : this.bigrams;
+    const id = f.termIds.get(term);
+    if (id === undefined) return 0;
+    const df = f.offsets[id + 1]! - f.offsets[id]!;
+    return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
+  }
+
   /** The query's terms that occur in the index, longest first: what to highlight in results. */
   matchedTerms(query: string): string[] {
     const terms = unique(this.tokenizer.tokenize(query)).filter((t) => this.words.termIds.has(t));

@@ -103,6 +103,11 @@ export interface Embedder {
   embedPassages(texts: string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]>;
   /** Unit-length vector for a query (with the model's query instruction, where it has one). */
   embedQuery(text: string): Promise<Float32Array>;
+  /**
+   * Identifies the exact model behind the vectors (weights included), so cached vectors are
+   * reused only by the model that made them. Loads the model if needed.
+   */
+  fingerprint(): Promise<string>;
 }
 
 export interface ScoredId {

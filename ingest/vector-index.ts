@@ -80,15 +80,16 @@ export class VectorIndex {
     return new VectorIndex(index, dims, vectors.length, p);
   }
 
-  /** The k passages nearest the query, best first; score = cosine similarity. */
-  search(query: Float32Array, k: number): ScoredId[] {
+  /** The k passages nearest the query, best first; score = cosine similarity. `accept` limits the passages considered. */
+  search(query: Float32Array, k: number, accept?: (id: number) => boolean): ScoredId[] {
     const n = Math.min(k, this.count);
     if (this.index === null || n <= 0 || isZero(query)) return [];
     if (query.length !== this.dims) {
       throw new Error(`Query vector has ${query.length} dimensions; the index has ${this.dims}.`);
     }
     this.index.setEf(Math.max(this.params.efSearch, n));
-    const { neighbors, distances } = this.index.searchKnn(Array.from(query), n);
+    const point = Array.from(query);
+    const { neighbors, distances } = accept ? this.index.searchKnn(point, n, accept) : this.index.searchKnn(point, n);
     return neighbors.map((id, i) => ({ id, score: 1 - distances[i]! }));
   }
 

@@ -10,7 +10,8 @@
 //   c. the Hugging Face Hub, or the mirror in HF_ENDPOINT, downloading into the cache, with a
 //      progress bar. Only here is remote loading switched on, and only when `allowRemote`.
 
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
@@ -105,8 +106,8 @@ export function createBgeEmbedder(options: BgeEmbedderOptions = {}): Embedder {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const info: EmbedderInfo = { id: modelId, kind: 'transformers', dims };
 
-  let loading: Promise<FeatureExtractionPipeline> | null = null;
-  const extractor = (): Promise<FeatureExtractionPipeline> => {
+  let loading: Promise<LoadedModel> | null = null;
+  const model = (): Promise<LoadedModel> => {
     loading ??= loadExtractor(modelId, options).catch((err: unknown) => {
       loading = null;
       throw err;
@@ -115,7 +116,7 @@ export function createBgeEmbedder(options: BgeEmbedderOptions = {}): Embedder {
   };
 
   const embed = async (texts: string[]): Promise<Float32Array[]> => {
-    const run = await extractor();
+    const { extractor: run } = await model();
     const output = await run(texts, { pooling: POOLING, normalize: true });
     const [rows, width] = output.dims as [number, number];
     if (width !== dims) throw new ModelLoadError('MODEL_MISMATCH', [modelId, width, dims]);
@@ -144,6 +145,16 @@ export function createBgeEmbedder(options: BgeEmbedderOptions = {}): Embedder {
     async embedQuery(text) {
       const [vector] = await embed([QUERY_INSTRUCTION + text]);
       return vector!;
+    },
+
+    async fingerprint() {
+      // The weights file itself, so a cache never mixes vectors of two models that share an id
+      // (a fine-tuned copy in MODEL_DIR, the test twin, a re-download).
+      const { dir } = await model();
+      const weights = path.join(dir, REQUIRED_MODEL_FILES[REQUIRED_MODEL_FILES.length - 1]!.path);
+      const hash = createHash('sha1').update(`${modelId}|${POOLING}|${QUANTIZED}|${dims}|`);
+      for await (const chunk of createReadStream(weights)) hash.update(chunk as Buffer);
+      return hash.digest('hex').slice(0, 16);
     },
   };
 }
@@ -185,7 +196,13 @@ const missingFiles = (dir: string): string[] => REQUIRED_MODEL_FILES.map((f) => 
 
 const isSet = (value: string | undefined): boolean => value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 
-async function loadExtractor(modelId: string, options: BgeEmbedderOptions): Promise<FeatureExtractionPipeline> {
+interface LoadedModel {
+  extractor: FeatureExtractionPipeline;
+  /** The folder the model files were read from. */
+  dir: string;
+}
+
+async function loadExtractor(modelId: string, options: BgeEmbedderOptions): Promise<LoadedModel> {
   const modelDirSetting = options.modelDir ?? process.env.MODEL_DIR;
   const cacheDir = path.resolve(options.cacheDir ?? DEFAULT_CACHE_DIR);
   const allowRemote = options.allowRemote ?? !(isSet(process.env.HF_HUB_OFFLINE) || isSet(process.env.TRANSFORMERS_OFFLINE));
@@ -197,9 +214,10 @@ async function loadExtractor(modelId: string, options: BgeEmbedderOptions): Prom
   // transformers.js looks for a model at <env.localModelPath>/<name>/<file>; it takes no folder
   // path. So a folder is loaded as localModelPath = its parent, name = its own name.
   const loadFolder = (dir: string, patch: Partial<TransformersSettings>, pipelineOptions: Record<string, unknown>, name: string) =>
-    withSettings({ allowLocalModels: true, localModelPath: dir, ...patch }, async () =>
-      limitTokens(await pipeline('feature-extraction', name, { quantized: QUANTIZED, ...pipelineOptions })),
-    );
+    withSettings({ allowLocalModels: true, localModelPath: dir, ...patch }, async () => ({
+      extractor: limitTokens(await pipeline('feature-extraction', name, { quantized: QUANTIZED, ...pipelineOptions })),
+      dir: path.join(dir, name),
+    }));
 
   // a. MODEL_DIR
   if (modelDirSetting) {

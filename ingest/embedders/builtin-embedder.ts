@@ -6,6 +6,7 @@
 // passages fit in memory); a text's vector is its tf-idf vector projected onto the top right
 // singular vectors, L2-normalized. Passages and queries are embedded the same way, so a query
 // needs no special treatment and the same corpus always gives the same vectors.
+import { createHash } from 'node:crypto';
 import { cjkBigrams } from '../chinese-tokenizer.ts';
 import type { Embedder, EmbedderInfo, Tokenizer } from '../types.ts';
 
@@ -508,6 +509,14 @@ export class BuiltinEmbedder implements Embedder {
 
   async embedQuery(text: string): Promise<Float32Array> {
     return this.embed(text);
+  }
+
+  async fingerprint(): Promise<string> {
+    const hash = createHash('sha1').update(JSON.stringify(this.options));
+    for (const part of [this.idf, this.singularValues, this.projection, this.rowScale]) {
+      hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+    }
+    return hash.update(this.words.join('\n')).update(this.bigrams.join('\n')).digest('hex').slice(0, 16);
   }
 
   toJSON(): BuiltinEmbedderJSON {

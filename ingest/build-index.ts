@@ -1,0 +1,265 @@
+// corpus/ -> index/: documents and passages, the policy dictionary, the keyword index, the
+// passage vectors and their HNSW graph, and a manifest that says how they were made.
+//
+// Builds are incremental: every passage vector is kept beside the index with the hash of the text
+// it was made from, and a rebuild embeds only texts it has not seen with the same model. The
+// built-in embedder is learned from the corpus; a rebuild keeps the learned model (folding new
+// passages into it) while most passages are unchanged, and learns it again otherwise.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createChineseTokenizer, extractPolicyTerms } from './chinese-tokenizer.ts';
+import { BuiltinEmbedder, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
+import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
+import { KeywordIndex } from './keyword-index.ts';
+import { listCorpusFiles, loadCorpus, type CorpusFileReport } from './load-corpus.ts';
+import type { Clause, Embedder, EmbedderKind, Passage, PolicyDocument, Tokenizer } from './types.ts';
+import { VectorIndex } from './vector-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
+
+export type EmbedderChoice = 'auto' | 'builtin' | 'bge-small-zh';
+export const EMBEDDER_CHOICES: readonly EmbedderChoice[] = ['auto', 'builtin', 'bge-small-zh'];
+
+export type BuildStage = 'read' | 'train' | 'embed' | 'keyword' | 'hnsw' | 'write';
+
+export interface BuildProgress {
+  stage: BuildStage;
+  done: number;
+  total: number;
+  /** The file being read, in the read stage. */
+  file?: string;
+}
+
+export interface BuildIndexOptions {
+  corpusDir: string;
+  indexDir: string;
+  /** auto (default): the bge-small-zh model, or the built-in embedder when it cannot be loaded. */
+  embedder?: EmbedderChoice;
+  /** A folder with the model files (see README); default: the MODEL_DIR environment variable. */
+  modelDir?: string;
+  /** Learn the built-in embedder again even when the previous one could be kept. */
+  retrain?: boolean;
+  /** The date statuses (现行有效/已失效) are judged on; default: today. */
+  today?: string;
+  onProgress?: (progress: BuildProgress) => void;
+  /** Warnings for a person: model fallback, skipped files. Default: console.warn. */
+  warn?: (message: string) => void;
+}
+
+export interface BuildReport {
+  manifest: IndexManifest;
+  documents: PolicyDocument[];
+  files: CorpusFileReport[];
+  seconds: number;
+  /** Passages embedded in this build. */
+  embedded: number;
+  /** Passages whose vectors came from the previous index. */
+  reused: number;
+  /** Why the default model was not used, when ingest fell back to the built-in embedder. */
+  fallback?: string;
+}
+
+// The built-in model is learned again when more than this share of passages is new: LSA folds new
+// text into an existing space well while the vocabulary is mostly the same, not beyond.
+const BUILTIN_RELEARN_SHARE = 0.25;
+
+/**
+ * What the keyword index and the embedder see of a passage: the document title and the clause's
+ * place (its ancestors' headings and its own) before its text, so a passage deep in a clause is
+ * still found by the words of the heading it stands under. Results show only the passage text.
+ */
+export function passageIndexText(doc: PolicyDocument, clause: Clause | undefined, passage: Passage): string {
+  const context: string[] = [];
+  if (doc.title) context.push(doc.title);
+  if (clause) {
+    context.push(...clause.path);
+    const own = `${clause.label ?? ''}${clause.heading ?? ''}`;
+    if (own !== '' && !passage.text.startsWith(own.slice(0, 8))) context.push(own);
+  }
+  return context.length > 0 ? `${context.join(' ')}\n${passage.text}` : passage.text;
+}
+
+const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+
+interface PreviousIndex {
+  manifest: IndexManifest;
+  hashes: string[];
+  vectors: Float32Array;
+  builtin: BuiltinEmbedderJSON | null;
+}
+
+async function readPrevious(indexDir: string): Promise<PreviousIndex | null> {
+  try {
+    const manifest = JSON.parse(await readFile(join(indexDir, INDEX_FILES.manifest), 'utf8')) as IndexManifest;
+    if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return null;
+    const cache = JSON.parse(await readFile(join(indexDir, INDEX_FILES.embeddingCache), 'utf8')) as { hashes: string[] };
+    const raw = await readFile(join(indexDir, INDEX_FILES.vectors));
+    const vectors = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    if (vectors.length !== cache.hashes.length * manifest.embedder.dims) return null;
+    const builtin =
+      manifest.embedder.kind === 'builtin'
+        ? (JSON.parse(await readFile(join(indexDir, INDEX_FILES.builtinEmbedder), 'utf8')) as BuiltinEmbedderJSON)
+        : null;
+    return { manifest, hashes: cache.hashes, vectors, builtin };
+  } catch {
+    // No previous index, or one this version cannot read: everything is embedded afresh.
+    return null;
+  }
+}
+
+async function openDefaultModel(modelDir: string | undefined): Promise<{ embedder: Embedder; fingerprint: string }> {
+  const embedder = createBgeEmbedder({ modelDir });
+  return { embedder, fingerprint: await embedder.fingerprint() };
+}
+
+export async function buildIndex(options: BuildIndexOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  const progress = options.onProgress ?? (() => {});
+  const choice = options.embedder ?? 'auto';
+  if (!EMBEDDER_CHOICES.includes(choice)) {
+    throw new Error(`Unknown embedder "${choice}"; choose one of ${EMBEDDER_CHOICES.join(', ')}.`);
+  }
+  await recoverIndex(options.indexDir);
+
+  // 1. Files -> documents, clauses, passages
+  const corpus = await loadCorpus(options.corpusDir, {
+    today: options.today,
+    onFile: (file, done, total) => progress({ stage: 'read', done, total, file }),
+  });
+  for (const f of corpus.files) if (!f.ok) for (const w of f.warnings) warn(w);
+  const { documents, passages } = corpus;
+  const docs = new Map(documents.map((d) => [d.id, d]));
+  const clauses = new Map(documents.flatMap((d) => d.clauses.map((c) => [c.id, c] as const)));
+  const texts = passages.map((p) => passageIndexText(docs.get(p.docId)!, clauses.get(p.clauseId), p));
+  const hashes = texts.map(sha1);
+
+  // 2. The tokenizer, with the corpus's policy terms added to jieba's dictionary
+  const dictionary = extractPolicyTerms(documents.map((d) => d.text));
+  const tokenizer: Tokenizer = createChineseTokenizer({ dictionary });
+
+  // 3. The embedder
+  const previous = await readPrevious(options.indexDir);
+  let embedder: Embedder | null = null;
+  let fingerprint = '';
+  let fallback: string | undefined;
+  if (choice !== 'builtin') {
+    try {
+      ({ embedder, fingerprint } = await openDefaultModel(options.modelDir));
+    } catch (error) {
+      if (choice === 'bge-small-zh' || !(error instanceof ModelLoadError)) throw error;
+      fallback = error.message;
+      warn(
+        [
+          '',
+          '!! The embedding model bge-small-zh-v1.5 could not be loaded; using the built-in embedder instead.',
+          `!! ${error.message}`,
+          '!! Search still works (keywords plus a semantic leg learned from this corpus), but answers to',
+          '!! questions in your own words are better with the model. See README, "Embedding model".',
+          '',
+        ].join('\n'),
+      );
+    }
+  }
+  let builtinJSON: BuiltinEmbedderJSON | null = null;
+  if (embedder === null) {
+    const known = new Set(previous?.hashes ?? []);
+    const fresh = hashes.filter((h) => !known.has(h)).length;
+    if (!options.retrain && previous?.builtin && fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
+      embedder = BuiltinEmbedder.fromJSON(previous.builtin, tokenizer);
+      builtinJSON = previous.builtin;
+    } else {
+      progress({ stage: 'train', done: 0, total: 1 });
+      const trained = BuiltinEmbedder.train(texts, tokenizer);
+      progress({ stage: 'train', done: 1, total: 1 });
+      embedder = trained;
+      builtinJSON = trained.toJSON();
+    }
+    fingerprint = await embedder.fingerprint();
+  }
+  const { info } = embedder;
+
+  // 4. Vectors: reuse what the same model made from the same text, embed the rest
+  const vectors = new Array<Float32Array>(passages.length);
+  const missing: number[] = [];
+  const reusable =
+    previous !== null && previous.manifest.embedder.fingerprint === fingerprint && previous.manifest.embedder.dims === info.dims;
+  const cached = new Map<string, number>();
+  if (reusable) previous.hashes.forEach((h, i) => cached.set(h, i));
+  hashes.forEach((h, i) => {
+    const at = cached.get(h);
+    if (at === undefined) missing.push(i);
+    else vectors[i] = previous!.vectors.slice(at * info.dims, (at + 1) * info.dims);
+  });
+  progress({ stage: 'embed', done: 0, total: missing.length });
+  const made = await embedder.embedPassages(
+    missing.map((i) => texts[i]!),
+    (done, total) => progress({ stage: 'embed', done, total }),
+  );
+  missing.forEach((at, j) => (vectors[at] = made[j]!));
+
+  // 5. Indexes. Vectors are unit length, so the HNSW graph's inner product is cosine similarity.
+  progress({ stage: 'keyword', done: 0, total: 1 });
+  const keyword = KeywordIndex.build(
+    texts.map((text) => ({ text })),
+    tokenizer,
+  );
+  progress({ stage: 'hnsw', done: 0, total: passages.length });
+  const vectorIndex = VectorIndex.build(vectors);
+
+  // 6. Write, and swap in
+  progress({ stage: 'write', done: 0, total: 1 });
+  const manifest = await writeIndex(options.indexDir, {
+    documents,
+    passages,
+    sources: corpus.files.filter((f) => f.ok).map((f) => f.source),
+    skippedSources: corpus.files.filter((f) => !f.ok).map((f) => f.source),
+    embedder: { ...info, fingerprint, ...(fallback ? { fallbackReason: fallback } : {}) },
+    tokenizer: { id: TOKENIZER_ID, dictionaryTerms: dictionary.length },
+    dictionary,
+    keyword,
+    vectorIndex,
+    vectors,
+    hashes,
+    builtin: builtinJSON,
+    seconds: (performance.now() - started) / 1000,
+  });
+  progress({ stage: 'write', done: 1, total: 1 });
+  return {
+    manifest,
+    documents,
+    files: corpus.files,
+    seconds: (performance.now() - started) / 1000,
+    embedded: missing.length,
+    reused: passages.length - missing.length,
+    ...(fallback ? { fallback } : {}),
+  };
+}
+
+/** The embedder kinds an index may name; anything else was built by another version. */
+export const EMBEDDER_KINDS: readonly EmbedderKind[] = ['transformers', 'builtin'];
+
+/** True when the index is missing, unreadable, of another format, or older than a corpus file. */
+export async function indexIsStale(corpusDir: string, indexDir: string): Promise<string | null> {
+  await recoverIndex(indexDir);
+  if (!existsSync(join(indexDir, INDEX_FILES.manifest))) return 'there is no index yet';
+  let manifest: IndexManifest;
+  try {
+    manifest = JSON.parse(await readFile(join(indexDir, INDEX_FILES.manifest), 'utf8')) as IndexManifest;
+  } catch {
+    return 'the index manifest cannot be read';
+  }
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `the index has format ${manifest.formatVersion}, this version writes ${INDEX_FORMAT_VERSION}`;
+  const files = await listCorpusFiles(corpusDir);
+  const indexed = new Set([...manifest.sources, ...manifest.skippedSources]);
+  const added = files.filter((f) => !indexed.has(f));
+  if (added.length > 0) return `${added[0]} is new in the corpus`;
+  const removed = [...indexed].filter((f) => !files.includes(f));
+  if (removed.length > 0) return `${removed[0]} was removed from the corpus`;
+  const builtAt = Date.parse(manifest.builtAt);
+  for (const f of files) {
+    if ((await stat(join(corpusDir, f))).mtimeMs > builtAt) return `${f} changed after the index was built`;
+  }
+  return null;
+}

@@ -1,0 +1,477 @@
+// Clause-level search: the keyword leg (BM25) and the vector leg (HNSW) each rank passages; each
+// leg keeps a clause's best passage; the two clause rankings are fused by reciprocal rank; a query
+// that names a document (its 文号 or its title) leads with that document. Each result carries the
+// passage, the sentence of its clause that best answers the query, and where the query's terms are.
+import { cjkBigrams } from '../ingest/chinese-tokenizer.ts';
+import { findDocNumbers } from '../ingest/policy-patterns.ts';
+import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
+import { ApiError } from './errors.ts';
+import type { LoadedIndex } from './load-index.ts';
+
+export const SEARCH_MODES = ['hybrid', 'keyword', 'vector'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+export const MAX_QUERY_LENGTH = 200;
+export const MAX_K = 50;
+export const DEFAULT_K = 10;
+
+export const DOCUMENT_TYPES: readonly DocumentType[] = ['通知', '措施', '规划', '意见', '办法', '方案', '解读', '新闻', '任免', '其他'];
+export const DOCUMENT_STATUSES: readonly DocumentStatus[] = ['现行有效', '已失效', '未知'];
+
+export interface SearchFilters {
+  doc?: string;
+  type?: string;
+  issuer?: string;
+  region?: string;
+  year?: string;
+  status?: string;
+}
+export const FILTER_NAMES = ['doc', 'type', 'issuer', 'region', 'year', 'status'] as const satisfies readonly (keyof SearchFilters)[];
+
+export interface SearchRequest {
+  q: string;
+  k?: number;
+  mode?: SearchMode;
+  filters?: SearchFilters;
+  /** How long the query embedding may take before keyword results stand in; default 2000 ms. */
+  embedTimeoutMs?: number;
+}
+
+export interface SearchResult {
+  clauseId: string;
+  docId: string;
+  docTitle: string | null;
+  docNumber: string | null;
+  issuer: string | null;
+  date: string | null;
+  status: DocumentStatus;
+  type: DocumentType | null;
+  path: string[];
+  label: string | null;
+  heading: string | null;
+  /** The passage that matched, as it stands in the clause. */
+  text: string;
+  /** The sentence of the clause that best answers the query. */
+  answer: string;
+  /** [start, end) offsets into text of the query's terms. */
+  highlights: [number, number][];
+  score: number;
+  url: string;
+}
+
+export type Facets = Record<'type' | 'issuer' | 'region' | 'year' | 'status', Record<string, number>>;
+
+export interface SearchResponse {
+  query: string;
+  mode: SearchMode;
+  tookMs: number;
+  /** Clauses that matched (after filters): every keyword match plus the nearest by meaning. */
+  total: number;
+  degraded?: string;
+  results: SearchResult[];
+  /** Counts per filter value over the matching clauses before filters, so a filter shows what it would leave. */
+  facets: Facets;
+}
+
+// Each leg contributes its best CANDIDATES passages; fusion and facets work on their clauses.
+const CANDIDATES = 200;
+// Reciprocal rank fusion: score = sum over legs of weight / (RRF_K + rank). See docs/SEARCH.md for
+// the measurements behind these.
+export const FUSION = { rrfK: 60, keywordWeight: 1, vectorWeight: 0.8 };
+const DEFAULT_EMBED_TIMEOUT_MS = 2000;
+const MAX_ANSWER = 200;
+const MAX_TEXT = 600;
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+const CONTROL = /[\p{Cc}\p{Cf}]/gu;
+
+/** The query as searched: control and format characters out, whitespace collapsed. */
+export function normalizeQuery(q: string): string {
+  return q.replace(CONTROL, ' ').replace(/\s+/gu, ' ').trim();
+}
+
+/** Throws ApiError for anything search cannot answer; returns the request with defaults filled in. */
+export function validateSearch(index: LoadedIndex, request: SearchRequest): Required<Omit<SearchRequest, 'embedTimeoutMs'>> {
+  const q = normalizeQuery(request.q ?? '');
+  if (q === '') throw new ApiError('QUERY_MISSING');
+  const length = [...q].length;
+  if (length > MAX_QUERY_LENGTH) throw new ApiError('QUERY_TOO_LONG', length, MAX_QUERY_LENGTH);
+  const k = request.k ?? DEFAULT_K;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new ApiError('INVALID_K', MAX_K, String(request.k));
+  const mode = request.mode ?? 'hybrid';
+  if (!SEARCH_MODES.includes(mode)) throw new ApiError('INVALID_MODE', SEARCH_MODES.join(', '), String(mode));
+  const filters = request.filters ?? {};
+  const known = facetValues(index);
+  const check = (name: keyof SearchFilters, values: readonly string[]) => {
+    const value = filters[name];
+    if (value !== undefined && !values.includes(value)) {
+      const shown = values.length > 12 ? `${values.slice(0, 12).join(', ')}, …` : values.join(', ');
+      throw new ApiError('INVALID_FILTER', name, value, shown || '(none)');
+    }
+  };
+  check('doc', [...index.documentsById.keys()]);
+  check('type', DOCUMENT_TYPES);
+  check('status', DOCUMENT_STATUSES);
+  check('issuer', known.issuer);
+  check('region', known.region);
+  if (filters.year !== undefined && !/^\d{4}$/.test(filters.year)) check('year', known.year);
+  return { q, k, mode, filters };
+}
+
+const yearOf = (d: PolicyDocument): string | null => d.date?.slice(0, 4) ?? null;
+
+function facetValues(index: LoadedIndex): { issuer: string[]; region: string[]; year: string[] } {
+  const sorted = (get: (d: PolicyDocument) => string | null) =>
+    [...new Set(index.documents.map(get).filter((v): v is string => v !== null))].sort();
+  return { issuer: sorted((d) => d.issuer), region: sorted((d) => d.region), year: sorted(yearOf) };
+}
+
+function matchesFilters(d: PolicyDocument, f: SearchFilters): boolean {
+  return (
+    (f.doc === undefined || d.id === f.doc) &&
+    (f.type === undefined || d.type === f.type) &&
+    (f.issuer === undefined || d.issuer === f.issuer) &&
+    (f.region === undefined || d.region === f.region) &&
+    (f.year === undefined || yearOf(d) === f.year) &&
+    (f.status === undefined || d.status === f.status)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+interface Candidate {
+  clause: Clause;
+  doc: PolicyDocument;
+  /** Best passage per leg, and the clause's rank in that leg (0-based). */
+  keyword?: { passage: number; rank: number; score: number };
+  vector?: { passage: number; rank: number; score: number };
+  score: number;
+}
+
+/** Runs a validated search. Throws ApiError on bad input (see validateSearch). */
+export async function search(index: LoadedIndex, request: SearchRequest): Promise<SearchResponse> {
+  const started = performance.now();
+  const { q, k, mode, filters } = validateSearch(index, request);
+  const { passages } = index;
+  const docOf = (p: Passage) => index.documentsById.get(p.docId)!;
+
+  const filtered = FILTER_NAMES.some((name) => filters[name] !== undefined);
+  const accept = (id: number) => matchesFilters(docOf(passages[id]!), filters);
+
+  // The vector leg first: embedding the query is the slow part, and it may fail.
+  let degraded: string | undefined;
+  let queryVector: Float32Array | null = null;
+  if (mode !== 'keyword') {
+    try {
+      if (index.embedderProblem !== null) throw new Error(index.embedderProblem);
+      queryVector = await withTimeout(index.embedder.embedQuery(q), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
+    } catch (error) {
+      degraded = `semantic search is unavailable (${(error as Error).message}); these results come from keyword search alone`;
+    }
+  }
+  const useKeyword = mode !== 'vector' || degraded !== undefined;
+  // Unfiltered, for the facets; with filters, each leg again over the accepted passages only, so a
+  // filter never empties a list that the unfiltered top candidates happened to fill.
+  const keywordAll = useKeyword ? index.keyword.search(q, filtered ? passages.length : CANDIDATES) : [];
+  const vectorAll = queryVector !== null ? index.vectors.search(queryVector, CANDIDATES) : [];
+  const named = namedDocuments(index, q);
+  const facets = countFacets(collectClauses(index, keywordAll.slice(0, CANDIDATES), vectorAll, named));
+  const candidates = filtered
+    ? collectClauses(
+        index,
+        keywordAll.filter((hit) => accept(hit.id)).slice(0, CANDIDATES),
+        queryVector !== null ? index.vectors.search(queryVector, CANDIDATES, accept) : [],
+        named,
+      ).filter((c) => matchesFilters(c.doc, filters))
+    : collectClauses(index, keywordAll, vectorAll, named);
+
+  const clauseOrder = (c: Candidate) => c.clause.start;
+  const ranked = candidates.sort(
+    (a, b) =>
+      Number(named.has(b.doc.id)) - Number(named.has(a.doc.id)) ||
+      b.score - a.score ||
+      (a.doc.id === b.doc.id ? clauseOrder(a) - clauseOrder(b) : a.doc.id < b.doc.id ? -1 : 1),
+  );
+
+  const terms = highlightTerms(index, q);
+  const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
+  return {
+    query: q,
+    mode,
+    tookMs: Math.round((performance.now() - started) * 100) / 100,
+    total: ranked.length,
+    ...(degraded !== undefined ? { degraded } : {}),
+    results,
+    facets,
+  };
+}
+
+/**
+ * Passage rankings -> one candidate per clause, with the clause's best passage and rank in each
+ * leg, scored by reciprocal rank fusion. A document the query names is in the running even when
+ * none of its passages matched (a bare 文号): by its first clause.
+ */
+function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits: ScoredId[], named: Set<string>): Candidate[] {
+  const { passages } = index;
+  const candidates = new Map<string, Candidate>();
+  const collect = (hits: ScoredId[], leg: 'keyword' | 'vector') => {
+    let rank = 0;
+    for (const hit of hits) {
+      const passage = passages[hit.id]!;
+      let c = candidates.get(passage.clauseId);
+      if (c === undefined) {
+        c = { clause: index.clausesById.get(passage.clauseId)!, doc: index.documentsById.get(passage.docId)!, score: 0 };
+        candidates.set(passage.clauseId, c);
+      }
+      if (c[leg] === undefined) c[leg] = { passage: hit.id, rank: rank++, score: hit.score };
+    }
+  };
+  collect(keywordHits, 'keyword');
+  collect(vectorHits, 'vector');
+  for (const docId of named) {
+    const doc = index.documentsById.get(docId)!;
+    const first = doc.clauses[0];
+    if (first === undefined || [...candidates.values()].some((c) => c.doc.id === docId)) continue;
+    const passage = passages.findIndex((p) => p.clauseId === first.id);
+    if (passage >= 0) candidates.set(first.id, { clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 } });
+  }
+  for (const c of candidates.values()) {
+    if (c.keyword) c.score += FUSION.keywordWeight / (FUSION.rrfK + c.keyword.rank + 1);
+    if (c.vector) c.score += FUSION.vectorWeight / (FUSION.rrfK + c.vector.rank + 1);
+  }
+  return [...candidates.values()];
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the query embedding took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function countFacets(candidates: Candidate[]): Facets {
+  const facets: Facets = { type: {}, issuer: {}, region: {}, year: {}, status: {} };
+  const add = (facet: keyof Facets, value: string | null) => {
+    if (value !== null) facets[facet][value] = (facets[facet][value] ?? 0) + 1;
+  };
+  for (const { doc } of candidates) {
+    add('type', doc.type);
+    add('issuer', doc.issuer);
+    add('region', doc.region);
+    add('year', yearOf(doc));
+    add('status', doc.status);
+  }
+  return facets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents named by the query
+
+const TITLE_NOISE = /[\s《》〈〉“”"‘’'「」『』（）()【】\[\]，,。.、：:；;？?！!]/gu;
+const compact = (text: string) => text.normalize('NFKC').replace(TITLE_NOISE, '');
+
+/**
+ * The documents a query names: by 文号 (issuer code and number, brackets in any style), or by
+ * title: the query holds most of the title (the longest common substring covers 70% of it and at
+ * least 6 characters). When several titles are named, only the best covered lead.
+ */
+export function namedDocuments(index: LoadedIndex, q: string): Set<string> {
+  const out = new Set<string>();
+  for (const want of findDocNumbers(q)) {
+    if (want.prefix === '') continue;
+    for (const d of index.documents) {
+      const have = d.docNumber !== null ? findDocNumbers(d.docNumber)[0] : undefined;
+      if (have !== undefined && have.key === want.key && (have.prefix.endsWith(want.prefix) || want.prefix.endsWith(have.prefix))) {
+        out.add(d.id);
+      }
+    }
+  }
+  const query = compact(q);
+  if (query.length < 6) return out;
+  const queryBigrams = new Set(cjkBigrams(query));
+  let best = 0;
+  const coverage = new Map<string, number>();
+  for (const d of index.documents) {
+    if (d.title === null) continue;
+    const title = compact(d.title);
+    if (title.length < 6) continue;
+    // cheap filter before the quadratic step: most titles share no more than a few bigrams with a query
+    let shared = 0;
+    for (const b of cjkBigrams(title)) if (queryBigrams.has(b)) shared++;
+    if (shared < 4) continue;
+    const common = longestCommonSubstring(query, title);
+    const share = common / title.length;
+    if (common >= 6 && share >= 0.7) {
+      coverage.set(d.id, share);
+      best = Math.max(best, share);
+    }
+  }
+  for (const [id, share] of coverage) if (share >= best - 0.05) out.add(id);
+  return out;
+}
+
+function longestCommonSubstring(a: string, b: string): number {
+  let best = 0;
+  let previous = new Uint16Array(b.length + 1);
+  let current = new Uint16Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = a[i - 1] === b[j - 1] ? previous[j - 1]! + 1 : 0;
+      if (current[j]! > best) best = current[j]!;
+    }
+    [previous, current] = [current, previous];
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results: passage, answer sentence, highlights
+
+interface QueryTerms {
+  /** Words to mark, longest first. */
+  words: string[];
+  /** 文号 keys (〔2025〕2号) to mark wherever a 文号 with that key stands. */
+  docNumberKeys: Set<string>;
+  /** For answer scoring: each query word and bigram with its idf. */
+  weighted: { term: string; weight: number }[];
+}
+
+function highlightTerms(index: LoadedIndex, q: string): QueryTerms {
+  const matched = index.keyword.matchedTerms(q);
+  const single = [...compact(q)].length <= 1;
+  const words = matched.filter((t) => [...t].length >= 2 || single || /^[a-z0-9]+$/.test(t));
+  const docNumberKeys = new Set(findDocNumbers(q).map((d) => d.key));
+  const weighted: QueryTerms['weighted'] = [];
+  for (const term of new Set(index.tokenizer.tokenize(q))) {
+    const weight = index.keyword.idf(term, 'words');
+    if (weight > 0) weighted.push({ term, weight });
+  }
+  const bigramWeight = index.keyword.params.bigramWeight;
+  for (const term of new Set(cjkBigrams(q))) {
+    const weight = index.keyword.idf(term, 'bigrams') * bigramWeight;
+    if (weight > 0) weighted.push({ term, weight });
+  }
+  return { words, docNumberKeys, weighted };
+}
+
+function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchResult {
+  // The passage the better-ranked leg found (keyword on a tie: it is the one that can be highlighted).
+  const leg = c.vector && (!c.keyword || c.vector.rank < c.keyword.rank) ? c.vector : c.keyword!;
+  const passage = index.passages[leg.passage]!;
+  const text = passage.text.length > MAX_TEXT ? passage.text.slice(0, MAX_TEXT) : passage.text;
+  const { doc, clause } = c;
+  return {
+    clauseId: clause.id,
+    docId: doc.id,
+    docTitle: doc.title,
+    docNumber: doc.docNumber,
+    issuer: doc.issuer,
+    date: doc.date,
+    status: doc.status,
+    type: doc.type,
+    path: clause.path,
+    label: clause.label,
+    heading: clause.heading,
+    text,
+    answer: answerSentence(clause, passage, terms),
+    highlights: findHighlights(text, terms),
+    score: Math.round(c.score * 1e6) / 1e6,
+    url: `/doc/${encodeURIComponent(doc.id)}#${clause.id}`,
+  };
+}
+
+/** Folds full-width ASCII to half-width and Latin to lower case, one UTF-16 unit for one, so offsets hold. */
+function fold(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xff01 && code <= 0xff5e) code -= 0xfee0;
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    out += String.fromCharCode(code);
+  }
+  return out;
+}
+
+/** Where the query's words and 文号 stand in text: sorted, merged [start, end) ranges. */
+export function findHighlights(text: string, terms: Pick<QueryTerms, 'words' | 'docNumberKeys'>): [number, number][] {
+  const folded = fold(text);
+  const ranges: [number, number][] = [];
+  for (const word of terms.words) {
+    const w = fold(word);
+    for (let at = folded.indexOf(w); at >= 0; at = folded.indexOf(w, at + w.length)) ranges.push([at, at + w.length]);
+  }
+  for (const d of findDocNumbers(text)) if (terms.docNumberKeys.has(d.key)) ranges.push([d.start, d.end]);
+  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: [number, number][] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
+}
+
+const SENTENCE = /[^。！？；!?;\n]+[。！？；!?;]*/gu;
+
+/** The clause's sentences (table rows count as sentences), with their offsets in the document. */
+function sentencesOf(clause: Clause): { text: string; start: number }[] {
+  const out: { text: string; start: number }[] = [];
+  for (const m of clause.text.matchAll(SENTENCE)) {
+    const raw = m[0];
+    const lead = raw.length - raw.trimStart().length;
+    const text = raw.trim();
+    if (text.length >= 2) out.push({ text, start: clause.start + m.index + lead });
+  }
+  return out;
+}
+
+/**
+ * The sentence of the clause that holds most of the query's weight (idf of its words and
+ * bigrams), preferring the matched passage and, on a tie, the earlier sentence; a heading alone
+ * is never the answer when the clause has a body. A sentence over 200 characters is cut to the
+ * run of its comma-separated parts that holds the most.
+ */
+export function answerSentence(clause: Clause, passage: Passage, terms: Pick<QueryTerms, 'weighted'>): string {
+  const sentences = sentencesOf(clause);
+  if (sentences.length === 0) return passage.text.slice(0, MAX_ANSWER);
+  const heading = `${clause.label ?? ''}${clause.heading ?? ''}`.trim();
+  const scoreOf = (text: string) => {
+    let s = 0;
+    for (const { term, weight } of terms.weighted) if (text.includes(term)) s += weight;
+    return s;
+  };
+  let best = sentences[0]!;
+  let bestScore = -Infinity;
+  for (const s of sentences) {
+    const isHeading = heading !== '' && s.text.replace(/[。：:]$/u, '') === heading && sentences.length > 1;
+    const inPassage = s.start >= passage.start && s.start < passage.end;
+    const score = scoreOf(s.text) + (inPassage ? 0.01 : 0) - (isHeading ? 1000 : 0);
+    if (score > bestScore) {
+      best = s;
+      bestScore = score;
+    }
+  }
+  return best.text.length <= MAX_ANSWER ? best.text : bestWindow(best.text, scoreOf);
+}
+
+function bestWindow(sentence: string, scoreOf: (text: string) => number): string {
+  const parts = sentence.match(/[^，,、]+[，,、]?/gu) ?? [sentence];
+  let best = '';
+  let bestScore = -Infinity;
+  for (let i = 0; i < parts.length; i++) {
+    let window = '';
+    for (let j = i; j < parts.length && window.length + parts[j]!.length <= MAX_ANSWER; j++) {
+      window += parts[j];
+      const score = scoreOf(window);
+      if (score > bestScore || (score === bestScore && window.length > best.length && i === 0)) {
+        best = window;
+        bestScore = score;
+      }
+    }
+  }
+  return best === '' ? sentence.slice(0, MAX_ANSWER) : best;
+}
