@@ -6,6 +6,7 @@ import { cjkBigrams } from '../ingest/chinese-tokenizer.ts';
 import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
+import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
 
 export const SEARCH_MODES = ['hybrid', 'keyword', 'vector'] as const;
@@ -77,7 +78,7 @@ export interface SearchResponse {
 const CANDIDATES = 200;
 // Reciprocal rank fusion: score = sum over legs of weight / (RRF_K + rank). See docs/SEARCH.md for
 // the measurements behind these.
-export const FUSION = { rrfK: 60, keywordWeight: 1, vectorWeight: 0.8 };
+export const FUSION = { rrfK: 60, keywordWeight: 1, vectorWeight: 0.8, focusWeight: 1, expansionWeight: 0.5 };
 const DEFAULT_EMBED_TIMEOUT_MS = 2000;
 const MAX_ANSWER = 200;
 const MAX_TEXT = 600;
@@ -167,7 +168,10 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   if (mode !== 'keyword') {
     try {
       if (index.embedderProblem !== null) throw new Error(index.embedderProblem);
-      queryVector = await withTimeout(index.embedder.embedQuery(q), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
+      // The built-in embedder knows only the corpus's own words, so it is given the official ones
+      // too; a language model knows that 大学 and 高校 are near already.
+      const text = index.embedder.info.kind === 'builtin' ? [q, ...expandQuery(q)].join(' ') : q;
+      queryVector = await withTimeout(index.embedder.embedQuery(text), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
     } catch (error) {
       degraded = `semantic search is unavailable (${(error as Error).message}); these results come from keyword search alone`;
     }
@@ -175,7 +179,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const useKeyword = mode !== 'vector' || degraded !== undefined;
   // Unfiltered, for the facets; with filters, each leg again over the accepted passages only, so a
   // filter never empties a list that the unfiltered top candidates happened to fill.
-  const keywordAll = useKeyword ? index.keyword.search(q, filtered ? passages.length : CANDIDATES) : [];
+  const keywordAll = useKeyword ? keywordLeg(index, q, filtered ? passages.length : CANDIDATES) : [];
   const vectorAll = queryVector !== null ? index.vectors.search(queryVector, CANDIDATES) : [];
   const named = namedDocuments(index, q);
   const facets = countFacets(collectClauses(index, keywordAll.slice(0, CANDIDATES), vectorAll, named));
@@ -207,6 +211,40 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
     results,
     facets,
   };
+}
+
+const QUESTION_WORD = /多少|什么|哪|几|吗|怎么|怎样|如何|是否|能否|可否|有没有|么/u;
+
+/**
+ * The question part of a query that puts a premise first: "湖州首次评上奖50万元，永州评上奖多少？"
+ * asks about 永州; the premise only sets the scene. Null when the query is one clause.
+ */
+export function questionFocus(q: string): string | null {
+  const parts = q.split(/[，,；;。]/u).map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length < 2) return null;
+  const last = parts[parts.length - 1]!;
+  return QUESTION_WORD.test(last) ? last : null;
+}
+
+/**
+ * BM25 over the whole query, plus the terms of its question part (if any) once more, plus the
+ * official words for its everyday ones (policy-thesaurus.ts) at a lower weight.
+ */
+function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
+  const focus = questionFocus(q);
+  const expansion = expandQuery(q).join(' ');
+  if (focus === null && expansion === '') return index.keyword.search(q, k);
+  const scores = new Map<number, number>();
+  const add = (query: string, weight: number) => {
+    for (const hit of index.keyword.search(query, index.passages.length)) scores.set(hit.id, (scores.get(hit.id) ?? 0) + weight * hit.score);
+  };
+  add(q, 1);
+  if (focus !== null) add(focus, FUSION.focusWeight);
+  if (expansion !== '') add(expansion, FUSION.expansionWeight);
+  return [...scores]
+    .map(([id, score]) => ({ id, score }))
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .slice(0, k);
 }
 
 /**
