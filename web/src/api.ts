@@ -1,8 +1,9 @@
 // The browser's side of docs/API.md. Types come from the shared data model so a change there
 // shows up here at type-check time.
 import type { Clause, DocumentMeta, DocumentStatus } from '../../ingest/types.ts';
+import type { SearchResponse, SearchResult } from '../../server/search.ts';
 
-export type { Clause, DocumentStatus };
+export type { Clause, DocumentStatus, SearchResponse, SearchResult };
 
 export const FILTER_KEYS = ['type', 'issuer', 'region', 'year', 'status'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
@@ -19,35 +20,6 @@ export interface DocSummary extends DocumentMeta {
   id: string;
   source: string;
   clauseCount: number;
-}
-
-export interface SearchResult {
-  clauseId: string;
-  docId: string;
-  docTitle: string | null;
-  docNumber: string | null;
-  issuer: string | null;
-  date: string | null;
-  status: DocumentStatus;
-  type: string | null;
-  path: string[];
-  label: string | null;
-  heading: string | null;
-  text: string;
-  answer: string | null;
-  highlights: [number, number][];
-  score: number;
-  url: string;
-}
-
-export interface SearchResponse {
-  query: string;
-  mode: string;
-  tookMs: number;
-  total: number;
-  degraded?: string;
-  results: SearchResult[];
-  facets?: Partial<Record<FilterKey, Record<string, number>>>;
 }
 
 export interface DocsResponse {

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { FILTER_KEYS, FILTER_LABELS, type FilterKey, type SearchResponse } from '../api.ts';
 
 function options(key: FilterKey, counts: Record<string, number> | undefined, selected: string | null): [string, number | null][] {
@@ -14,41 +15,51 @@ export function Filters({
   onChange,
   onClear,
 }: {
-  facets: SearchResponse['facets'];
+  facets: SearchResponse['facets'] | undefined;
   selected: Record<FilterKey, string | null>;
   onChange: (key: FilterKey, value: string | null) => void;
   onClear: () => void;
 }) {
-  const active = FILTER_KEYS.some((k) => selected[k]);
+  const activeCount = FILTER_KEYS.filter((k) => selected[k]).length;
+  const panel = useRef<HTMLDetailsElement>(null);
+  // open beside the results on wide screens; folded on phones unless a filter is already set
+  useEffect(() => {
+    if (panel.current && (activeCount > 0 || window.matchMedia('(min-width: 720px)').matches)) panel.current.open = true;
+  }, []);
   return (
-    <fieldset className="filters">
-      <legend className="visually-hidden">筛选</legend>
-      {FILTER_KEYS.map((key) => {
-        const list = options(key, facets?.[key], selected[key]);
-        return (
-          <label key={key} className={selected[key] ? 'filter is-active' : 'filter'}>
-            <span className="filter-label">{FILTER_LABELS[key]}</span>
-            <select
-              name={key}
-              value={selected[key] ?? ''}
-              onChange={(e) => onChange(key, e.target.value || null)}
-              disabled={list.length === 0}
-            >
-              <option value="">全部</option>
-              {list.map(([value, count]) => (
-                <option key={value} value={value}>
-                  {count === null ? value : `${value}（${count}）`}
-                </option>
-              ))}
-            </select>
-          </label>
-        );
-      })}
-      {active && (
-        <button type="button" className="button button-quiet" onClick={onClear}>
-          清除筛选
-        </button>
-      )}
-    </fieldset>
+    <details ref={panel} className="filters-panel">
+      <summary>
+        筛选{activeCount > 0 && <span className="filter-count">（已选 {activeCount} 项）</span>}
+      </summary>
+      <fieldset className="filters">
+        <legend className="visually-hidden">筛选条件</legend>
+        {FILTER_KEYS.map((key) => {
+          const list = options(key, facets?.[key], selected[key]);
+          return (
+            <label key={key} className={selected[key] ? 'filter is-active' : 'filter'}>
+              <span className="filter-label">{FILTER_LABELS[key]}</span>
+              <select
+                name={key}
+                value={selected[key] ?? ''}
+                onChange={(e) => onChange(key, e.target.value || null)}
+                disabled={list.length === 0}
+              >
+                <option value="">全部</option>
+                {list.map(([value, count]) => (
+                  <option key={value} value={value}>
+                    {count === null ? value : `${value}（${count}）`}
+                  </option>
+                ))}
+              </select>
+            </label>
+          );
+        })}
+        {activeCount > 0 && (
+          <button type="button" className="button button-quiet clear-filters" onClick={onClear}>
+            清除筛选
+          </button>
+        )}
+      </fieldset>
+    </details>
   );
 }

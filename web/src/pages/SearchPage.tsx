@@ -94,7 +94,9 @@ export function SearchPage() {
   return (
     <div className="page search-page">
       <SearchBox initial={q} onSearch={onSearch} />
-      <Filters facets={shown?.facets} selected={selected} onChange={onFilter} onClear={clearFilters} />
+      {(hasFilters || (shown && shown.results.length > 0)) && (
+        <Filters facets={shown?.facets} selected={selected} onChange={onFilter} onClear={clearFilters} />
+      )}
       {docTitle && (
         <p className="scope-note">
           仅在《{docTitle}》中检索。
@@ -122,7 +124,7 @@ export function SearchPage() {
               <h2>没有找到相关条款</h2>
               <ul className="suggestions">
                 <li>换一种说法，或只保留两三个关键词；</li>
-                <li>检查文号、机关名称是否有错别字；</li>
+                <li>检查文号、机关名称是否有错别字。</li>
                 {hasFilters && (
                   <li>
                     <button type="button" className="link-button" onClick={clearFilters}>
@@ -137,7 +139,7 @@ export function SearchPage() {
           ) : (
             <>
               <p className="results-summary" aria-live="polite">
-                找到 {shown.total} 条相关条款
+                找到 {shown.total} 条相关条款{shown.total > shown.results.length && `，显示前 ${shown.results.length} 条`}
                 <span className="took">（{Math.max(1, Math.round(shown.tookMs))} 毫秒）</span>
               </p>
               <ol className="results">
@@ -147,7 +149,7 @@ export function SearchPage() {
                   </li>
                 ))}
               </ol>
-              {shown.total >= k && k < MAX_K && (
+              {shown.total > shown.results.length && k < MAX_K && (
                 <p className="more">
                   <button type="button" className="button" onClick={showMore} disabled={search.loading}>
                     显示更多
