@@ -1,0 +1,211 @@
+// Building the index from the seed corpus: what the manifest says, that a rebuild embeds only
+// what changed, that a killed build leaves the served index intact, and that a server refuses an
+// index it cannot answer from correctly. The default model is the tiny random-weight twin of
+// bge-small-zh-v1.5, loaded through MODEL_DIR; nothing reaches the network.
+import { spawn } from 'node:child_process';
+import { appendFile, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildIndex, indexIsStale, passageIndexText } from '../ingest/build-index.ts';
+import { bruteForceSearch } from '../ingest/vector-index.ts';
+import { INDEX_FILES } from '../ingest/write-index.ts';
+import { IndexLoadError, loadIndex } from '../server/load-index.ts';
+import { ensureTestModel } from './helpers/test-model.ts';
+
+const seeds = path.resolve('corpus');
+let scratch: string;
+let tinyModel: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'index-build-'));
+  tinyModel = await ensureTestModel({ tiny: true });
+  vi.stubGlobal('fetch', async () => {
+    throw new TypeError('fetch failed: network access in a test');
+  });
+});
+afterAll(async () => {
+  vi.unstubAllGlobals();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function corpusCopy(name: string): Promise<string> {
+  const dir = path.join(scratch, name);
+  await cp(seeds, dir, { recursive: true });
+  return dir;
+}
+
+const quiet = { warn: () => {} };
+
+describe('index build with the built-in embedder', () => {
+  let indexDir: string;
+  let corpusDir: string;
+
+  beforeAll(async () => {
+    corpusDir = await corpusCopy('builtin-corpus');
+    indexDir = path.join(scratch, 'builtin-index');
+    await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+  });
+
+  it('writes a manifest naming format, embedder, tokenizer and counts', async () => {
+    const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
+    expect(manifest.formatVersion).toBe(2);
+    expect(manifest.embedder).toMatchObject({ id: 'builtin-lsa-v1', kind: 'builtin' });
+    expect(manifest.embedder.dims).toBeGreaterThan(100);
+    expect(manifest.tokenizer.id).toMatch(/jieba/);
+    expect(manifest.tokenizer.dictionaryTerms).toBeGreaterThan(100);
+    expect(manifest.counts).toEqual({ documents: 8, clauses: 211, passages: 237, files: 5, skippedFiles: 0 });
+    expect(new Date(manifest.builtAt).getTime()).toBeGreaterThan(Date.now() - 600_000);
+  });
+
+  it('re-ingest with no change embeds nothing and gives the same vectors', async () => {
+    const before = await readFile(path.join(indexDir, INDEX_FILES.vectors));
+    const again = await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+    expect(again.embedded).toBe(0);
+    expect(again.reused).toBe(237);
+    expect(Buffer.compare(before, await readFile(path.join(indexDir, INDEX_FILES.vectors)))).toBe(0);
+  });
+
+  it('HNSW recall@10 against exact search is at least 0.99 on the seeds’ vectors', async () => {
+    const index = await loadIndex(indexDir);
+    const raw = await readFile(path.join(indexDir, INDEX_FILES.vectors));
+    const dims = index.manifest.embedder.dims;
+    const all = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    const vectors = Array.from({ length: index.passages.length }, (_, i) => all.subarray(i * dims, (i + 1) * dims));
+    const queries = ['设备更新 贴息', '专精特新 小巨人 奖励', '我们买了新设备，贷款利息能补吗？', '绿色工厂', '人才引进', '5G基站', '飞地经济', '上市公司'];
+    const probes = [...(await Promise.all(queries.map((q) => index.embedder.embedQuery(q)))), ...vectors.filter((_, i) => i % 10 === 0)];
+    let found = 0;
+    for (const probe of probes) {
+      const exact = new Set(bruteForceSearch(vectors, probe, 10).map((h) => h.id));
+      found += index.vectors.search(probe, 10).filter((h) => exact.has(h.id)).length;
+    }
+    expect(found / (probes.length * 10)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('puts the document title and the clause’s headings before the passage text it indexes', async () => {
+    const index = await loadIndex(indexDir);
+    const passage = index.passages.find((p) => p.text.includes('贴息期限1年'))!;
+    const doc = index.documentsById.get(passage.docId)!;
+    const text = passageIndexText(doc, index.clausesById.get(passage.clauseId), passage);
+    expect(text.startsWith(doc.title!)).toBe(true);
+    expect(text.endsWith(passage.text)).toBe(true);
+  });
+
+  it('says when the index is older than the corpus', async () => {
+    expect(await indexIsStale(corpusDir, indexDir)).toBeNull();
+    const file = (await readdir(corpusDir))[0]!;
+    await appendFile(path.join(corpusDir, file), '\n');
+    expect(await indexIsStale(corpusDir, indexDir)).toMatch(file);
+    await writeFile(path.join(corpusDir, 'new.txt'), '关于印发某某办法的通知');
+    expect(await indexIsStale(corpusDir, indexDir)).toMatch('new.txt');
+    expect(await indexIsStale(corpusDir, path.join(scratch, 'nowhere'))).toMatch(/no index/);
+  });
+});
+
+describe('index build with the default model (tiny twin through MODEL_DIR)', () => {
+  let indexDir: string;
+  let corpusDir: string;
+
+  beforeAll(async () => {
+    corpusDir = await corpusCopy('twin-corpus');
+    indexDir = path.join(scratch, 'twin-index');
+    await buildIndex({ corpusDir, indexDir, embedder: 'bge-small-zh', modelDir: tinyModel, ...quiet });
+  });
+
+  it('records the model and its weights in the manifest', async () => {
+    const index = await loadIndex(indexDir, { modelDir: tinyModel });
+    expect(index.manifest.embedder).toMatchObject({ id: 'Xenova/bge-small-zh-v1.5', kind: 'transformers', dims: 512 });
+    expect(index.manifest.embedder.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(index.embedderProblem).toBeNull();
+  });
+
+  it('re-ingest with no change embeds nothing', async () => {
+    const again = await buildIndex({ corpusDir, indexDir, embedder: 'bge-small-zh', modelDir: tinyModel, ...quiet });
+    expect(again.embedded).toBe(0);
+  });
+
+  it('re-ingest after one file changed embeds only that file’s new passages', async () => {
+    const file = path.join(corpusDir, 'huzhou-manufacturing-opinions-interview.txt');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('绿色是湖州的底色', '绿色是湖州最亮的底色'));
+    const again = await buildIndex({ corpusDir, indexDir, embedder: 'bge-small-zh', modelDir: tinyModel, ...quiet });
+    expect(again.embedded).toBeGreaterThan(0);
+    expect(again.embedded).toBeLessThan(10);
+    expect(again.reused).toBe(again.manifest.counts.passages - again.embedded);
+  });
+
+  it('refuses to serve it with a different model, naming both', async () => {
+    const other = await ensureTestModel({ tiny: false });
+    const error = await loadIndex(indexDir, { modelDir: other }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndexLoadError);
+    expect((error as IndexLoadError).code).toBe('INDEX_EMBEDDER');
+  });
+
+  it('serves keyword search, marked degraded, when the model has gone missing', async () => {
+    const index = await loadIndex(indexDir, { modelDir: path.join(scratch, 'no-model-here') });
+    expect(index.embedderProblem).toMatch(/MODEL_DIR/);
+  });
+
+  it('a second ingest killed half-way leaves the previous index loadable', async () => {
+    const before = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
+    // Force a full re-embedding so the child is still embedding when it is killed.
+    await rm(path.join(indexDir, INDEX_FILES.embeddingCache));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'ingest/cli.ts', '--corpus', corpusDir, '--index', indexDir, '--embedder', 'bge-small-zh', '--model-dir', tinyModel],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let log = '';
+    const killed = new Promise<string>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        if (/embedded \d+\/\d+/.test(log) && child.exitCode === null) child.kill('SIGKILL');
+      });
+      child.on('exit', (_code, signal) => resolve(String(signal)));
+    });
+    expect(await killed).toBe('SIGKILL');
+    expect(log).toMatch(/embedded \d+\/\d+/);
+
+    const index = await loadIndex(indexDir, { modelDir: tinyModel });
+    expect(index.manifest.builtAt).toBe(before.builtAt);
+    expect(index.passages.length).toBe(before.counts.passages);
+    // and the next build cleans up after the dead one
+    await buildIndex({ corpusDir, indexDir, embedder: 'bge-small-zh', modelDir: tinyModel, ...quiet });
+    const leftovers = (await readdir(scratch)).filter((f) => f.startsWith('twin-index.'));
+    expect(leftovers).toEqual([]);
+  });
+});
+
+describe('choosing the embedder', () => {
+  it('falls back to the built-in embedder, loudly, when the default model cannot be loaded', async () => {
+    const warnings: string[] = [];
+    vi.stubEnv('HF_HUB_OFFLINE', '1');
+    const report = await buildIndex({
+      corpusDir: seeds,
+      indexDir: path.join(scratch, 'fallback-index'),
+      modelDir: path.join(scratch, 'no-model-here'),
+      warn: (m) => warnings.push(m),
+    });
+    vi.unstubAllEnvs();
+    expect(report.manifest.embedder.kind).toBe('builtin');
+    expect(report.manifest.embedder.fallbackReason).toMatch(/MODEL_DIR/);
+    expect(warnings.join('\n')).toMatch(/built-in embedder/);
+    expect(warnings.join('\n')).toMatch(/HF_ENDPOINT/);
+  });
+
+  it('fails, rather than falls back, when bge-small-zh is asked for by name and cannot be loaded', async () => {
+    await expect(
+      buildIndex({ corpusDir: seeds, indexDir: path.join(scratch, 'named-index'), embedder: 'bge-small-zh', modelDir: path.join(scratch, 'none'), ...quiet }),
+    ).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  it('refuses an index of another format with a clear message', async () => {
+    const indexDir = path.join(scratch, 'old-format');
+    await buildIndex({ corpusDir: seeds, indexDir, embedder: 'builtin', ...quiet });
+    const manifestPath = path.join(indexDir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, formatVersion: 1 }));
+    await expect(loadIndex(indexDir)).rejects.toMatchObject({ code: 'INDEX_FORMAT' });
+    await expect(loadIndex(path.join(scratch, 'absent'))).rejects.toMatchObject({ code: 'INDEX_MISSING' });
+  });
+});
