@@ -4,11 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { createChineseTokenizer, type ChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
-import { createBgeEmbedder, ModelLoadError } from '../ingest/embedders/bge-embedder.ts';
+import { ModelLoadError } from '../ingest/embedders/bge-embedder.ts';
 import { BuiltinEmbedder, type BuiltinEmbedderJSON } from '../ingest/embedders/builtin-embedder.ts';
 import { KeywordIndex, type KeywordIndexJSON } from '../ingest/keyword-index.ts';
 import type { Clause, Embedder, Passage, PolicyDocument } from '../ingest/types.ts';
 import { VectorIndex } from '../ingest/vector-index.ts';
+import { createWorkerEmbedder } from './worker-embedder.ts';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, recoverIndex, type IndexManifest } from '../ingest/write-index.ts';
 
 const errors = {
@@ -94,7 +95,8 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   } else if (manifest.embedder.kind === 'builtin') {
     embedder = BuiltinEmbedder.fromJSON(read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder), tokenizer);
   } else if (manifest.embedder.kind === 'transformers') {
-    embedder = createBgeEmbedder({ modelId: manifest.embedder.id, dims: manifest.embedder.dims, modelDir: options.modelDir });
+    // Queries are embedded in a worker thread, so a slow embedding never stalls the server.
+    embedder = createWorkerEmbedder(manifest.embedder, { modelDir: options.modelDir });
   } else {
     throw new IndexLoadError('INDEX_EMBEDDER', [indexDir, built, 'this version knows no such embedder.']);
   }

@@ -1,0 +1,61 @@
+// The query side of the bge embedder, answered by a worker thread (see embed-worker.ts).
+import { Worker } from 'node:worker_threads';
+import { ModelLoadError, type BgeEmbedderOptions, type ModelErrorCode } from '../ingest/embedders/bge-embedder.ts';
+import type { Embedder, EmbedderInfo } from '../ingest/types.ts';
+import type { WorkerReply, WorkerRequest } from './embed-worker.ts';
+
+export interface WorkerEmbedder extends Embedder {
+  /** Ends the worker thread. */
+  close(): Promise<void>;
+}
+
+export function createWorkerEmbedder(info: EmbedderInfo, options: BgeEmbedderOptions): WorkerEmbedder {
+  // The worker is TypeScript like the rest of the server: it registers tsx, then loads it. (A
+  // worker does not inherit the loader of the thread that starts it under every runner.)
+  const entry = new URL('./embed-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(bootstrap, {
+    eval: true,
+    workerData: { modelDir: options.modelDir, cacheDir: options.cacheDir, allowRemote: options.allowRemote, endpoint: options.endpoint, modelId: info.id, dims: info.dims },
+  });
+  worker.unref();
+  let next = 0;
+  const pending = new Map<number, { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void }>();
+  worker.on('message', (reply: WorkerReply) => {
+    const waiting = pending.get(reply.id);
+    if (waiting === undefined) return; // a reply after its caller gave up
+    pending.delete(reply.id);
+    if (reply.ok) waiting.resolve(reply);
+    else if (reply.error.name === 'ModelLoadError') {
+      const error = new ModelLoadError(reply.error.code as ModelErrorCode, []);
+      error.message = reply.error.message;
+      waiting.reject(error);
+    } else waiting.reject(new Error(reply.error.message));
+  });
+  worker.on('error', (error: Error) => {
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  });
+  const ask = (request: { op: 'query'; text: string } | { op: 'fingerprint' }) =>
+    new Promise<WorkerReply & { ok: true }>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id } satisfies WorkerRequest);
+    });
+
+  return {
+    info,
+    async embedPassages() {
+      throw new Error('The worker embedder embeds queries only; ingest embeds passages in-process.');
+    },
+    async embedQuery(text) {
+      return (await ask({ op: 'query', text })).vector!;
+    },
+    async fingerprint() {
+      return (await ask({ op: 'fingerprint' })).fingerprint!;
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
