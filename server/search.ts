@@ -76,7 +76,7 @@ export interface SearchResponse {
 
 // Each leg contributes its best CANDIDATES passages; fusion and facets work on their clauses.
 const CANDIDATES = 200;
-// Reciprocal rank fusion: score = sum over legs of weight / (RRF_K + rank). See docs/SEARCH.md for
+// Reciprocal rank fusion: score = sum over legs of weight / (rrfK + rank). See docs/SEARCH.md for
 // the measurements behind these.
 export const FUSION = { rrfK: 60, keywordWeight: 1, vectorWeight: 0.8, focusWeight: 1, expansionWeight: 0.5 };
 const DEFAULT_EMBED_TIMEOUT_MS = 2000;
