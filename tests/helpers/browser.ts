@@ -1,7 +1,7 @@
 // What the browser tests share: Debian's Chromium driven by playwright-core (no browser download),
 // a fresh build of web/dist, and the rule for a machine without Chromium.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,11 +32,11 @@ function newestMtime(path: string): number {
   return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-/** web/dist, rebuilt with Vite unless it is newer than every source it is made from. */
+/** web/dist (absolute), rebuilt with Vite unless it is newer than every source it is made from. */
 export async function ensureWebBuild(): Promise<string> {
-  const dist = 'web/dist';
+  const dist = resolve('web/dist');
   const built = join(dist, 'index.html');
-  const sources = ['web/src', 'web/index.html', 'web/vite.config.ts'];
+  const sources = ['web/src', 'web/index.html', 'web/vite.config.ts'].map((p) => resolve(p));
   if (existsSync(built) && statSync(built).mtimeMs > Math.max(...sources.map(newestMtime))) return dist;
   const { build } = await import('vite');
   await build({ configFile: 'web/vite.config.ts', logLevel: 'warn' });

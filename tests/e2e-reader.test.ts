@@ -1,0 +1,241 @@
+// The reader end to end, in Debian's Chromium: the built web app served by the real Express app
+// over an index built from seed files plus a fixture whose clauses carry HTML-looking text.
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex } from '../ingest/build-index.ts';
+import type { Clause } from '../ingest/types.ts';
+import { createApp } from '../server/app.ts';
+import { loadIndex } from '../server/load-index.ts';
+import { citeClause } from '../web/src/citation.ts';
+import { ARTIFACTS_DIR, chromiumStatus, ensureWebBuild, launchChromium } from './helpers/browser.ts';
+
+const SEED_FILES = ['yongzhou-gazette-2025-manufacturing-measures.txt', 'hunan-15th-five-year-manufacturing-plan.txt'];
+const FIXTURE_DIR = 'tests/fixtures/e2e-corpus';
+const MEASURES = 'yongzhou-gazette-2025-manufacturing-measures';
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+interface DocBody {
+  document: { id: string; title: string | null; docNumber: string | null };
+  clauses: Clause[];
+}
+
+const chromium = chromiumStatus();
+if (!chromium.available) {
+  if (process.env.CI === 'true') {
+    describe('reader in a browser', () => {
+      it('runs in CI', () => {
+        throw new Error(`${chromium.message}. CI must run the browser tests; .ci/run installs Chromium.`);
+      });
+    });
+  } else {
+    console.warn(`\n[e2e-reader] SKIPPED: ${chromium.message}\n`);
+  }
+}
+
+describe.runIf(chromium.available)('reader in a browser', () => {
+  let tmp: string;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'e2e-reader-'));
+    const corpusDir = join(tmp, 'corpus');
+    await mkdir(corpusDir);
+    for (const file of SEED_FILES) await copyFile(join('corpus', file), join(corpusDir, file));
+    for (const file of await readdir(FIXTURE_DIR)) await copyFile(join(FIXTURE_DIR, file), join(corpusDir, file));
+
+    const [webDist] = await Promise.all([
+      ensureWebBuild(),
+      buildIndex({ corpusDir, indexDir: join(tmp, 'index'), embedder: 'builtin', warn: () => {} }),
+    ]);
+    const app = createApp(await loadIndex(join(tmp, 'index')), { webDist });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  /** A page in a fresh context that records script errors and dialogs: a passage that ran as HTML would show up here. */
+  async function open(viewport = DESKTOP) {
+    const context = await browser.newContext({ viewport, baseURL: base, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    return { page, problems, close: () => context.close() };
+  }
+
+  async function getDoc(id: string): Promise<DocBody> {
+    const res = await fetch(`${base}/api/docs/${encodeURIComponent(id)}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as DocBody;
+  }
+
+  /** The clause's top edge lies inside the viewport, below the sticky citation bar. */
+  function topInViewport(page: Page, id: string): Promise<boolean> {
+    return page.evaluate((clauseId) => {
+      const el = document.getElementById(clauseId);
+      if (!el) return false;
+      const { top } = el.getBoundingClientRect();
+      return top >= 0 && top < window.innerHeight / 2;
+    }, id);
+  }
+
+  async function expectTarget(page: Page, id: string) {
+    await page.locator(`[id="${id}"].is-target`).waitFor();
+    await expect.poll(() => topInViewport(page, id), { timeout: 5000 }).toBe(true);
+    expect(await page.locator('.is-target').count()).toBe(1);
+  }
+
+  const readClipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+  it('asks a question, opens the clause, copies its citation and link, and goes back', async () => {
+    const { page, problems, close } = await open();
+    await page.goto('/');
+    const box = page.getByRole('searchbox');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('q');
+    const question = '我们买了新设备，贷款利息能补吗？';
+    await box.fill(question);
+    await box.press('Enter');
+    await page.locator('.result').first().waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe(question);
+    expect(await page.locator('.result mark').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/search-desktop.png`, fullPage: true });
+
+    // "/" brings the cursor back to the box from anywhere on the page
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('q');
+
+    const first = page.locator('.result').first();
+    const href = await first.locator('a.open-link').getAttribute('href');
+    const match = /^\/doc\/([^#]+)#(.+)$/.exec(href ?? '');
+    expect(match, `查看原文 link: ${href}`).not.toBeNull();
+    const [, docId = '', clauseId = ''] = match!;
+    await first.getByRole('link', { name: /^查看原文/ }).click();
+    await page.waitForURL(`**/doc/${docId}#${clauseId}`);
+    await expectTarget(page, clauseId);
+
+    const doc = await getDoc(decodeURIComponent(docId));
+    const citation = citeClause(doc.document, clauseId, doc.clauses);
+    expect(citation.startsWith('《')).toBe(true);
+    await page.getByRole('button', { name: '复制引用' }).click();
+    await page.getByText('已复制').waitFor();
+    expect(await readClipboard(page)).toBe(citation);
+
+    await page.getByRole('button', { name: '复制链接' }).click();
+    await expect.poll(() => readClipboard(page)).toBe(`${base}/doc/${docId}#${clauseId}`);
+
+    await page.goBack();
+    await page.locator('.result').first().waitFor();
+    expect(await page.getByRole('searchbox').inputValue()).toBe(question);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('opens a deep link cold, cites the clause exactly, and follows the outline', async () => {
+    const doc = await getDoc(MEASURES);
+    const clause = doc.clauses.find((c) => c.label === '（三）' && c.heading === '支持企业设备更新');
+    const other = doc.clauses.find((c) => c.label === '（五）');
+    expect(clause, 'the measures have clause 三、（三）').toBeDefined();
+    expect(other).toBeDefined();
+
+    const { page, problems, close } = await open();
+    await page.goto(`/doc/${MEASURES}#${clause!.id}`);
+    await expectTarget(page, clause!.id);
+    await expect.poll(() => page.title()).toContain('永州市推动先进制造业高质量发展若干措施');
+    await page.getByRole('button', { name: '复制引用' }).click();
+    await expect
+      .poll(() => readClipboard(page))
+      .toBe('《永州市推动先进制造业高质量发展若干措施》（永政发〔2025〕2号）三、（三）');
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-desktop.png` });
+
+    await page.locator('.outline').getByRole('link', { name: /^（五）/ }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#${other!.id}`);
+    await expectTarget(page, other!.id);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('renders tables from the clause tree as <table>', async () => {
+    const { page, close } = await open();
+    await page.goto('/doc/hunan-15th-five-year-manufacturing-plan');
+    const table = page.locator('.reader-text table').first();
+    await table.waitFor();
+    expect(await table.locator('th').first().textContent()).toBe('类别');
+    // the " | "-joined lines the table was stored as are not shown as text
+    expect(await page.locator('.reader-text p', { hasText: ' | ' }).count()).toBe(0);
+    await close();
+  });
+
+  it('shows the empty state for a query nothing matches', async () => {
+    const { page, problems, close } = await open();
+    await page.goto('/?q=zzzzqqq');
+    await page.getByRole('heading', { name: '没有找到相关条款' }).waitFor();
+    expect(await page.locator('.result').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('shows markup in a passage as literal text, in results and in the reader', async () => {
+    const { page, problems, close } = await open();
+    for (const [query, literal] of [
+      ['过滤网页脚本代码', '<script>alert(1)</script>'],
+      ['过滤图片事件属性', '<img src=x onerror=alert(1)>'],
+    ] as const) {
+      await page.goto(`/?q=${encodeURIComponent(query)}`);
+      const card = page.locator('.result', { hasText: literal }).first();
+      await card.waitFor();
+      expect(await card.locator('.passage').innerText()).toContain(literal);
+    }
+    await page.locator('.result', { hasText: '<img src=x onerror=alert(1)>' }).first().getByRole('link', { name: /^查看原文/ }).click();
+    await page.locator('.is-target').waitFor();
+    const text = await page.locator('.reader-text').innerText();
+    expect(text).toContain('<script>alert(1)</script>');
+    expect(text).toContain('<img src=x onerror=alert(1)>');
+    expect(await page.locator('main script, main img').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('fits a 390 px phone screen', async () => {
+    const { page, problems, close } = await open(PHONE);
+    await page.goto(`/?q=${encodeURIComponent('设备更新 贴息')}`);
+    await page.locator('.result').first().waitFor();
+    const noSideScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    expect(await noSideScroll()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/search-390.png`, fullPage: true });
+
+    const href = await page.locator('.result a.open-link').first().getAttribute('href');
+    await page.locator('.result a.open-link').first().click();
+    const clauseId = decodeURIComponent(href!.split('#')[1] ?? '');
+    await expectTarget(page, clauseId);
+    expect(await noSideScroll()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-390.png` });
+
+    await page.goto('/docs');
+    await page.locator('.doc-item').first().waitFor();
+    expect(await page.locator('.doc-item').count()).toBeGreaterThanOrEqual(3);
+    expect(await noSideScroll()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/docs-390.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    await close();
+  });
+});
