@@ -117,7 +117,7 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await page.locator('.result').first().waitFor();
     expect(new URL(page.url()).searchParams.get('q')).toBe(question);
     expect(await page.locator('.result mark').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/search-desktop.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/search-desktop.png`, fullPage: true, animations: 'disabled' });
 
     // "/" brings the cursor back to the box from anywhere on the page
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -161,15 +161,19 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await page.goto(`/doc/${MEASURES}#${clause!.id}`);
     await expectTarget(page, clause!.id);
     await expect.poll(() => page.title()).toContain('永州市推动先进制造业高质量发展若干措施');
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-desktop.png`, animations: 'disabled' });
     await page.getByRole('button', { name: '复制引用' }).click();
     await expect
       .poll(() => readClipboard(page))
       .toBe('《永州市推动先进制造业高质量发展若干措施》（永政发〔2025〕2号）三、（三）');
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-desktop.png` });
 
     await page.locator('.outline').getByRole('link', { name: /^（五）/ }).click();
     await expect.poll(() => new URL(page.url()).hash).toBe(`#${other!.id}`);
     await expectTarget(page, other!.id);
+
+    // a hash typed into the address bar moves the highlight too
+    await page.evaluate((id) => (window.location.hash = id), clause!.id);
+    await expectTarget(page, clause!.id);
     expect(problems).toEqual([]);
     await close();
   });
@@ -221,20 +225,20 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await page.locator('.result').first().waitFor();
     const noSideScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     expect(await noSideScroll()).toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/search-390.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/search-390.png`, fullPage: true, animations: 'disabled' });
 
     const href = await page.locator('.result a.open-link').first().getAttribute('href');
     await page.locator('.result a.open-link').first().click();
     const clauseId = decodeURIComponent(href!.split('#')[1] ?? '');
     await expectTarget(page, clauseId);
     expect(await noSideScroll()).toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-390.png` });
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-390.png`, animations: 'disabled' });
 
     await page.goto('/docs');
     await page.locator('.doc-item').first().waitFor();
     expect(await page.locator('.doc-item').count()).toBeGreaterThanOrEqual(3);
     expect(await noSideScroll()).toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/docs-390.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/docs-390.png`, fullPage: true, animations: 'disabled' });
     expect(problems).toEqual([]);
     await close();
   });
