@@ -39,6 +39,15 @@ export async function ensureWebBuild(): Promise<string> {
   const sources = ['web/src', 'web/index.html', 'web/vite.config.ts'].map((p) => resolve(p));
   if (existsSync(built) && statSync(built).mtimeMs > Math.max(...sources.map(newestMtime))) return dist;
   const { build } = await import('vite');
-  await build({ configFile: 'web/vite.config.ts', logLevel: 'warn' });
+  // vitest sets NODE_ENV=test, which Vite would honour with React's development build; web/dist
+  // is what `npm start` serves afterwards, so it must be the production one
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: 'web/vite.config.ts', mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return dist;
 }

@@ -21,13 +21,13 @@ export function ResultCard({ result }: { result: SearchResult }) {
       </header>
       <DocMeta docNumber={result.docNumber} issuer={result.issuer} date={result.date} />
       {crumbs.length > 0 && (
-        <nav className="breadcrumb" aria-label="条款位置">
-          <ol>
+        <div className="breadcrumb">
+          <ol aria-label="条款位置">
             {crumbs.map((c, i) => (
               <li key={i}>{c}</li>
             ))}
           </ol>
-        </nav>
+        </div>
       )}
       {!answerInText && result.answer && (
         <p className="answer-standalone">
