@@ -5,12 +5,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Express } from 'express';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build-index.ts';
-import type { Clause } from '../ingest/types.ts';
+import type { Clause, Embedder } from '../ingest/types.ts';
 import { createApp } from '../server/app.ts';
-import { loadIndex } from '../server/load-index.ts';
+import { loadIndex, type LoadedIndex } from '../server/load-index.ts';
 import { citeClause } from '../web/src/citation.ts';
 import { ARTIFACTS_DIR, chromiumStatus, ensureWebBuild, launchChromium } from './helpers/browser.ts';
 
@@ -19,6 +20,14 @@ const FIXTURE_DIR = 'tests/fixtures/e2e-corpus';
 const MEASURES = 'yongzhou-gazette-2025-manufacturing-measures';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
+
+async function listen(app: Express): Promise<{ server: Server; base: string }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const close = (server: Server) => new Promise((resolve) => server.close(resolve));
 
 interface DocBody {
   document: { id: string; title: string | null; docNumber: string | null };
@@ -43,6 +52,7 @@ describe.runIf(chromium.available)('reader in a browser', () => {
   let server: Server;
   let base: string;
   let browser: Browser;
+  let index: LoadedIndex;
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'e2e-reader-'));
@@ -55,17 +65,15 @@ describe.runIf(chromium.available)('reader in a browser', () => {
       ensureWebBuild(),
       buildIndex({ corpusDir, indexDir: join(tmp, 'index'), embedder: 'builtin', warn: () => {} }),
     ]);
-    const app = createApp(await loadIndex(join(tmp, 'index')), { webDist });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    index = await loadIndex(join(tmp, 'index'));
+    ({ server, base } = await listen(createApp(index, { webDist })));
     browser = await launchChromium();
     await mkdir(ARTIFACTS_DIR, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    if (server) await close(server);
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
@@ -217,6 +225,26 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     expect(await page.locator('main script, main img').count()).toBe(0);
     expect(problems).toEqual([]);
     await close();
+  });
+
+  it('says so when semantic search is down and keyword results stand in', async () => {
+    // the same index, with a query embedder that fails as an unloadable model would
+    const broken: Embedder = {
+      info: index.embedder.info,
+      embedPassages: (texts) => index.embedder.embedPassages(texts),
+      embedQuery: () => Promise.reject(new Error('model offline')),
+    };
+    const degraded = await listen(createApp({ ...index, embedder: broken }, { webDist: await ensureWebBuild() }));
+    const { page, problems, close: closePage } = await open();
+    try {
+      await page.goto(`${degraded.base}/?q=${encodeURIComponent('设备更新 贴息')}`);
+      await page.getByRole('note').filter({ hasText: '语义检索暂不可用' }).waitFor();
+      expect(await page.locator('.result').count()).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await closePage();
+      await close(degraded.server);
+    }
   });
 
   it('fits a 390 px phone screen', async () => {

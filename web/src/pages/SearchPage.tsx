@@ -114,9 +114,9 @@ export function SearchPage() {
         <section aria-busy={search.loading} className={search.loading ? 'results-area is-stale' : 'results-area'}>
           {search.loading && <Loading>正在检索…</Loading>}
           {shown.degraded && (
-            <p className="notice" role="note">
-              <strong>语义检索暂不可用，</strong>以下为关键词匹配结果。
-              <span className="notice-detail">{shown.degraded}</span>
+            // the server's reason is a technical English sentence: kept for the curious, on hover
+            <p className="notice degraded-notice" role="note" title={shown.degraded}>
+              <strong>语义检索暂不可用，</strong>以下仅为关键词匹配结果，可能漏掉换了说法的条款。
             </p>
           )}
           {shown.results.length === 0 ? (
