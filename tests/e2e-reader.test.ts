@@ -229,9 +229,11 @@ describe.runIf(chromium.available)('reader in a browser', () => {
 
   it('says so when semantic search is down and keyword results stand in', async () => {
     // the same index, with a query embedder that fails as an unloadable model would
+    const real = index.embedder;
     const broken: Embedder = {
-      info: index.embedder.info,
-      embedPassages: (texts) => index.embedder.embedPassages(texts),
+      info: real.info,
+      embedPassages: (texts) => real.embedPassages(texts),
+      fingerprint: () => real.fingerprint(),
       embedQuery: () => Promise.reject(new Error('model offline')),
     };
     const degraded = await listen(createApp({ ...index, embedder: broken }, { webDist: await ensureWebBuild() }));
