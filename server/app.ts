@@ -145,7 +145,8 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
   });
   app.use('/api', api);
 
-  const webDist = options.webDist === undefined ? resolve('web/dist') : options.webDist;
+  // res.sendFile takes absolute paths only
+  const webDist = options.webDist === undefined ? resolve('web/dist') : options.webDist === null ? null : resolve(options.webDist);
   if (webDist !== null) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // The reader's routes (/, /doc/:id, /docs) are the web app's: every other GET gets its page.
