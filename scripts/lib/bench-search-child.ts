@@ -1,0 +1,101 @@
+// Child process of the bench: loads an index the way the server does and measures, in process,
+// search() latency per mode and the HNSW graph's recall@10 against exact search.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INDEX_FILES } from '../../ingest/write-index.ts';
+import { bruteForceSearch } from '../../ingest/vector-index.ts';
+import { loadIndex, type LoadedIndex } from '../../server/load-index.ts';
+import { search, type SearchMode } from '../../server/search.ts';
+import { childInput, peakRssMB, reply } from './child.ts';
+import { seededRandom } from './synthetic-corpus.ts';
+
+export interface SearchBenchInput {
+  indexDir: string;
+  modelDir?: string;
+  queries: string[];
+  modes: SearchMode[];
+  /** Passes over the queries per mode, after one warm-up pass. */
+  repeats: number;
+  /** Passage vectors used as extra HNSW probe queries, besides the queries' own vectors. */
+  passageProbes: number;
+}
+
+export interface SearchBenchResult {
+  loadSeconds: number;
+  /** Heap and RSS right after loading: what the index costs a server before any traffic. */
+  rssAfterLoadMB: number;
+  peakRssMB: number;
+  /** Milliseconds per search() call, per mode. */
+  latencies: Record<string, number[]>;
+  degraded: number;
+  hnsw: { k: number; probes: number; recall: number; minRecall: number };
+}
+
+const K = 10;
+const input = childInput<SearchBenchInput>();
+
+let started = performance.now();
+const index = await loadIndex(input.indexDir, { modelDir: input.modelDir });
+const loadSeconds = (performance.now() - started) / 1000;
+const rssAfterLoadMB = process.memoryUsage().rss / 2 ** 20;
+
+const latencies: Record<string, number[]> = {};
+let degraded = 0;
+for (const mode of input.modes) {
+  const times: number[] = (latencies[mode] = []);
+  for (let pass = 0; pass <= input.repeats; pass++) {
+    for (const q of input.queries) {
+      started = performance.now();
+      const res = await search(index, { q, k: K, mode });
+      const ms = performance.now() - started;
+      if (pass === 0) continue; // warm-up: JIT, lazily built caches
+      times.push(ms);
+      if (res.degraded !== undefined) degraded++;
+    }
+  }
+}
+
+reply({
+  loadSeconds,
+  rssAfterLoadMB,
+  peakRssMB: peakRssMB(),
+  latencies,
+  degraded,
+  hnsw: await hnswRecall(index),
+} satisfies SearchBenchResult);
+
+/**
+ * Recall@10 of the HNSW graph against exact inner-product search over the same vectors (the
+ * vectors.f32 file the graph was built from), probed with the queries' embeddings and a seeded
+ * sample of passage vectors. A neighbour tied with the exact 10th (near-identical passages in the
+ * synthetic corpora) counts as found.
+ */
+async function hnswRecall(loaded: LoadedIndex): Promise<SearchBenchResult['hnsw']> {
+  const dims = loaded.manifest.embedder.dims;
+  const raw = readFileSync(join(loaded.dir, INDEX_FILES.vectors));
+  const flat = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  const vectors = Array.from({ length: flat.length / dims }, (_, i) => flat.subarray(i * dims, (i + 1) * dims));
+
+  const probes: Float32Array[] = [];
+  if (loaded.embedderProblem === null) for (const q of input.queries) probes.push(await loaded.embedder.embedQuery(q));
+  const random = seededRandom(42);
+  for (let i = 0; i < Math.min(input.passageProbes, vectors.length); i++) probes.push(vectors[Math.floor(random() * vectors.length)]!);
+
+  const recalls = probes
+    .filter((p) => p.some((x) => x !== 0))
+    .map((probe) => {
+      const exact = bruteForceSearch(vectors, probe, K);
+      const want = Math.min(K, exact.length);
+      if (want === 0) return 1;
+      const ids = new Set(exact.map((h) => h.id));
+      const kth = exact[want - 1]!.score;
+      const found = loaded.vectors.search(probe, K).filter((h) => ids.has(h.id) || h.score >= kth - 1e-6).length;
+      return Math.min(found, want) / want;
+    });
+  return {
+    k: K,
+    probes: recalls.length,
+    recall: recalls.reduce((s, r) => s + r, 0) / Math.max(1, recalls.length),
+    minRecall: Math.min(...recalls),
+  };
+}
