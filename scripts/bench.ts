@@ -1,4 +1,4 @@
-// npm run bench [-- --quick --json --keep]
+// npm run bench [-- --quick --json --keep --from FILE]
 //
 // Ingest time and memory with the built-in embedder and the bge-small-zh twin, re-ingest after one
 // changed file, search latency in process and over HTTP, HNSW recall against exact search, and a
@@ -22,6 +22,7 @@ import { benchTables } from './lib/bench-tables.ts';
 import { allTargets, renderBenchmarksDoc } from './lib/benchmarks-doc.ts';
 import { childScript, runChild, startChild } from './lib/child.ts';
 import { readQueries } from './lib/evaluate.ts';
+import { metText } from './lib/quality-targets.ts';
 import { httpLoad } from './lib/http-load.ts';
 import { median, summarizeLatencies } from './lib/stats.ts';
 import { writeSyntheticCorpus } from './lib/synthetic-corpus.ts';
@@ -41,14 +42,22 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    from: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  console.log('Usage: npm run bench -- [--quick] [--json] [--keep]\n  --quick  1x and 10x only, fewer runs\n  --json   print the results as JSON\n  --keep   keep the temporary corpora and indexes');
+  console.log(
+    [
+      'Usage: npm run bench -- [--quick] [--json] [--keep] [--from FILE]',
+      '  --quick      1x and 10x only, fewer runs',
+      '  --json       print the results as JSON',
+      '  --keep       keep the temporary corpora and indexes',
+      '  --from FILE  measure nothing: redraw the charts and docs/BENCHMARKS.md from a saved results file',
+    ].join('\n'),
+  );
   process.exit(0);
 }
-
 const quick = args.quick!;
 const plan = {
   ingestRuns: { builtin: quick ? 2 : 5, twin: quick ? 1 : 3 } as Record<EmbedderKey, number>,
@@ -75,6 +84,13 @@ const log = (message: string) => {
   process.stderr.write(`[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${message}\n`);
 };
 
+if (args.from !== undefined) {
+  const saved = JSON.parse(await readFile(args.from, 'utf8')) as BenchResults;
+  if (saved.version !== RESULTS_VERSION) throw new Error(`${args.from} has results version ${saved.version}; this script reads ${RESULTS_VERSION}.`);
+  await report(saved);
+  process.exit(0);
+}
+
 const queries = (await readQueries(QUERIES_FILE)).map((q) => q.query);
 const work = await mkdtemp(path.join(os.tmpdir(), 'policy-bench-'));
 log(`${quick ? 'quick run' : 'full run'}; working in ${work}`);
@@ -87,13 +103,18 @@ try {
   const json = JSON.stringify(results, null, 2) + '\n';
   await writeFile(path.join(RESULTS_DIR, `bench-${stamp}.json`), json);
   await writeFile(path.join(RESULTS_DIR, 'latest.json'), json);
-  await drawBenchCharts(results, CHART_DIR);
-  await writeFile(DOC_FILE, renderBenchmarksDoc(results, path.relative(path.dirname(DOC_FILE), CHART_DIR)));
-  log(`wrote bench/results/bench-${stamp}.json, bench/results/latest.json, docs/bench/*.png, docs/BENCHMARKS.md`);
-  if (args.json) console.log(json);
-  else printTables(results);
+  log(`wrote bench/results/bench-${stamp}.json and bench/results/latest.json`);
+  await report(results);
 } finally {
   if (!args.keep) await rm(work, { recursive: true, force: true });
+}
+
+async function report(results: BenchResults): Promise<void> {
+  await drawBenchCharts(results, CHART_DIR);
+  await writeFile(DOC_FILE, renderBenchmarksDoc(results, path.relative(path.dirname(DOC_FILE), CHART_DIR)));
+  log('wrote docs/bench/*.png and docs/BENCHMARKS.md');
+  if (args.json) console.log(JSON.stringify(results, null, 2));
+  else printTables(results);
 }
 
 async function ensureTwin(): Promise<void> {
@@ -369,6 +390,6 @@ function printTables(r: BenchResults): void {
   for (const t of benchTables(r)) {
     console.log(`\n${t.title}\n${textTable(t.header, t.rows)}`);
   }
-  console.log(`\nTargets (issue 6)\n${textTable(['target', 'value', 'met'], allTargets(r).map((t) => [t.target, t.value, t.met ? 'yes' : 'NO']))}`);
+  console.log(`\nTargets (issue 6)\n${textTable(['target', 'value', 'met'], allTargets(r).map((t) => [t.target, t.value, metText(t.met)]))}`);
   console.log(`\nThe run took ${(r.durationSeconds / 60).toFixed(1)} minutes.`);
 }

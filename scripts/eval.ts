@@ -13,7 +13,7 @@ import { search, SEARCH_MODES, type SearchMode } from '../server/search.ts';
 import { chunkDocuments, createBm25Baseline, createOramaBaseline, type Baseline } from './lib/baselines.ts';
 import type { EvalQuery, Metrics } from './lib/eval-metrics.ts';
 import { evaluateSystem, readQueries, type SystemReport } from './lib/evaluate.ts';
-import { checkQualityTargets, README_REFERENCE, type TargetCheck } from './lib/quality-targets.ts';
+import { checkQualityTargets, metText, README_REFERENCE, type TargetCheck } from './lib/quality-targets.ts';
 import { textTable, type Cell } from './lib/text-table.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -146,7 +146,7 @@ function printReport(): void {
   if (targets) {
     const note = embedder.kind === 'builtin' ? '' : ` (the targets are set for the built-in embedder; this index uses ${embedder.id})`;
     console.log(`\nTargets of issue 6 for hybrid search${note}`);
-    console.log(textTable(['target', 'value', 'met'], targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO'])));
+    console.log(textTable(['target', 'value', 'met'], targets.map((t) => [t.target, t.value, metText(t.met)])));
   }
 
   for (const p of product) {

@@ -1,6 +1,7 @@
 // The bench's results as titled tables: the console prints them as text, docs/BENCHMARKS.md as
 // Markdown, so both always show the same figures.
 import type { BenchResults, EmbedderKey } from './bench-results.ts';
+import type { TargetCheck } from './quality-targets.ts';
 import type { Cell } from './text-table.ts';
 
 export interface Table {
@@ -149,12 +150,6 @@ export function benchTables(r: BenchResults): Table[] {
   return tables;
 }
 
-export interface TargetCheck {
-  target: string;
-  value: string;
-  met: boolean;
-}
-
 /** The performance bar of issue 6. */
 export function benchTargets(r: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -165,8 +160,8 @@ export function benchTargets(r: BenchResults): TargetCheck[] {
   if (largest) {
     checks.push({
       target: `hybrid p50 in process < 10 ms at 100x`,
-      value: `${ms(largest.hybrid.p50)} ms at ${largest.scale}x${largest.scale < 100 ? ' (100x not run: --quick)' : ''}`,
-      met: largest.scale >= 100 && largest.hybrid.p50 < 10,
+      value: `${ms(largest.hybrid.p50)} ms at ${largest.scale}x${largest.scale < 100 ? ' (100x is not run with --quick)' : ''}`,
+      met: largest.scale >= 100 ? largest.hybrid.p50 < 10 : null,
     });
   }
   for (const x of r.reingest) {

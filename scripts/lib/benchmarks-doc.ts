@@ -1,8 +1,8 @@
 // docs/BENCHMARKS.md, written from a bench run: machine, targets, every table, the charts.
 import type { BenchResults } from './bench-results.ts';
 import { CHART_FILES } from './bench-charts.ts';
-import { benchTables, benchTargets, type TargetCheck } from './bench-tables.ts';
-import { checkQualityTargets } from './quality-targets.ts';
+import { benchTables, benchTargets } from './bench-tables.ts';
+import { checkQualityTargets, metText, type TargetCheck } from './quality-targets.ts';
 import { markdownTable } from './text-table.ts';
 
 export function allTargets(r: BenchResults): TargetCheck[] {
@@ -54,7 +54,7 @@ export function renderBenchmarksDoc(r: BenchResults, chartDir: string): string {
     '',
     '## Targets (issue 6)',
     '',
-    markdownTable(['target', 'value', 'met'], targets.map((t) => [t.target, t.value, t.met ? 'yes' : '**no**'])),
+    markdownTable(['target', 'value', 'met'], targets.map((t) => [t.target, t.value, t.met === false ? '**no**' : metText(t.met)])),
     '',
     section('quality', 'Quality'),
     section('ingest', 'Ingest'),

@@ -11,8 +11,11 @@ export const README_REFERENCE: { name: string; metrics: Omit<Metrics, 'queries' 
 export interface TargetCheck {
   target: string;
   value: string;
-  met: boolean;
+  /** null: not measured in this run. */
+  met: boolean | null;
 }
+
+export const metText = (met: boolean | null): string => (met === null ? 'not measured' : met ? 'yes' : 'NO');
 
 export function checkQualityTargets(hybrid: Metrics, baselines: { name: string; metrics: Metrics }[]): TargetCheck[] {
   const f = (x: number | null) => (x === null ? '—' : x.toFixed(3));
