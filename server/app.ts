@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import type { Clause, PolicyDocument } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
 import type { LoadedIndex } from './load-index.ts';
-import { FILTER_NAMES, search, SEARCH_MODES, validateSearch, type SearchFilters, type SearchMode } from './search.ts';
+import { FILTER_NAMES, matchesFilters, search, SEARCH_MODES, validateSearch, type SearchFilters, type SearchMode } from './search.ts';
 
 export interface AppOptions {
   /** The built web app (web/dist), served beside the API; null serves the API alone. */
@@ -99,15 +99,7 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
     // The search's validation knows every filter's values; a placeholder query passes its own checks.
     validateSearch(index, { q: 'docs', filters });
     const documents = index.documents
-      .filter(
-        (d) =>
-          (filters.doc === undefined || d.id === filters.doc) &&
-          (filters.type === undefined || d.type === filters.type) &&
-          (filters.issuer === undefined || d.issuer === filters.issuer) &&
-          (filters.region === undefined || d.region === filters.region) &&
-          (filters.year === undefined || d.date?.startsWith(filters.year) === true) &&
-          (filters.status === undefined || d.status === filters.status),
-      )
+      .filter((d) => matchesFilters(d, filters))
       .map(summary);
     res.json({ total: documents.length, documents });
   });

@@ -129,7 +129,7 @@ function facetValues(index: LoadedIndex): { issuer: string[]; region: string[]; 
   return { issuer: sorted((d) => d.issuer), region: sorted((d) => d.region), year: sorted(yearOf) };
 }
 
-function matchesFilters(d: PolicyDocument, f: SearchFilters): boolean {
+export function matchesFilters(d: PolicyDocument, f: SearchFilters): boolean {
   return (
     (f.doc === undefined || d.id === f.doc) &&
     (f.type === undefined || d.type === f.type) &&
