@@ -17,18 +17,29 @@ export interface IngestBenchResult {
   reused: number;
   embedderId: string;
   peakRssMB: number;
+  /** Seconds from the start of each build stage to the start of the next (the first from the start of the build). */
+  stages: Record<string, number>;
 }
 
 const input = childInput<IngestBenchInput>();
 const started = performance.now();
-const report = await buildIndex({ ...input, warn: (m) => process.stderr.write(m + '\n') });
+const marks: { stage: string; at: number }[] = [];
+const report = await buildIndex({
+  ...input,
+  warn: (m) => process.stderr.write(m + '\n'),
+  onProgress: ({ stage }) => {
+    if (marks.at(-1)?.stage !== stage) marks.push({ stage, at: marks.length === 0 ? started : performance.now() });
+  },
+});
+const ended = performance.now();
 const result: IngestBenchResult = {
-  seconds: (performance.now() - started) / 1000,
+  seconds: (ended - started) / 1000,
   passages: report.manifest.counts.passages,
   documents: report.manifest.counts.documents,
   embedded: report.embedded,
   reused: report.reused,
   embedderId: report.manifest.embedder.id,
   peakRssMB: peakRssMB(),
+  stages: Object.fromEntries(marks.map((m, i) => [m.stage, ((marks[i + 1]?.at ?? ended) - m.at) / 1000])),
 };
 reply(result);

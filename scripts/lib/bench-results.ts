@@ -28,6 +28,8 @@ export interface IngestFigures {
   indexBytes: number;
   /** Largest peak RSS over the runs. */
   peakRssMB: number;
+  /** Seconds per build stage, of the run nearest the median. */
+  stageSeconds: Record<string, number>;
 }
 
 export interface ReingestFigures {
@@ -43,6 +45,7 @@ export interface ReingestFigures {
   shareOfFull: number;
   embedded: number;
   reused: number;
+  stageSeconds: Record<string, number>;
 }
 
 export interface LatencyFigures extends LatencySummary {
@@ -68,6 +71,7 @@ export interface ScaleStep {
   passagesPerSecond: number;
   indexBytes: number;
   ingestPeakRssMB: number;
+  ingestStageSeconds: Record<string, number>;
   loadSeconds: number;
   searchRssAfterLoadMB: number;
   hybrid: LatencySummary;

@@ -59,6 +59,7 @@ export function renderBenchmarksDoc(r: BenchResults, chartDir: string): string {
     section('quality', 'Quality'),
     section('ingest', 'Ingest'),
     section('reingest', 'Re-ingest after a change'),
+    section('stages', 'Where the ingest time goes'),
     section('latency', 'Search latency in process', { file: CHART_FILES.latency, alt: 'search latency per embedder and mode' }),
     section('http', 'Search over HTTP'),
     section('hnsw', 'HNSW recall'),
