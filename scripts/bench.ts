@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { listCorpusFiles } from '../ingest/load-corpus.ts';
 import { SEARCH_MODES } from '../server/search.ts';
 import { DEFAULT_OUT as TWIN_DIR, makeTestModel, readTwinMarker, TWIN_FORMAT_VERSION } from './make-test-model.ts';
 import type { IngestBenchInput, IngestBenchResult } from './lib/bench-ingest-child.ts';
@@ -196,7 +197,7 @@ async function measure(): Promise<BenchResults> {
       const res = seedSearch.builtin;
       step = {
         scale: 1,
-        files: (await readdir(SEED_CORPUS)).length,
+        files: (await listCorpusFiles(SEED_CORPUS)).length,
         corpusMB: (await folderBytes(SEED_CORPUS)) / 2 ** 20,
         passages: seedsBuiltin.passages,
         ingestRuns: seedsBuiltin.runs,

@@ -25,7 +25,7 @@ function panel(title: string, yTitle: string, values: Point[], logY: boolean): P
     data: { values },
     mark: { type: 'line', point: { size: 40 } },
     encoding: {
-      x: { field: 'passages', type: 'quantitative', scale: { type: 'log' }, title: 'passages (log)' },
+      x: { field: 'passages', type: 'quantitative', scale: { type: 'log', nice: false, padding: 14 }, title: 'passages (log)' },
       y: { field: 'value', type: 'quantitative', scale: logY ? { type: 'log' } : { zero: true }, title: yTitle },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1, labelLimit: 300 } },
       strokeDash: { field: 'measured', type: 'nominal', title: null, legend: null, scale: { domain: ['measured', 'extrapolated'], range: [[1, 0], [4, 3]] } },

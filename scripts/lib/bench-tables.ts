@@ -68,8 +68,9 @@ export function benchTables(r: BenchResults): Table[] {
     header: ['build', 'embedder', 'read + prepare', 'train', 'embed', 'keyword index', 'HNSW', 'write', 'total'],
     rows: [
       ...r.ingest.map((i) => stageRow('seeds, full', i.embedder, i.medianSeconds, i.stageSeconds)),
-      ...r.reingest.map((x) => stageRow(`${x.corpus}, one file changed`, x.embedder, x.medianSeconds, x.stageSeconds)),
+      ...r.reingest.filter((x) => x.corpus === 'seeds').map((x) => stageRow('seeds, one file changed', x.embedder, x.medianSeconds, x.stageSeconds)),
       ...(largest && largest.scale > 1 ? [stageRow(`${largest.scale}x, full`, 'builtin', largest.ingestSeconds, largest.ingestStageSeconds)] : []),
+      ...r.reingest.filter((x) => x.corpus !== 'seeds').map((x) => stageRow(`${x.corpus}, one file changed`, x.embedder, x.medianSeconds, x.stageSeconds)),
     ],
     notes: [
       'From buildIndex\'s progress events: each stage runs until the next one starts. "read + prepare" is reading and segmenting every file plus the policy dictionary, the previous index and loading the embedder; "train" is learning the built-in embedder (skipped when the previous model is kept). The run shown is the one nearest the median.',
@@ -175,9 +176,17 @@ export function benchTables(r: BenchResults): Table[] {
 /** The performance bar of issue 6. */
 export function benchTargets(r: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const recalls = [...r.hnsw.map((h) => ({ where: `seeds, ${r.embedders[h.embedder]}`, recall: h.recall })), ...r.scale.filter((s) => s.scale > 1).map((s) => ({ where: `${s.scale}x`, recall: s.hnswRecall }))];
-  const worst = recalls.reduce((a, b) => (b.recall < a.recall ? b : a), recalls[0] ?? { where: '—', recall: NaN });
-  checks.push({ target: 'HNSW recall@10 >= 0.99 at every step', value: `lowest ${fixed(worst.recall, 4)} (${worst.where})`, met: worst.recall >= 0.99 });
+  const recalls = [
+    ...r.hnsw.map((h) => ({ where: `seeds, ${r.embedders[h.embedder]}`, recall: h.recall, min: h.minRecall })),
+    ...r.scale.filter((s) => s.scale > 1).map((s) => ({ where: `${s.scale}x`, recall: s.hnswRecall, min: s.hnswMinRecall })),
+  ];
+  const worst = recalls.reduce((a, b) => (b.recall < a.recall ? b : a), recalls[0] ?? { where: '—', recall: NaN, min: NaN });
+  const worstProbe = recalls.reduce((a, b) => (b.min < a.min ? b : a), worst);
+  checks.push({
+    target: 'HNSW recall@10 >= 0.99 at every step',
+    value: `lowest mean ${fixed(worst.recall, 4)} (${worst.where}); worst single probe ${fixed(worstProbe.min, 2)} (${worstProbe.where})`,
+    met: worst.recall >= 0.99,
+  });
   const largest = r.scale.at(-1);
   if (largest) {
     checks.push({
