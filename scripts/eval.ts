@@ -119,7 +119,7 @@ function printReport(): void {
 
   console.log(`\nQuality on ${queries.length} queries (${path.relative(process.cwd(), path.resolve(values.queries!))}: ${kinds})`);
   console.log(
-    `Index ${path.relative(process.cwd(), index.dir) || '.'}: ${counts.documents} documents, ${counts.passages} passages; ` +
+    `Index ${path.relative(process.cwd(), index.dir) || '.'}/: ${counts.documents} documents, ${counts.passages} passages; ` +
       `embedder ${embedder.id} (${embedder.kind}, ${embedder.dims}-d).`,
   );
   console.log(
