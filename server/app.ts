@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import type { Clause, PolicyDocument } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
 import type { LoadedIndex } from './load-index.ts';
-import { FILTER_NAMES, matchesFilters, search, SEARCH_MODES, validateSearch, type SearchFilters, type SearchMode } from './search.ts';
+import { FILTER_NAMES, matchesFilters, search, validateFilters, type SearchFilters, type SearchMode } from './search.ts';
 
 export interface AppOptions {
   /** The built web app (web/dist), served beside the API; null serves the API alone. */
@@ -87,17 +87,13 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
       filters: filtersOf(req),
       embedTimeoutMs: options.embedTimeoutMs,
     };
-    if (request.mode !== undefined && !SEARCH_MODES.includes(request.mode)) {
-      throw new ApiError('INVALID_MODE', SEARCH_MODES.join(', '), request.mode);
-    }
-    validateSearch(index, request);
+    // search() validates the request and throws ApiError for anything it cannot answer
     res.json(await search(index, request));
   });
 
   api.get('/docs', (req, res) => {
     const filters = filtersOf(req);
-    // The search's validation knows every filter's values; a placeholder query passes its own checks.
-    validateSearch(index, { q: 'docs', filters });
+    validateFilters(index, filters);
     const documents = index.documents
       .filter((d) => matchesFilters(d, filters))
       .map(summary);

@@ -104,7 +104,13 @@ export function validateSearch(index: LoadedIndex, request: SearchRequest): Requ
   const mode = request.mode ?? 'hybrid';
   if (!SEARCH_MODES.includes(mode)) throw new ApiError('INVALID_MODE', SEARCH_MODES.join(', '), String(mode));
   const filters = request.filters ?? {};
-  const known = facetValues(index);
+  validateFilters(index, filters);
+  return { q, k, mode, filters };
+}
+
+/** Throws INVALID_FILTER for a filter value no document has (or, for type and status, none can have). */
+export function validateFilters(index: LoadedIndex, filters: SearchFilters): void {
+  const known = knownValues(index);
   const check = (name: keyof SearchFilters, values: readonly string[]) => {
     const value = filters[name];
     if (value !== undefined && !values.includes(value)) {
@@ -112,21 +118,28 @@ export function validateSearch(index: LoadedIndex, request: SearchRequest): Requ
       throw new ApiError('INVALID_FILTER', name, value, shown || '(none)');
     }
   };
-  check('doc', [...index.documentsById.keys()]);
+  check('doc', known.doc);
   check('type', DOCUMENT_TYPES);
   check('status', DOCUMENT_STATUSES);
   check('issuer', known.issuer);
   check('region', known.region);
   if (filters.year !== undefined && !/^\d{4}$/.test(filters.year)) check('year', known.year);
-  return { q, k, mode, filters };
 }
 
 const yearOf = (d: PolicyDocument): string | null => d.date?.slice(0, 4) ?? null;
 
-function facetValues(index: LoadedIndex): { issuer: string[]; region: string[]; year: string[] } {
-  const sorted = (get: (d: PolicyDocument) => string | null) =>
-    [...new Set(index.documents.map(get).filter((v): v is string => v !== null))].sort();
-  return { issuer: sorted((d) => d.issuer), region: sorted((d) => d.region), year: sorted(yearOf) };
+// The values each filter can take, once per loaded index rather than on every request.
+const knownValuesCache = new WeakMap<LoadedIndex, { doc: string[]; issuer: string[]; region: string[]; year: string[] }>();
+
+function knownValues(index: LoadedIndex): { doc: string[]; issuer: string[]; region: string[]; year: string[] } {
+  let known = knownValuesCache.get(index);
+  if (known === undefined) {
+    const sorted = (get: (d: PolicyDocument) => string | null) =>
+      [...new Set(index.documents.map(get).filter((v): v is string => v !== null))].sort();
+    known = { doc: [...index.documentsById.keys()], issuer: sorted((d) => d.issuer), region: sorted((d) => d.region), year: sorted(yearOf) };
+    knownValuesCache.set(index, known);
+  }
+  return known;
 }
 
 export function matchesFilters(d: PolicyDocument, f: SearchFilters): boolean {
