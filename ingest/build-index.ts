@@ -51,6 +51,8 @@ export interface BuildReport {
   manifest: IndexManifest;
   documents: PolicyDocument[];
   files: CorpusFileReport[];
+  /** File names that would have shared a document id, and the id each got. */
+  collisions: string[];
   seconds: number;
   /** Passages embedded in this build. */
   embedded: number;
@@ -129,6 +131,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     onFile: (file, done, total) => progress({ stage: 'read', done, total, file }),
   });
   for (const f of corpus.files) if (!f.ok) for (const w of f.warnings) warn(w);
+  for (const c of corpus.collisions) warn(`note: ${c}`);
   const { documents, passages } = corpus;
   const docs = new Map(documents.map((d) => [d.id, d]));
   const clauses = new Map(documents.flatMap((d) => d.clauses.map((c) => [c.id, c] as const)));
@@ -230,6 +233,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     manifest,
     documents,
     files: corpus.files,
+    collisions: corpus.collisions,
     seconds: (performance.now() - started) / 1000,
     embedded: missing.length,
     reused: passages.length - missing.length,

@@ -7,8 +7,9 @@ import { buildIndex, EMBEDDER_CHOICES, type BuildProgress, type BuildStage, type
 
 const { values } = parseArgs({
   options: {
-    corpus: { type: 'string', default: 'corpus' },
-    index: { type: 'string', default: 'index' },
+    // flags win over CORPUS_DIR / INDEX_DIR, as for npm start
+    corpus: { type: 'string', default: process.env.CORPUS_DIR?.trim() || 'corpus' },
+    index: { type: 'string', default: process.env.INDEX_DIR?.trim() || 'index' },
     embedder: { type: 'string', default: process.env.EMBEDDER ?? 'auto' },
     'model-dir': { type: 'string' },
     retrain: { type: 'boolean', default: false },

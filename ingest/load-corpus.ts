@@ -2,7 +2,7 @@
 // warning and skipped; the rest still ingests.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseFile } from './parse-corpus.ts';
+import { assignStems, parseFile } from './parse-corpus.ts';
 import { ReadError } from './read-file.ts';
 import type { Passage, PolicyDocument } from './types.ts';
 
@@ -16,6 +16,8 @@ export interface LoadedCorpus {
   documents: PolicyDocument[];
   passages: Passage[];
   files: CorpusFileReport[];
+  /** File names that would have given two documents one id, and the id each got instead. */
+  collisions: string[];
 }
 
 export async function listCorpusFiles(dir: string): Promise<string[]> {
@@ -32,12 +34,13 @@ export async function loadCorpus(
 ): Promise<LoadedCorpus> {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const names = await listCorpusFiles(dir);
-  const out: LoadedCorpus = { documents: [], passages: [], files: [] };
+  const { stems, collisions } = assignStems(names);
+  const out: LoadedCorpus = { documents: [], passages: [], files: [], collisions };
   let done = 0;
   for (const name of names) {
     options.onFile?.(name, done, names.length);
     try {
-      const parsed = await parseFile(join(dir, name), name, today);
+      const parsed = await parseFile(join(dir, name), name, today, stems.get(name));
       out.documents.push(...parsed.documents);
       out.passages.push(...parsed.passages);
       out.files.push({ source: name, ok: true, warnings: parsed.warnings });

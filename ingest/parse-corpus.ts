@@ -1,4 +1,5 @@
 // One corpus file -> its documents with metadata and clause trees, and their passages.
+import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { cleanText } from './clean-text.ts';
 import { extractMetadata } from './extract-metadata.ts';
@@ -24,9 +25,43 @@ export function fileStem(source: string): string {
     .toLowerCase() || 'document';
 }
 
-export function parseText(source: string, raw: string, today: string): ParsedFile {
+/**
+ * A document id stem for every file of a corpus, unique within it: files whose names clean to the
+ * same stem ("policy a.txt", "policy-a.txt"; "notice.docx", "notice.pdf") keep it for the first
+ * name in sorted order and get a suffix from their own full name otherwise, so the mapping from
+ * file to id depends only on the file names, the same on every run.
+ */
+export function assignStems(sources: string[]): { stems: Map<string, string>; collisions: string[] } {
+  const stems = new Map<string, string>();
+  const taken = new Map<string, string>();
+  const collisions: string[] = [];
+  const sorted = [...sources].sort();
+  // Plain stems first, so a file named like another's suffixed stem can never take it over.
+  const wanted = new Map(sorted.map((s) => [s, fileStem(s)]));
+  const counts = new Map<string, number>();
+  for (const stem of wanted.values()) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+  for (const source of sorted) {
+    const stem = wanted.get(source)!;
+    if (!taken.has(stem)) {
+      taken.set(stem, source);
+      stems.set(source, stem);
+      continue;
+    }
+    let suffix = createHash('sha1').update(source).digest('hex').slice(0, 6);
+    let id = `${stem}-${suffix}`;
+    while (taken.has(id) || counts.has(id)) {
+      suffix = createHash('sha1').update(suffix).digest('hex').slice(0, 6);
+      id = `${stem}-${suffix}`;
+    }
+    taken.set(id, source);
+    stems.set(source, id);
+    collisions.push(`"${source}" and "${taken.get(stem)}" would share the id "${stem}"; "${source}" is "${id}"`);
+  }
+  return { stems, collisions };
+}
+
+export function parseText(source: string, raw: string, today: string, stem = fileStem(source)): ParsedFile {
   const { blocks, warnings } = cleanText(raw);
-  const stem = fileStem(source);
   const documents: PolicyDocument[] = [];
   const passages: Passage[] = [];
   splitDocuments(blocks).forEach((docBlocks, part) => {
@@ -43,9 +78,9 @@ export function parseText(source: string, raw: string, today: string): ParsedFil
   return { source, documents, passages, warnings };
 }
 
-export async function parseFile(path: string, source: string, today: string): Promise<ParsedFile> {
+export async function parseFile(path: string, source: string, today: string, stem = fileStem(source)): Promise<ParsedFile> {
   const read = await readPolicyFile(path);
-  const parsed = parseText(source, read.text, today);
+  const parsed = parseText(source, read.text, today, stem);
   parsed.warnings.unshift(...read.warnings);
   return parsed;
 }
