@@ -95,9 +95,10 @@ function normalizeNewlines(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bytes -> string. Order: BOM; binary signatures; NUL bytes (BOM-less UTF-16 or binary); strict
-// UTF-8; a charset declared by the HTML; GB18030, accepted only when the result reads like
-// Chinese text. Anything else is refused rather than garbled.
+// Bytes -> string. Order: BOM; binary signatures; BOM-less UTF-16 by its byte pattern; NUL and
+// control bytes (binary); strict UTF-8; a charset declared by the HTML; GB18030, accepted only
+// when the result reads like Chinese text; then UTF-8 or GB18030 with a few undecodable bytes
+// replaced and counted. Anything else is refused rather than garbled.
 
 interface Decoded {
   text: string;
@@ -147,26 +148,27 @@ function decodeText(bytes: Buffer, file: string, warnings: string[], declaredLab
     }
   }
 
-  if (nulEven + nulOdd > 0) {
-    // Text never holds NUL bytes unless it is UTF-16: ASCII there has a zero high byte, which sits
-    // at odd offsets in little-endian and even ones in big-endian. CJK characters rarely have a
-    // zero byte, so the NULs come mostly from digits, Latin letters and line breaks.
-    const order = nulOdd > 4 * nulEven ? 'utf-16le' : nulEven > 4 * nulOdd ? 'utf-16be' : null;
-    if (order && bytes.length % 2 === 0) {
+  // UTF-16 without a byte order mark. In UTF-16 every other byte is the high byte of a code
+  // unit, and text of any script draws its characters from a few blocks, so that byte position
+  // takes far fewer values than the other; in 8-bit text and in binary both positions look alike.
+  // The candidate must then decode without an unpaired surrogate and read as text.
+  // Valid UTF-8 without NUL bytes is never taken for UTF-16.
+  const utf8 = strict('utf-8', 0);
+  if (bytes.length % 2 === 0 && (utf8 === null || nulEven + nulOdd > 0)) {
+    for (const { order, strong } of utf16Candidates(sample, nulEven, nulOdd)) {
       const text = strict(order, 0);
-      if (text !== null && implausibility(text) === null) {
-        const name = order === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
-        warnings.push(`no byte order mark; ${name} recognised by its NUL bytes`);
-        return { text, encoding: name };
-      }
+      if (text === null || controlProblem(text) !== null) continue;
+      // A weak pattern (a short or repetitive sample) must also read as Chinese text.
+      if (!strong && implausibility(text) !== null) continue;
+      const name = order === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
+      warnings.push(`no byte order mark; ${name} recognised by its byte pattern`);
+      return { text, encoding: name };
     }
-    throw new ReadError('BINARY_FILE', file, `${nulEven + nulOdd} NUL bytes`);
   }
+  if (nulEven + nulOdd > 0) throw new ReadError('BINARY_FILE', file, `${nulEven + nulOdd} NUL bytes`);
   if (controls > Math.max(2, sample.length * 0.01)) {
     throw new ReadError('BINARY_FILE', file, `${controls} control bytes`);
   }
-
-  const utf8 = strict('utf-8', 0);
 
   // An HTML page's own declaration wins when the bytes bear it out (a page declared GBK can be
   // valid UTF-8 by accident only when it is tiny); a wrong declaration falls back to detection.
@@ -198,11 +200,91 @@ function decodeText(bytes: Buffer, file: string, warnings: string[], declaredLab
   if (problem === null) return fromDeclared({ text: gb, encoding: 'GB18030' });
   if (declaredFallback) return fromDeclared(declaredFallback);
 
+  // A few bytes that fit no encoding (a truncated copy, a bad sector, one mistyped byte) cost only
+  // themselves: they become U+FFFD and a warning counts them. Of UTF-8 and GB18030, the reading
+  // with fewer such bytes wins, provided the rest reads as text; a file where they are a large
+  // share is not text in either, and is refused.
+  const lossy: Decoded[] = [
+    { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), encoding: 'UTF-8' },
+    { text: gb, encoding: 'GB18030' },
+  ];
+  let best: { decoded: Decoded; replaced: number } | null = null;
+  for (const decoded of lossy) {
+    const { replaced, share } = replacementShare(decoded.text);
+    if (share > MAX_REPLACED_SHARE || implausibility(decoded.text, true) !== null) continue;
+    if (best === null || replaced < best.replaced) best = { decoded, replaced };
+  }
+  if (best !== null) {
+    warnings.push(`${best.replaced} undecodable byte sequence(s) replaced with \uFFFD (read as ${best.decoded.encoding})`);
+    return fromDeclared(best.decoded);
+  }
+
   // chardet ranks many encodings we do not accept (Big5, Shift_JIS, ...); its best guess still
   // tells a maintainer what the file probably is.
   const guess = chardet.analyse(sample)[0];
   const hint = guess && guess.confidence >= 50 ? `; chardet guesses ${guess.name}` : '';
   throw new ReadError('UNDECODABLE', file, `not UTF-8; as GB18030: ${problem}${hint}`);
+}
+
+/** Above this share of undecodable characters a file is not read: it is mostly not text. */
+const MAX_REPLACED_SHARE = 0.1;
+
+function replacementShare(text: string): { replaced: number; share: number } {
+  let replaced = 0;
+  let visible = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) replaced++;
+    if (c > 0x20) visible++;
+  }
+  return { replaced, share: visible === 0 ? 1 : replaced / visible };
+}
+
+/** Byte entropy (bits) of the bytes at even and at odd offsets of a sample. */
+function positionEntropy(sample: Uint8Array): [number, number] {
+  const counts = [new Uint32Array(256), new Uint32Array(256)];
+  for (let i = 0; i < sample.length; i++) counts[i & 1]![sample[i]!]!++;
+  return counts.map((c) => {
+    const n = c.reduce((a, b) => a + b, 0);
+    let h = 0;
+    for (const k of c) if (k > 0) h -= (k / n) * Math.log2(k / n);
+    return h;
+  }) as [number, number];
+}
+
+/**
+ * The byte orders worth trying for BOM-less UTF-16, most likely first. High bytes sit at odd
+ * offsets in little-endian and at even ones in big-endian; they are the position with the
+ * markedly lower entropy (Latin or Cyrillic text: a byte or two; Chinese: the 0x4E-0x9F rows), or
+ * with most of the NUL bytes. `strong`: the pattern alone is convincing.
+ */
+function utf16Candidates(sample: Uint8Array, nulEven: number, nulOdd: number): Array<{ order: 'utf-16le' | 'utf-16be'; strong: boolean }> {
+  const [even, odd] = positionEntropy(sample.subarray(0, sample.length & ~1));
+  const gap = Math.abs(even - odd);
+  if (sample.length >= 64 && gap > 0.5) {
+    const order = odd < even ? 'utf-16le' : 'utf-16be';
+    return [{ order, strong: gap > 1.5 }];
+  }
+  // Short or repetitive samples: try both, the order NUL bytes suggest first.
+  const first = nulOdd >= nulEven ? 'utf-16le' : 'utf-16be';
+  return [
+    { order: first, strong: false },
+    { order: first === 'utf-16le' ? 'utf-16be' : 'utf-16le', strong: false },
+  ];
+}
+
+/** Why a decoded string holds too many control or private-use characters to be text, or null. */
+function controlProblem(text: string): string | null {
+  let visible = 0;
+  let bad = 0;
+  for (const ch of text.slice(0, 50_000)) {
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp === 0x3000) continue;
+    visible++;
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000 || (cp & 0xfffe) === 0xfffe) bad++;
+  }
+  if (visible === 0) return 'no visible characters';
+  return bad > Math.max(1, visible * 0.005) ? `${bad} control or private-use characters` : null;
 }
 
 /** \t \n \v \f \r, SUB (DOS end of file) and ESC occur in real text files. */
@@ -234,7 +316,7 @@ function binarySignature(bytes: Uint8Array): string | null {
  * (over 99% of running text) and its symbols from a few punctuation blocks; bytes decoded with
  * the wrong table land on rare hanzi, kana, Cyrillic, Hangul and private-use code points instead.
  */
-function implausibility(text: string): string | null {
+function implausibility(text: string, allowReplacements = false): string | null {
   let visible = 0;
   let bad = 0;
   let nonAscii = 0;
@@ -242,7 +324,10 @@ function implausibility(text: string): string | null {
   const common = commonHanzi();
   for (const ch of text.slice(0, 50_000)) {
     const cp = ch.codePointAt(0)!;
-    if (cp === 0xfffd) return 'invalid byte sequences';
+    if (cp === 0xfffd) {
+      if (allowReplacements) continue;
+      return 'invalid byte sequences';
+    }
     if (cp === 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp === 0x3000) continue;
     visible++;
     const control = cp < 0x20 || (cp >= 0x7f && cp < 0xa0);

@@ -2,6 +2,7 @@
 // shape the output; every error leaves as { error: { code, message } } with the status from
 // errors.ts, and nothing a client sends can produce a stack trace.
 import { existsSync } from 'node:fs';
+import { STATUS_CODES, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -9,6 +10,12 @@ import type { Clause, PolicyDocument } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
 import type { LoadedIndex } from './load-index.ts';
 import { FILTER_NAMES, matchesFilters, search, validateFilters, type SearchFilters, type SearchMode } from './search.ts';
+
+/** The index a request is answered from. A live server swaps in a newer build between requests;
+ * each request takes the index once, at its start, and finishes on that one. */
+export interface IndexSource {
+  current(): LoadedIndex;
+}
 
 export interface AppOptions {
   /** The built web app (web/dist), served beside the API; null serves the API alone. */
@@ -18,6 +25,58 @@ export interface AppOptions {
   embedTimeoutMs?: number;
   /** Where 5xx errors are logged; default console.error. */
   logError?: (message: string, error: unknown) => void;
+  /**
+   * Host names the server answers to (DNS-rebinding guard); empty or absent: any. Loopback names
+   * (localhost, 127.0.0.1, [::1]) are always answered.
+   */
+  allowedHosts?: readonly string[];
+  /** Express's `trust proxy`: set behind a TLS-terminating proxy so X-Forwarded-Proto counts. */
+  trustProxy?: boolean | string | number;
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+/** The host name of a Host header, lower case, without its port. */
+export function hostName(header: string | undefined): string {
+  const host = (header ?? '').trim().toLowerCase();
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  return host.replace(/:\d*$/, '');
+}
+
+/** Headers every error answer carries, also the ones written on the raw socket. */
+const ERROR_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+/**
+ * Errors Node's HTTP parser answers before Express sees the request (a malformed request line,
+ * headers over Node's size limit, a request that never finished) get the product's error body
+ * too, instead of Node's bare 400/431/408.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST';
+    const apiError = new ApiError(code);
+    const body = JSON.stringify(apiError.toJSON());
+    const headers = { ...ERROR_HEADERS, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+    socket.end(
+      `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}\r\n` +
+        Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+        `\r\n${body}`,
+    );
+  });
+}
+
+/** A request that declares a body the server will not read: answer, then close, instead of waiting for it. */
+function hasBody(req: Request): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 /** Largest request the server reads; the API takes no body, so anything bigger is refused. */
@@ -47,12 +106,29 @@ function filtersOf(req: Request): SearchFilters {
   return filters;
 }
 
-export function createApp(index: LoadedIndex, options: AppOptions = {}): express.Express {
+export function createApp(source: LoadedIndex | IndexSource, options: AppOptions = {}): express.Express {
+  const current = 'current' in source ? () => source.current() : () => source;
   const app = express();
   const logError = options.logError ?? ((message, error) => console.error(message, error));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+
+  // Served on a LAN under any host name, over plain HTTP: helmet's default CSP asks the browser to
+  // upgrade every script and style to https, which leaves a blank page there. Only a request that
+  // arrived over HTTPS (directly, or through a trusted proxy) gets that directive and HSTS.
+  const overHttps = helmet();
+  const overHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } }, strictTransportSecurity: false });
+  app.use((req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next));
+
+  const allowed = new Set([...(options.allowedHosts ?? []).map((h) => hostName(h)), ...LOOPBACK_HOSTS]);
+  if ((options.allowedHosts ?? []).length > 0) {
+    app.use((req, _res, next) => {
+      const host = hostName(req.headers.host);
+      if (!allowed.has(host)) throw new ApiError('HOST_NOT_ALLOWED', host === '' ? '(none)' : host.slice(0, 100));
+      next();
+    });
+  }
 
   const api = express.Router();
   api.use((req, res, next) => {
@@ -74,6 +150,7 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
   });
 
   api.get('/search', async (req, res) => {
+    const index = current();
     const rawK = param(req, 'k');
     let k: number | undefined;
     if (rawK !== undefined) {
@@ -92,6 +169,7 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
   });
 
   api.get('/docs', (req, res) => {
+    const index = current();
     const filters = filtersOf(req);
     validateFilters(index, filters);
     const documents = index.documents
@@ -101,6 +179,7 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
   });
 
   api.get('/docs/:id', (req, res) => {
+    const index = current();
     const doc = index.documentsById.get(String(req.params.id));
     if (doc === undefined) throw new ApiError('DOCUMENT_NOT_FOUND', String(req.params.id));
     const { clauses, warnings: _warnings, part: _part, ...document } = doc;
@@ -108,12 +187,14 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
   });
 
   api.get('/clauses/:id', (req, res) => {
+    const index = current();
     const clause: Clause | undefined = index.clausesById.get(String(req.params.id));
     if (clause === undefined) throw new ApiError('CLAUSE_NOT_FOUND', String(req.params.id));
     res.json({ clause, document: summary(index.documentsById.get(clause.docId)!) });
   });
 
   api.get('/health', (_req, res) => {
+    const index = current();
     const { manifest } = index;
     res.json({
       status: index.embedderProblem === null ? 'ok' : 'degraded',
@@ -129,7 +210,7 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
   });
 
   api.use((req) => {
-    throw new ApiError('NOT_FOUND', req.path);
+    throw new ApiError('NOT_FOUND', (req.baseUrl + req.path).slice(0, 200));
   });
   app.use('/api', api);
 
@@ -141,9 +222,16 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
     app.get(/^(?!\/api\/).*/, (_req, res) => {
       const page = join(webDist, 'index.html');
       if (existsSync(page)) res.sendFile(page, { maxAge: 0 });
-      else res.status(503).type('text/plain; charset=utf-8').send('The web app is not built yet: run `npm run build:web`. The API is at /api.');
+      else throw new ApiError('WEB_NOT_BUILT');
     });
   }
+
+  // Everything else, in the same error format as the API: a method the pages do not answer, a
+  // path that is nothing. Answered at once, never after waiting for a body nobody will read.
+  app.use((req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError('METHOD_NOT_ALLOWED', req.method.slice(0, 20));
+    throw new ApiError('NOT_FOUND', req.path.slice(0, 200));
+  });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     let apiError: ApiError;
@@ -157,7 +245,8 @@ export function createApp(index: LoadedIndex, options: AppOptions = {}): express
       apiError = new ApiError('INTERNAL');
       logError(`${req.method} ${req.path} ${JSON.stringify(req.query)} failed:`, error);
     }
-    res.status(apiError.status).json(apiError.toJSON());
+    if (hasBody(req) && !req.complete) res.setHeader('Connection', 'close');
+    res.status(apiError.status).set(ERROR_HEADERS).json(apiError.toJSON());
   });
 
   return app;

@@ -15,6 +15,10 @@ export interface Config {
   corsOrigin: string | undefined;
   /** How long a query embedding may take before keyword results stand in. */
   embedTimeoutMs: number;
+  /** Host names the server answers to; empty: any (see AppOptions.allowedHosts). */
+  allowedHosts: string[];
+  /** Express's `trust proxy`, for a TLS-terminating proxy in front; undefined: off. */
+  trustProxy: boolean | number | string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -24,7 +28,8 @@ export class ConfigError extends Error {
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
+  // Digits only: Number() would also take "0x50", "1e3" or " 80 ".
+  const value = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
   }
@@ -40,7 +45,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cors && cors !== '*' && !/^https?:\/\/[^/\s]+$/.test(cors)) {
     throw new ConfigError(`CORS_ORIGIN must be an origin such as https://portal.example.gov.cn (or *); got "${cors}".`);
   }
+  const allowedHosts = (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  for (const host of allowedHosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(host)) {
+      throw new ConfigError(`ALLOWED_HOSTS must list host names without scheme or port, separated by commas (e.g. policy.lan,10.0.0.5); got "${host}".`);
+    }
+  }
+  const proxy = env.TRUST_PROXY?.trim();
+  const trustProxy = !proxy ? undefined : proxy === 'true' ? true : proxy === 'false' ? false : /^\d+$/.test(proxy) ? Number(proxy) : proxy;
   return {
+    allowedHosts,
+    trustProxy,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     corpusDir: resolve(env.CORPUS_DIR ?? 'corpus'),

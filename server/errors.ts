@@ -11,10 +11,14 @@ export const errors = {
   INVALID_PARAMETER: { status: 400, message: 'The parameter %s must be given once, as text.' },
   DOCUMENT_NOT_FOUND: { status: 404, message: 'There is no document with id "%s".' },
   CLAUSE_NOT_FOUND: { status: 404, message: 'There is no clause with id "%s".' },
-  NOT_FOUND: { status: 404, message: 'There is no API endpoint %s.' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'The API only answers GET; got %s.' },
+  NOT_FOUND: { status: 404, message: 'There is nothing at %s.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This server only answers GET; got %s.' },
+  HOST_NOT_ALLOWED: { status: 403, message: 'This server does not answer to the host name %s; ask its operator to add it to ALLOWED_HOSTS.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
   BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
+  WEB_NOT_BUILT: { status: 503, message: 'The web app is not built yet: run `npm run build:web`. The API is at /api.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

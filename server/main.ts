@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { indexIsStale } from '../ingest/build-index.ts';
-import { createApp } from './app.ts';
+import { answerClientErrors, createApp } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { loadIndex } from './load-index.ts';
 
@@ -42,7 +42,13 @@ async function main(): Promise<void> {
   await ensureWeb(config);
   const index = await loadIndex(config.indexDir, { modelDir: config.modelDir });
   if (index.embedderProblem) console.warn(`Semantic search is off: ${index.embedderProblem}`);
-  const app = createApp(index, { webDist: config.webDist, corsOrigin: config.corsOrigin, embedTimeoutMs: config.embedTimeoutMs });
+  const app = createApp(index, {
+    webDist: config.webDist,
+    corsOrigin: config.corsOrigin,
+    embedTimeoutMs: config.embedTimeoutMs,
+    allowedHosts: config.allowedHosts,
+    trustProxy: config.trustProxy,
+  });
   const server = app.listen(config.port, config.host, () => {
     const { counts, embedder } = index.manifest;
     console.log(
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
         `Open http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`,
     );
   });
+  answerClientErrors(server);
   server.on('error', (error) => {
     console.error(`Cannot listen on ${config.host}:${config.port}: ${error.message}`);
     process.exit(1);
