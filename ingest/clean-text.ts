@@ -6,6 +6,8 @@ import { LABEL_START, TITLE_END, isDocNumber } from './policy-patterns.ts';
 
 export type Block =
   | { kind: 'paragraph'; text: string }
+  /** A heading the file marks as one (markdown "## 第一章 总则"); level 1 is the document title. */
+  | { kind: 'heading'; level: number; text: string }
   | { kind: 'table'; rows: string[][] }
   /** A 文号 printed on a line of its own (page header or under the title): metadata, not body text. */
   | { kind: 'docNumber'; text: string }
@@ -21,6 +23,10 @@ const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '，。、；：？！“”‘’（）《》〔〕【】—…·';
 const SPACED_CHAR = new RegExp(`^[${CJK}\\d${CJK_PUNCT}]$`);
 
+/** A markdown ATX heading: "## 第一章 总 则", "# 中华人民共和国民法典". */
+const ATX_HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+/** Spaced-out words that are a heading of the text, not a banner between documents: "附 则". */
+const SPACED_HEADING = /^(?:总则|分则|附则|附录|附件|附表|目录|说明|前言|序言)$/;
 const REGISTRATION_LINE = /^[A-Z]{2,8}[-—－]\d{4}[-—－]\d{3,8}$/;
 const PAGE_NUMBER_LINE = /^(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?$|^第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?$|^\d{1,4}\s*\/\s*\d{1,4}$/;
 const TERMINAL = /[。！？；…]["”’）)」』]*$/;
@@ -37,6 +43,8 @@ function displayWidth(line: string): number {
 function stripDebris(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
+    .replace(/<!--[\s\S]*?-->/g, '') // markdown and HTML comments are never shown to a reader
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
     .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
     .replace(/[\u00a0\u3000]/g, ' ')
     .replace(/\[bookmark:[^\]\n]*\]/gi, '')
@@ -140,7 +148,12 @@ function isFlatTableRow(line: string): boolean {
   return numeric >= 2 && cells.every((c) => displayWidth(c) <= 24);
 }
 
-export function cleanText(raw: string): CleanResult {
+export interface CleanOptions {
+  /** Markdown: a blank line always ends a paragraph, and # lines are headings. */
+  markdown?: boolean;
+}
+
+export function cleanText(raw: string, options: CleanOptions = {}): CleanResult {
   const warnings: string[] = [];
   const rawLines = stripDebris(raw).split('\n');
 
@@ -215,6 +228,12 @@ export function cleanText(raw: string): CleanResult {
       items.push({ line: { text: '', spaced: false } });
       continue;
     }
+    const atx = options.markdown ? ATX_HEADING.exec(rawLine) : null;
+    if (atx) {
+      const text = tightenProse(collapseSpacedOut(atx[2]!.trim()));
+      if (text !== '') items.push({ block: { kind: 'heading', level: atx[1]!.length, text } });
+      continue;
+    }
     if (PAGE_NUMBER_LINE.test(trimmed) || isRunningHeader(trimmed, i)) {
       removedHeaders++;
       continue;
@@ -252,7 +271,7 @@ export function cleanText(raw: string): CleanResult {
   };
   const blankCount = items.filter((it) => 'line' in it && it.line.text === '').length;
   const lineCount = items.filter((it) => 'line' in it && it.line.text !== '').length;
-  const blanksMeaningful = blankCount < lineCount * 0.6;
+  const blanksMeaningful = options.markdown === true || blankCount < lineCount * 0.6;
 
   // 4. Flat tables (PDF): consecutive rows of space-separated cells, with their wrapped first cells.
   const out: Block[] = [];
@@ -280,6 +299,7 @@ export function cleanText(raw: string): CleanResult {
   const continues = (prev: string, paraSoFar: string, next: string, blankBetween: boolean, full: number): boolean => {
     const w = displayWidth(prev);
     const blankBreak = blanksMeaningful && blankBetween;
+    if (options.markdown && blankBetween) return false;
     if (MUST_CONTINUE.test(prev)) return true;
     if (LABEL_START.test(next)) return false;
     if (bracketBalance(paraSoFar) > 0) return true;
@@ -351,7 +371,7 @@ export function cleanText(raw: string): CleanResult {
       continue;
     }
 
-    if (spaced && text.length <= 10) {
+    if (spaced && text.length <= 10 && !SPACED_HEADING.test(text) && !LABEL_START.test(text)) {
       closePara();
       out.push({ kind: 'banner', text });
       lastLine = '';

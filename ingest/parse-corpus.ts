@@ -60,14 +60,22 @@ export function assignStems(sources: string[]): { stems: Map<string, string>; co
   return { stems, collisions };
 }
 
+/** A date in a file name, "专利法(2020-10-17).md", "notice-20250310.pdf": the document's date when its text gives none. */
+export function dateInName(source: string): string | null {
+  const m = /(?<!\d)((?:19|20)\d{2})[-_.年]?(0[1-9]|1[0-2]|[1-9](?!\d))[-_.月]?(0[1-9]|[12]\d|3[01]|[1-9](?!\d))(?!\d)/.exec(basename(source, extname(source)));
+  if (!m) return null;
+  return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+}
+
 export function parseText(source: string, raw: string, today: string, stem = fileStem(source)): ParsedFile {
-  const { blocks, warnings } = cleanText(raw);
+  const { blocks, warnings } = cleanText(raw, { markdown: /\.(?:md|markdown)$/i.test(source) });
+  const fallbackDate = dateInName(source);
   const documents: PolicyDocument[] = [];
   const passages: Passage[] = [];
   splitDocuments(blocks).forEach((docBlocks, part) => {
     const id = part === 0 ? stem : `${stem}-${part + 1}`;
     const paired = pairQuestions(docBlocks);
-    const { meta, headerBlocks } = extractMetadata(paired, today);
+    const { meta, headerBlocks } = extractMetadata(paired, today, part === 0 ? fallbackDate : null);
     const { text, clauses } = segmentClauses(id, paired, headerBlocks);
     const docWarnings: string[] = [];
     if (meta.title === null) docWarnings.push('no title found');

@@ -3,7 +3,7 @@
 
 /** A clause label at the start of a paragraph. */
 export const LABEL_START =
-  /^(第[一二三四五六七八九十百零〇两\d]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|[一二三四五六七八九十]+是|[问答][:：]|●|专栏)/;
+  /^(第[一二三四五六七八九十百千零〇两\d]+(?:分编|[编章节条])|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|[一二三四五六七八九十]+是|[问答][:：]|●|专栏)/;
 
 export interface DocNumberMatch {
   /** e.g. 湘政发〔2026〕6号 */
@@ -59,19 +59,19 @@ export function isIssuerLine(text: string): boolean {
 
 const CN_DIGITS: Record<string, number> = { 〇: 0, 零: 0, O: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
-/** 十二 -> 12, 二十一 -> 21, 二〇二五 (digit by digit) -> 2025 */
+const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+
+/** 十二 -> 12, 二十一 -> 21, 一千零一 -> 1001, 二〇二五 (digit by digit) -> 2025 */
 export function chineseNumber(text: string): number | null {
   if (/^\d+$/.test(text)) return Number(text);
-  if (!/^[〇零O一二两三四五六七八九十百]+$/.test(text)) return null;
-  if (!/[十百]/.test(text)) return Number([...text].map((c) => CN_DIGITS[c] ?? (c === '两' ? 2 : 0)).join(''));
+  if (!/^[〇零O一二两三四五六七八九十百千]+$/.test(text)) return null;
+  if (!/[十百千]/.test(text)) return Number([...text].map((c) => CN_DIGITS[c] ?? (c === '两' ? 2 : 0)).join(''));
   let total = 0;
   let current = 0;
   for (const c of text) {
-    if (c === '百') {
-      total += (current || 1) * 100;
-      current = 0;
-    } else if (c === '十') {
-      total += (current || 1) * 10;
+    const unit = CN_UNITS[c];
+    if (unit !== undefined) {
+      total += (current || 1) * unit;
       current = 0;
     } else current = c === '两' ? 2 : CN_DIGITS[c] ?? 0;
   }

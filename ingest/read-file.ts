@@ -1,6 +1,7 @@
 // Stage 1 of ingest: one file of corpus/ -> raw text. Only what each format needs is undone
 // (byte decoding, markup, page layout); cleaning the text is the next stage's job.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import * as chardet from 'chardet';
@@ -34,6 +35,7 @@ const errors = {
   EMPTY_FILE: '%s contains no text.',
   CORRUPT_FILE: '%s is damaged or is not the kind of file its extension says.',
   BINARY_FILE: '%s is a binary file, not text.',
+  OVER_LIMIT: '%s was skipped: it is over a limit',
 } as const;
 
 export type ReadErrorCode = keyof typeof errors;
@@ -54,11 +56,60 @@ export class ReadError extends Error {
   }
 }
 
+/**
+ * What one file may cost, checked while it is read (never after): its size before a byte is read,
+ * a .docx's entries and decompressed size before it is unpacked, a PDF's pages before they are
+ * read, an HTML page's elements before it is parsed. Time and memory per file are bounded by the
+ * worker that runs the reader (load-corpus.ts).
+ */
+export interface ReadLimits {
+  maxBytes: number;
+  maxUnzippedBytes: number;
+  maxZipEntries: number;
+  maxPdfPages: number;
+  maxHtmlElements: number;
+}
+
+const MB = 1024 * 1024;
+
+export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
+  maxBytes: 50 * MB,
+  maxUnzippedBytes: 200 * MB,
+  maxZipEntries: 5000,
+  maxPdfPages: 3000,
+  maxHtmlElements: 200_000,
+});
+
+/** The environment variable that sets each limit, named in the message of a file that broke it. */
+export const READ_LIMIT_VARIABLES: Readonly<Record<keyof ReadLimits, string>> = {
+  maxBytes: 'MAX_FILE_MB',
+  maxUnzippedBytes: 'MAX_UNZIPPED_MB',
+  maxZipEntries: 'MAX_ZIP_ENTRIES',
+  maxPdfPages: 'MAX_PDF_PAGES',
+  maxHtmlElements: 'MAX_HTML_ELEMENTS',
+};
+
+let activeLimits: ReadLimits = { ...DEFAULT_READ_LIMITS };
+
+/** The limits readPolicyFile applies when it is given none (set once per ingest worker). */
+export function setReadLimits(limits: Partial<ReadLimits>): void {
+  activeLimits = { ...DEFAULT_READ_LIMITS, ...limits };
+}
+
+const megabytes = (n: number): string => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
+
+function overLimit(file: string, what: string, value: number, limits: ReadLimits, limit: keyof ReadLimits): ReadError {
+  const show = (n: number) => (limit === 'maxBytes' || limit === 'maxUnzippedBytes' ? megabytes(n) : String(n));
+  return new ReadError('OVER_LIMIT', file, `${what} ${show(value)}; the limit is ${show(limits[limit])}, set by ${READ_LIMIT_VARIABLES[limit]}`);
+}
+
 /** Reads one corpus file into raw text; throws ReadError when it cannot. File system errors pass through. */
-export async function readPolicyFile(path: string): Promise<ReadResult> {
+export async function readPolicyFile(path: string, limits: ReadLimits = activeLimits): Promise<ReadResult> {
   const format = FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
   if (!format) throw new ReadError('UNSUPPORTED_FORMAT', path);
 
+  const size = (await stat(path)).size;
+  if (size > limits.maxBytes) throw overLimit(path, 'size', size, limits, 'maxBytes');
   const bytes = await readFile(path);
   if (bytes.length === 0) throw new ReadError('EMPTY_FILE', path);
 
@@ -70,20 +121,23 @@ export async function readPolicyFile(path: string): Promise<ReadResult> {
     case 'md': {
       ({ text, encoding } = decodeText(bytes, path, warnings));
       text = normalizeNewlines(text);
-      if (format === 'md') text = removeHeadingMarks(text);
       break;
     }
     case 'html': {
       const declared = declaredHtmlCharset(bytes);
       ({ text, encoding } = decodeText(bytes, path, warnings, declared));
+      if (countElements(text, limits.maxHtmlElements) > limits.maxHtmlElements) {
+        throw overLimit(path, 'HTML elements: more than', limits.maxHtmlElements, limits, 'maxHtmlElements');
+      }
       text = htmlToText(normalizeNewlines(text));
       break;
     }
     case 'docx':
+      checkZip(bytes, path, limits);
       text = await docxToText(bytes, path, warnings);
       break;
     case 'pdf':
-      text = await pdfToText(bytes, path, warnings);
+      text = await pdfToText(bytes, path, warnings, limits);
       break;
   }
   if (!/\S/u.test(text)) throw new ReadError('EMPTY_FILE', path, undefined, { warnings });
@@ -374,26 +428,8 @@ function commonHanzi(): Set<string> {
   return commonHanziSet;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Markdown: only the ATX heading marks go; emphasis, links and lists are left to the cleaner.
-
-function removeHeadingMarks(text: string): string {
-  let fence: string | null = null;
-  return text
-    .split('\n')
-    .map((line) => {
-      const opening = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-      if (opening) {
-        if (fence === null) fence = opening[1]!;
-        else if (opening[1]!.startsWith(fence)) fence = null;
-        return line;
-      }
-      if (fence !== null) return line;
-      const heading = /^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
-      return heading ? (heading[1] ?? '') : line;
-    })
-    .join('\n');
-}
+// Markdown needs no conversion: cleaning reads its heading marks as headings and leaves emphasis,
+// links and lists to the cleaner.
 
 // ---------------------------------------------------------------------------------------------
 // HTML
@@ -454,51 +490,86 @@ const BLOCK_ELEMENTS = new Set([
 
 const CJK_SEGMENT_BREAK = /(?<=[\p{Script=Han}\u3000-\u303f\uff00-\uffef])[ \t]*\n[ \t\n]*(?=[\p{Script=Han}\u3000-\u303f\uff00-\uffef])/gu;
 
-/** Builds lines of text the way a browser lays out blocks and collapses white space. */
+/**
+ * Builds lines of text the way a browser lays out blocks and collapses white space. Finished
+ * lines are kept apart from the line being written, so trimming and "does it end with…" look at
+ * that line only: the cost stays linear in the output however many breaks a page has.
+ */
 class LineWriter {
-  private out = '';
+  private readonly done: string[] = [];
+  /** The line being written (no newline in it). */
+  private current = '';
+  /** How many newlines the output ends with. */
+  private newlines = 0;
 
   /** In a table cell every line break becomes a space, so that a row stays on one line. */
   constructor(private readonly inline = false) {}
 
+  private get empty(): boolean {
+    return this.done.length === 0 && this.current === '';
+  }
+
+  /** Appends text that may hold newlines. */
+  private append(s: string): void {
+    let from = 0;
+    for (let nl = s.indexOf('\n'); nl !== -1; nl = s.indexOf('\n', from)) {
+      this.current += s.slice(from, nl);
+      this.done.push(this.current + '\n');
+      this.newlines = this.current === '' ? this.newlines + 1 : 1;
+      this.current = '';
+      from = nl + 1;
+    }
+    const rest = s.slice(from);
+    if (rest !== '') {
+      this.current += rest;
+      this.newlines = 0;
+    }
+  }
+
+  private trimLine(): void {
+    if (this.current.endsWith(' ')) this.current = this.current.replace(/ +$/, '');
+    if (this.current === '' && this.done.length > 0) this.newlines = Math.max(this.newlines, 1);
+  }
+
   text(s: string, preformatted = false): void {
     if (preformatted) {
       if (this.inline) s = s.replace(/\s*\n\s*/g, ' ');
-      this.out += s;
+      this.append(s);
       return;
     }
     // CSS Text 3: a source line break between two CJK characters vanishes instead of becoming a space.
     s = s.replace(CJK_SEGMENT_BREAK, '').replace(/[ \t\n\f\r]+/g, ' ');
-    if (s.startsWith(' ') && (this.out === '' || /[ \t\n]$/.test(this.out))) s = s.slice(1);
-    this.out += s;
+    if (s.startsWith(' ') && (this.empty || this.current === '' || /[ \t]$/.test(this.current))) s = s.slice(1);
+    this.append(s);
   }
 
   /** Ends the current line if it has anything on it (block boundaries). */
   endLine(): void {
     if (this.inline) return this.text(' ');
-    this.out = this.out.replace(/ +$/, '');
-    if (this.out !== '' && !this.out.endsWith('\n')) this.out += '\n';
+    this.trimLine();
+    if (this.current !== '') this.append('\n');
   }
 
   /** Always breaks the line (<br>). */
   lineBreak(): void {
     if (this.inline) return this.text(' ');
-    this.out = this.out.replace(/ +$/, '') + '\n';
+    this.trimLine();
+    this.append('\n');
   }
 
   blankLine(): void {
     this.endLine();
-    if (this.out !== '' && !this.out.endsWith('\n\n')) this.out += '\n';
+    if (!this.empty && this.newlines < 2) this.append('\n');
   }
 
   /** A finished line, e.g. a table row, written as is. */
   line(s: string): void {
     this.endLine();
-    this.out += s + '\n';
+    this.append(s + '\n');
   }
 
   result(): string {
-    return this.out.replace(/ +$/, '');
+    return (this.done.join('') + this.current).replace(/ +$/, '');
   }
 }
 
@@ -613,6 +684,66 @@ function tableGrid(rows: DomElement[]): Array<Array<DomElement | null>> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Limits that need a look inside the bytes.
+
+/** Start tags in markup, counted up to just past `stop` (linear, no parse). */
+function countElements(html: string, stop: number): number {
+  let n = 0;
+  for (let at = html.indexOf('<'); at !== -1 && n <= stop; at = html.indexOf('<', at + 1)) {
+    const c = html.charCodeAt(at + 1) | 0x20;
+    if (c >= 0x61 && c <= 0x7a) n++;
+  }
+  return n;
+}
+
+/**
+ * A .docx is a zip: its entry count and decompressed size are checked before any of it is
+ * unpacked. The sizes the zip declares are not trusted: every entry is inflated against what is
+ * left of the budget, which stops at the limit however much the entry would expand to.
+ */
+function checkZip(bytes: Buffer, file: string, limits: ReadLimits): void {
+  // End of central directory: 22 bytes plus a comment of up to 65535, at the end of the file.
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
+    if (bytes.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd === -1) return; // not a zip at all: mammoth says so
+  const entries = bytes.readUInt16LE(eocd + 10);
+  if (entries > limits.maxZipEntries) throw overLimit(file, 'zip entries', entries, limits, 'maxZipEntries');
+  let at = bytes.readUInt32LE(eocd + 16);
+  let budget = limits.maxUnzippedBytes;
+  let declared = 0;
+  for (let n = 0; n < entries && at + 46 <= bytes.length && bytes.readUInt32LE(at) === 0x02014b50; n++) {
+    const method = bytes.readUInt16LE(at + 10);
+    const compressed = bytes.readUInt32LE(at + 20);
+    const size = bytes.readUInt32LE(at + 24);
+    const local = bytes.readUInt32LE(at + 42);
+    at += 46 + bytes.readUInt16LE(at + 28) + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    declared += size;
+    if (declared > limits.maxUnzippedBytes || size === 0xffffffff) {
+      throw overLimit(file, 'decompressed size (declared) at least', declared, limits, 'maxUnzippedBytes');
+    }
+    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50) continue;
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const data = bytes.subarray(start, Math.min(bytes.length, start + compressed));
+    if (method === 0) {
+      budget -= data.length;
+    } else if (method === 8) {
+      try {
+        budget -= inflateRawSync(data, { maxOutputLength: Math.max(1, budget + 1) }).length;
+      } catch (error) {
+        if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') budget = -1;
+        // anything else is damage, which mammoth reports in its own words
+      }
+    }
+    if (budget < 0) throw overLimit(file, 'decompressed size over', limits.maxUnzippedBytes, limits, 'maxUnzippedBytes');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // DOCX: mammoth turns the document into simple HTML (p, h1-h6, ul/ol/li, table), which is
 // written out as one line per paragraph and tables in the form the seed corpus uses:
 //   "\tcell\n" per cell (further paragraphs of a cell on following lines, without tab),
@@ -707,7 +838,7 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjsPromise: Promise<PdfJs> | null = null;
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
-async function pdfToText(bytes: Buffer, file: string, warnings: string[]): Promise<string> {
+async function pdfToText(bytes: Buffer, file: string, warnings: string[], limits: ReadLimits): Promise<string> {
   pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   const pdfjs = await pdfjsPromise;
   const task = pdfjs.getDocument({
@@ -730,6 +861,7 @@ async function pdfToText(bytes: Buffer, file: string, warnings: string[]): Promi
       const detail = error instanceof Error && error.name === 'PasswordException' ? 'password-protected' : String((error as Error)?.message ?? error);
       throw new ReadError('CORRUPT_FILE', file, `pdf: ${detail}`, { cause: error });
     }
+    if (doc.numPages > limits.maxPdfPages) throw overLimit(file, 'pages', doc.numPages, limits, 'maxPdfPages');
 
     const pages: string[] = [];
     const textless: number[] = [];

@@ -6,7 +6,7 @@ import type { Block } from './clean-text.ts';
 import type { Clause, ClauseKind, Table } from './types.ts';
 import { chineseNumber } from './policy-patterns.ts';
 
-type LabelKey = 'chapter' | 'section' | 'article' | 'cn' | 'cn-paren' | 'num-dun' | 'num-dot' | 'num-paren' | 'circled' | 'enum' | 'qa' | 'box' | 'heading';
+type LabelKey = 'appendix' | 'part' | 'subpart' | 'titled' | 'chapter' | 'section' | 'article' | 'cn' | 'cn-paren' | 'num-dun' | 'num-dot' | 'num-paren' | 'circled' | 'enum' | 'qa' | 'box' | 'heading';
 
 interface Label {
   key: LabelKey;
@@ -15,10 +15,13 @@ interface Label {
   rest: string;
 }
 
+const NUM = '[一二三四五六七八九十百千零〇两\\d]+';
 const LABELS: [LabelKey, RegExp][] = [
-  ['chapter', /^(第([一二三四五六七八九十百零〇两\d]+)章)\s*/],
-  ['section', /^(第([一二三四五六七八九十百零〇两\d]+)节)\s*/],
-  ['article', /^(第([一二三四五六七八九十百零〇两\d]+)条)(?![的规所中之])\s*/],
+  ['part', new RegExp(`^(第(${NUM})编)\\s*`)],
+  ['subpart', new RegExp(`^(第(${NUM})分编)\\s*`)],
+  ['chapter', new RegExp(`^(第(${NUM})章)\\s*`)],
+  ['section', new RegExp(`^(第(${NUM})节)\\s*`)],
+  ['article', new RegExp(`^(第(${NUM})条(?:之([一二三四五六七八九十]+))?)(\\s*)`)],
   ['cn', /^(([一二三四五六七八九十]+)、)/],
   ['cn-paren', /^([（(]([一二三四五六七八九十]+)[）)])/],
   ['num-dun', /^((\d{1,2})、)/],
@@ -30,17 +33,35 @@ const LABELS: [LabelKey, RegExp][] = [
   ['box', /^(专栏\s*(\d{0,2}))\s*/],
 ];
 const DIGIT_LEVELS = new Set<LabelKey>(['num-dun', 'num-dot', 'num-paren', 'circled', 'enum']);
+/**
+ * The statutory hierarchy, outermost first: a label of one of these closes every open clause of its
+ * rank or below and every outline item (一、（一）1.) inside them. 'titled' is an unlabelled heading
+ * the file marks as one ("## 附则"), at a chapter's rank; an appendix closes everything but itself.
+ */
+const STATUTORY_RANK: Partial<Record<LabelKey, number>> = { appendix: 0, part: 1, subpart: 2, titled: 3, chapter: 3, section: 4, article: 5 };
+/** What follows a 第X条 that opens a paragraph but cites it instead: 第五条规定的, 第三条所称, 第二条第一款. */
+const CITES_ARTICLE = /^(?:的|规定|所|中|第|款|项|、|，|,|和|或|至|及|以|、|项下|之规定)/;
+/** A line that starts material appended after the last article or item: 附件1, 附录, 附表, 附：… */
+const APPENDIX = /^(?:附件|附录|附表|附图|附[:：])/;
 /** Clauses that never hold children. */
 const LEAF_KINDS = new Set<ClauseKind>(['preamble', 'paragraph', 'closing']);
 const CLOSING = /^本(?:文件|办法|措施|规定|意见|通知|规划|方案|细则|条例|决定)(?:自|由|从|有效期|的具体解释|所称|未尽事宜|执行中)/;
 
-function parseLabel(text: string): Label | null {
+interface ParsedLabel extends Label {
+  /** The label was followed by a space, as published texts print an article's label. */
+  spaced: boolean;
+}
+
+function parseLabel(text: string): ParsedLabel | null {
   for (const [key, re] of LABELS) {
     const m = re.exec(text);
     if (!m) continue;
     const raw = m[2] ?? '';
-    const value = key === 'circled' ? raw.charCodeAt(0) - 0x2460 + 1 : raw === '' ? null : chineseNumber(raw);
-    return { key, label: m[1]!, value, rest: text.slice(m[0].length).replace(/^[:：]/, '') };
+    let value = key === 'circled' ? raw.charCodeAt(0) - 0x2460 + 1 : raw === '' ? null : chineseNumber(raw);
+    // 第一百七十七条之一 sits between 第一百七十七条 and 第一百七十八条
+    if (key === 'article' && m[3] && value !== null) value += (chineseNumber(m[3]) ?? 0) / 100;
+    const spaced = key === 'article' ? (m[4] ?? '') !== '' : false;
+    return { key, label: m[1]!, value, rest: text.slice(m[0].length).replace(/^[:：]/, ''), spaced };
   }
   return null;
 }
@@ -61,7 +82,7 @@ export interface SegmentResult {
 }
 
 function blockText(b: Block): string {
-  return b.kind === 'table' ? b.rows.map((r) => r.join(' | ')).join('\n') : b.kind === 'paragraph' ? b.text : '';
+  return b.kind === 'table' ? b.rows.map((r) => r.join(' | ')).join('\n') : b.kind === 'paragraph' || b.kind === 'heading' ? b.text : '';
 }
 
 /**
@@ -97,7 +118,9 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
     text += t;
   });
 
-  const hasOutline = pieces.some((p) => p.block.kind === 'paragraph' && /^(第[一二三四五六七八九十百]+章|[一二三四五六七八九十]+、)/.test(p.block.text));
+  const hasOutline = pieces.some(
+    (p) => (p.block.kind === 'paragraph' || p.block.kind === 'heading') && /^(第[一二三四五六七八九十百千\d]+[编章节条]|[一二三四五六七八九十]+、)/.test(p.block.text),
+  );
 
   interface Open {
     clause: Clause;
@@ -145,6 +168,8 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
     if (table) top.clause.tables.push(table);
   };
 
+  let lastArticle = 0;
+  let labelledSeen = false;
   for (let k = 0; k < pieces.length; k++) {
     const { block, start, end, header } = pieces[k]!;
     if (header) {
@@ -158,16 +183,34 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
       extend(end, table);
       continue;
     }
-    if (block.kind !== 'paragraph') continue;
+    if (block.kind !== 'paragraph' && block.kind !== 'heading') continue;
     const para = block.text;
+    const inArticle = stack.some((o) => o.key === 'article');
 
-    if (CLOSING.test(para)) {
+    // 本办法自…施行 closes a document of outline items; inside an article it is one of its paragraphs.
+    if (block.kind === 'paragraph' && !inArticle && stack.at(-1)?.key !== 'appendix' && CLOSING.test(para)) {
       stack.length = 0;
       open('closing', 'heading', null, null, null, start, end);
       continue;
     }
 
-    let label = parseLabel(para);
+    let label: Label | null = parseLabel(para);
+    if (label?.key === 'article') {
+      // "第五条规定的…" opening a paragraph cites an article; a label is followed by a space, or is
+      // the next article, or is followed by words that cannot continue a citation.
+      const parsed = label as ParsedLabel;
+      const next = Math.floor(lastArticle) + 1;
+      const isNext = parsed.value !== null && (parsed.value === next || (parsed.value > lastArticle && parsed.value < next));
+      if (!parsed.spaced && !isNext && CITES_ARTICLE.test(parsed.rest)) label = null;
+    }
+    if (label === null && block.kind === 'heading') {
+      // a heading the file marks as one: 附录, 附则, 说明
+      label = { key: APPENDIX.test(para) ? 'appendix' : 'titled', label: '', value: null, rest: para };
+    }
+    if (label === null && labelledSeen && APPENDIX.test(para) && para.length <= 40 && !/[。；]$/.test(para)) {
+      label = { key: 'appendix', label: '', value: null, rest: para };
+    }
+    if (label === null && /^(?:总则|分则|附则)$/.test(para)) label = { key: 'titled', label: '', value: null, rest: para };
     // "1.5G网络建设行动": a decimal, unless it is exactly the next number of its list
     if (label && label.key === 'num-dot' && /^\d/.test(label.rest)) {
       const parentId = stack.find((o) => o.key === 'num-dot')
@@ -181,7 +224,7 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
       label = { key: 'qa', label: '答', value: null, rest: para.slice(2) };
     }
     // News and articles without an outline: short unpunctuated lines are sub-headings.
-    if (label === null && !hasOutline && para.length <= 45 && !/[。；！？：:]$/.test(para) && !/[。；]/.test(para)) {
+    if (label === null && !hasOutline && !inArticle && para.length <= 45 && !/[。；！？：:]$/.test(para) && !/[。；]/.test(para)) {
       const next = pieces[k + 1]?.block;
       if (next?.kind === 'paragraph' && next.text.length > para.length && !/^●|^图\s*\d*\s*为/.test(para)) {
         label = { key: 'heading', label: '', value: null, rest: para };
@@ -204,27 +247,48 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
       continue;
     }
 
-    // Place the labelled clause: a sibling of the open clause with the same kind of label,
-    // else a child of the innermost open clause.
+    // Place the labelled clause. A statutory label (编 > 分编 > 章 > 节 > 条) closes every open clause
+    // of its rank or below and the outline items inside them. Any other label is a sibling of the
+    // open clause with the same kind of label, else a child of the innermost open clause.
     while (stack.length > 0 && LEAF_KINDS.has(stack.at(-1)!.clause.kind)) stack.pop();
-    const at = stack.map((o) => o.key).lastIndexOf(label.key);
-    if (at >= 0) stack.length = at;
-    else if (label.key === 'box') while (stack.length > 0 && DIGIT_LEVELS.has(stack.at(-1)!.key)) stack.pop();
-    else if (label.key === 'heading') while (stack.length > 0 && stack.at(-1)!.key !== 'heading') stack.pop();
+    const rank = STATUTORY_RANK[label.key];
+    if (rank !== undefined) {
+      while (stack.length > 0) {
+        const topRank = STATUTORY_RANK[stack.at(-1)!.key];
+        if (topRank !== undefined) {
+          if (topRank < rank) break;
+        } else if (!stack.some((o) => (STATUTORY_RANK[o.key] ?? -1) >= rank)) {
+          // an outline item above the articles ("一、关于一般规定" over 第一条…) holds them
+          break;
+        }
+        stack.pop();
+      }
+      if (label.key === 'appendix') stack.length = 0;
+    } else {
+      const at = stack.map((o) => o.key).lastIndexOf(label.key);
+      if (at >= 0) stack.length = at;
+      else if (label.key === 'box') while (stack.length > 0 && DIGIT_LEVELS.has(stack.at(-1)!.key)) stack.pop();
+      else if (label.key === 'heading') while (stack.length > 0 && stack.at(-1)!.key !== 'heading') stack.pop();
+    }
+    labelledSeen = true;
+    if (label.key === 'article' && label.value !== null) lastArticle = label.value;
 
     const kind: ClauseKind =
-      label.key === 'chapter' ? 'chapter'
+      label.key === 'part' || label.key === 'subpart' ? 'part'
+      : label.key === 'chapter' ? 'chapter'
       : label.key === 'section' ? 'section'
       : label.key === 'article' ? 'article'
+      : label.key === 'appendix' ? 'appendix'
       : label.key === 'enum' ? 'enumeration'
       : label.key === 'qa' ? 'qa'
       : label.key === 'box' ? 'box'
-      : label.key === 'heading' ? 'heading'
+      : label.key === 'heading' || label.key === 'titled' ? 'heading'
       : 'numbered';
     const heading =
       label.key === 'qa' ? (label.label === '问' ? label.rest.trim() : null)
-      : label.key === 'heading' || label.key === 'box' ? label.rest.trim() || null
+      : label.key === 'heading' || label.key === 'titled' || label.key === 'appendix' || label.key === 'box' ? label.rest.trim() || null
       : label.key === 'article' ? null
+      : label.key === 'part' || label.key === 'subpart' || label.key === 'chapter' || label.key === 'section' ? label.rest.trim() || null
       : headingOf(label.rest);
     open(kind, label.key, label.label === '' ? null : label.label, heading, label.value, start, end);
   }

@@ -17,13 +17,39 @@ function nextParagraph(blocks: Block[], from: number): string | null {
 const isTitleLine = (t: string) => t.length <= 60 && !/[，。；：]/.test(t) && (TITLE_END.test(t) || /^关于/.test(t));
 const isHeadline = (t: string) => t.length >= 6 && t.length <= 45 && !/[，。；：]/.test(t);
 
-/** Index of every block where a new document starts (always including 0). */
+const ARTICLE = /^第[一二三四五六七八九十百千零〇两\d]+条/;
+
+/**
+ * Index of every block where a new document starts (always including 0).
+ *
+ * A file that names its title as a markdown level-1 heading has said where its documents begin:
+ * only another level-1 heading starts one. In other files, a new masthead starts one, except inside
+ * a text of articles that has not ended (no signature or date line since its last article): lists,
+ * forms and reprinted texts appended after the last article belong to it.
+ */
 export function documentStarts(blocks: Block[]): number[] {
   const starts = [0];
+  const firstText = blocks.find((b) => b.kind === 'paragraph' || b.kind === 'heading');
+  if (firstText?.kind === 'heading' && firstText.level === 1) {
+    let body = false;
+    blocks.forEach((b, i) => {
+      if (b.kind === 'heading' && b.level === 1 && body) {
+        starts.push(i);
+        body = false;
+      } else if (b.kind === 'paragraph' || b.kind === 'table') body = true;
+    });
+    return starts;
+  }
   let bodySeen = false;
+  let inArticles = false;
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!;
     let startHere = false;
+    if (b.kind === 'paragraph') {
+      if (ARTICLE.test(b.text)) inArticles = true;
+      else if (isDateLine(b.text)) inArticles = false;
+    }
+    if (inArticles && b.kind !== 'heading') continue;
     if (b.kind === 'banner') {
       startHere = bodySeen && i + 1 < blocks.length;
       if (startHere) {
@@ -49,6 +75,7 @@ export function documentStarts(blocks: Block[]): number[] {
     if (startHere && starts.at(-1) !== i) {
       starts.push(i);
       bodySeen = false;
+      inArticles = false;
       continue;
     }
     if (/[。；]/.test(text) || text.length > 60) bodySeen = true;
@@ -60,5 +87,5 @@ export function splitDocuments(blocks: Block[]): Block[][] {
   const starts = documentStarts(blocks);
   return starts
     .map((s, k) => blocks.slice(s, starts[k + 1] ?? blocks.length).filter((b) => b.kind !== 'banner'))
-    .filter((part) => part.some((b) => b.kind === 'paragraph' || b.kind === 'table'));
+    .filter((part) => part.some((b) => b.kind === 'paragraph' || b.kind === 'table' || b.kind === 'heading'));
 }

@@ -11,26 +11,61 @@ export interface Table {
   end: number;
 }
 
-export type DocumentType = '通知' | '措施' | '规划' | '意见' | '办法' | '方案' | '解读' | '新闻' | '任免' | '其他';
+/**
+ * What kind of text a document is: its legal rank for laws and regulations (法律 … 地方性法规),
+ * else the genre its title names (通知, 意见 …).
+ */
+export type DocumentType =
+  | '法律'
+  | '行政法规'
+  | '司法解释'
+  | '部门规章'
+  | '地方性法规'
+  | '通知'
+  | '措施'
+  | '规划'
+  | '意见'
+  | '办法'
+  | '规定'
+  | '决定'
+  | '批复'
+  | '公告'
+  | '方案'
+  | '解读'
+  | '新闻'
+  | '任免'
+  | '其他';
 export type DocumentStatus = '现行有效' | '已失效' | '未知';
 
+/** One step of a document's history as its head prints it: adopted, amended, revised, issued, in force. */
+export interface HistoryEvent {
+  /** ISO yyyy-mm-dd */
+  date: string;
+  event: '通过' | '修正' | '修订' | '公布' | '批准' | '施行' | '其他';
+  /** The line as printed, e.g. "2020年5月28日 第十三届全国人民代表大会第三次会议通过". */
+  text: string;
+}
 export interface DocumentMeta {
   title: string | null;
   /** 文号, e.g. 永政发〔2025〕2号 */
   docNumber: string | null;
   /** 发文机关 */
   issuer: string | null;
-  /** 成文/发布日期, ISO yyyy-mm-dd */
+  /** 成文/发布日期, or the date a law was adopted (its first 通过), ISO yyyy-mm-dd */
   date: string | null;
   type: DocumentType | null;
   region: string | null;
+  /** 施行日期: the date the document takes effect, as its own text states it. */
   validFrom: string | null;
   validUntil: string | null;
   status: DocumentStatus;
+  /** The adoption and amendment history printed in the document's head, oldest first. */
+  history: HistoryEvent[];
 }
 
 export type ClauseKind =
   | 'preamble' // text before the first numbered clause
+  | 'part' // 第X编, 第X分编
   | 'chapter' // 第X章
   | 'section' // 第X节
   | 'article' // 第X条
@@ -40,7 +75,8 @@ export type ClauseKind =
   | 'box' // 专栏
   | 'heading' // an unnumbered heading (news sub-titles)
   | 'paragraph' // unnumbered text after an enumeration, belonging to the enumeration's parent
-  | 'closing'; // 施行日期 and 解释 provisions at the end of a document
+  | 'closing' // 施行日期 and 解释 provisions at the end of a document
+  | 'appendix'; // 附件, 附录, 附表 and other material after the last article
 
 export interface Clause {
   /** Stable: the same document text gives the same id on every run. */
@@ -49,7 +85,7 @@ export interface Clause {
   parentId: string | null;
   kind: ClauseKind;
   level: number;
-  /** The clause's own label as printed, e.g. "（三）", "2.", "第五条"; null for unnumbered clauses. */
+  /** The clause's own label as printed, e.g. "（三）", "2.", "第五条", "第一百七十七条之一"; null for unnumbered clauses. */
   label: string | null;
   /** e.g. "支持企业设备更新"; null when the clause has no heading. */
   heading: string | null;
