@@ -1,15 +1,173 @@
 // Every file of corpus/ -> documents and passages. A file that cannot be read is named in a
 // warning and skipped; the rest still ingests.
-import { readdir } from 'node:fs/promises';
+//
+// Each file is read and parsed on a worker thread with its own limits: a file that runs past its
+// time or memory is stopped by ending the thread, named with the limit it broke, and skipped; a
+// fresh thread reads the next file. Limits on size, zip contents, PDF pages and HTML elements are
+// checked by the reader itself, before it does the work they bound.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assignStems, parseFile } from './parse-corpus.ts';
-import { ReadError } from './read-file.ts';
+import { Worker } from 'node:worker_threads';
+import { assignStems, parseFile, type ParsedFile } from './parse-corpus.ts';
+import type { ParseReply, ParseRequest } from './parse-worker.ts';
+import { DEFAULT_READ_LIMITS, ReadError, type ReadLimits } from './read-file.ts';
 import type { Passage, PolicyDocument } from './types.ts';
 
 export interface CorpusFileReport {
   source: string;
   ok: boolean;
   warnings: string[];
+  /** sha256 of the file's bytes: what decides whether the index is stale. */
+  hash?: string;
+}
+
+/** What one file may cost: the reader's limits, and time and memory for reading and parsing it. */
+export interface FileLimits extends ReadLimits {
+  maxSeconds: number;
+  maxMemoryMb: number;
+}
+
+const MB = 1024 * 1024;
+
+export const DEFAULT_FILE_LIMITS: Readonly<FileLimits> = Object.freeze({ ...DEFAULT_READ_LIMITS, maxSeconds: 60, maxMemoryMb: 640 });
+
+/** Limits from MAX_FILE_MB, MAX_UNZIPPED_MB, MAX_ZIP_ENTRIES, MAX_PDF_PAGES, MAX_HTML_ELEMENTS, MAX_FILE_SECONDS, MAX_FILE_MEMORY_MB. */
+export function fileLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): FileLimits {
+  const read = (name: string, fallback: number, scale = 1): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0)) throw new Error(`${name} must be a positive number; got "${raw}".`);
+    return Math.round(value * scale);
+  };
+  const d = DEFAULT_FILE_LIMITS;
+  return {
+    maxBytes: read('MAX_FILE_MB', d.maxBytes, MB),
+    maxUnzippedBytes: read('MAX_UNZIPPED_MB', d.maxUnzippedBytes, MB),
+    maxZipEntries: read('MAX_ZIP_ENTRIES', d.maxZipEntries),
+    maxPdfPages: read('MAX_PDF_PAGES', d.maxPdfPages),
+    maxHtmlElements: read('MAX_HTML_ELEMENTS', d.maxHtmlElements),
+    maxSeconds: read('MAX_FILE_SECONDS', d.maxSeconds),
+    maxMemoryMb: read('MAX_FILE_MEMORY_MB', d.maxMemoryMb),
+  };
+}
+
+/** sha256 of a file, read as a stream (a file over the size limit still has a hash). */
+export function hashFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+/** A file that broke its time or memory limit. */
+class FileLimitError extends Error {}
+/** An error whose message names the file already. */
+class NamedError extends Error {}
+
+/**
+ * Parses files on one worker thread at a time. The thread is started when first needed and again
+ * after one was ended for breaking a limit.
+ */
+class ParseWorker {
+  private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
+  private next = 0;
+  private waiting: { id: number; resolve: (reply: ParseReply) => void; reject: (error: Error) => void } | null = null;
+
+  constructor(private readonly limits: FileLimits) {}
+
+  private start(): Promise<void> {
+    // The worker is TypeScript like the rest of ingest: it registers tsx, then loads it.
+    const entry = new URL('./parse-worker.ts', import.meta.url).href;
+    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: { limits: this.limits },
+      // the V8 heap of the thread; buffers outside it are watched through the process's RSS
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.maxMemoryMb, maxYoungGenerationSizeMb: 32 },
+      stdout: false,
+      stderr: false,
+    });
+    this.worker = worker;
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (reply: ParseReply) => {
+        if (reply.id === -1) return resolve();
+        if (this.waiting?.id === reply.id) {
+          const { resolve: done } = this.waiting;
+          this.waiting = null;
+          done(reply);
+        }
+      });
+      const fail = (error: Error) => {
+        reject(error);
+        if (this.worker === worker) this.worker = null;
+        const waiting = this.waiting;
+        this.waiting = null;
+        waiting?.reject(error);
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`the reader thread ended (exit code ${code})`)));
+    });
+    return this.ready;
+  }
+
+  async parse(request: Omit<ParseRequest, 'id'>): Promise<ParseReply> {
+    if (this.worker === null) await this.start();
+    else await this.ready;
+    const worker = this.worker!;
+    const id = this.next++;
+    const { maxSeconds, maxMemoryMb } = this.limits;
+    const baseline = process.memoryUsage.rss();
+    let timer: NodeJS.Timeout | undefined;
+    let watch: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<ParseReply>((resolve, reject) => {
+        this.waiting = { id, resolve, reject };
+        const stop = (why: string) => {
+          this.waiting = null;
+          this.worker = null;
+          void worker.terminate();
+          reject(new FileLimitError(why));
+        };
+        timer = setTimeout(() => stop(`it took longer than ${maxSeconds} s, the limit set by MAX_FILE_SECONDS`), maxSeconds * 1000);
+        watch = setInterval(() => {
+          const grown = process.memoryUsage.rss() - baseline;
+          if (grown > maxMemoryMb * MB) stop(`it needed more than ${maxMemoryMb} MB of memory, the limit set by MAX_FILE_MEMORY_MB`);
+        }, 50);
+        worker.postMessage({ ...request, id } satisfies ParseRequest);
+      });
+    } catch (error) {
+      if (error instanceof FileLimitError) throw error;
+      // The heap limit ends the thread with ERR_WORKER_OUT_OF_MEMORY.
+      this.worker = null;
+      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        throw new FileLimitError(`it needed more than ${maxMemoryMb} MB of memory, the limit set by MAX_FILE_MEMORY_MB`);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      clearInterval(watch);
+    }
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}
+
+/** Workers open in this process, ended by stopAllReaders (e.g. when ingest is interrupted). */
+const openWorkers = new Set<ParseWorker>();
+
+export async function stopAllReaders(): Promise<void> {
+  await Promise.all([...openWorkers].map((w) => w.close()));
 }
 
 export interface LoadedCorpus {
@@ -18,38 +176,112 @@ export interface LoadedCorpus {
   files: CorpusFileReport[];
   /** File names that would have given two documents one id, and the id each got instead. */
   collisions: string[];
+  /** Entries of the corpus folder that are not read (subfolders, FIFOs, hidden files), and why. */
+  ignored: string[];
+}
+
+export class CorpusError extends Error {
+  override name = 'CorpusError';
+}
+
+/**
+ * The files ingest reads: regular files (or links to one) directly in the folder, except hidden
+ * ones and the folder's README.md; and the other entries with the reason each is left out.
+ */
+export async function listCorpusEntries(dir: string): Promise<{ files: string[]; ignored: string[] }> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CorpusError(`There is no corpus folder ${dir}. Put the policy files there, or set CORPUS_DIR.`);
+    if (code === 'ENOTDIR') throw new CorpusError(`The corpus ${dir} is a file, not a folder.`);
+    if (code === 'EACCES' || code === 'EPERM') throw new CorpusError(`The corpus folder ${dir} cannot be read (permission denied).`);
+    throw error;
+  }
+  const files: string[] = [];
+  const ignored: string[] = [];
+  for (const e of entries) {
+    if (e.name === 'README.md') continue;
+    if (e.name.startsWith('.')) {
+      ignored.push(`${e.name}: a hidden file, not read`);
+      continue;
+    }
+    let isFile = e.isFile();
+    let isDirectory = e.isDirectory();
+    if (e.isSymbolicLink()) {
+      const target = await stat(join(dir, e.name)).catch(() => null);
+      if (target === null) {
+        ignored.push(`${e.name}: a link to nothing, not read`);
+        continue;
+      }
+      isFile = target.isFile();
+      isDirectory = target.isDirectory();
+    }
+    if (isFile) files.push(e.name);
+    else if (isDirectory) ignored.push(`${e.name}: a folder; ingest reads only the files directly in the corpus folder`);
+    else ignored.push(`${e.name}: not a regular file (a pipe, socket or device), not read`);
+  }
+  return { files: files.sort(), ignored: ignored.sort() };
 }
 
 export async function listCorpusFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && e.name !== 'README.md')
-    .map((e) => e.name)
-    .sort();
+  return (await listCorpusEntries(dir)).files;
 }
 
-export async function loadCorpus(
-  dir: string,
-  options: { today?: string; onFile?: (source: string, done: number, total: number) => void } = {},
-): Promise<LoadedCorpus> {
+export interface LoadCorpusOptions {
+  today?: string;
+  onFile?: (source: string, done: number, total: number) => void;
+  /** Per-file limits; default: from the environment (fileLimitsFromEnv). */
+  limits?: Partial<FileLimits>;
+  /** Read on this thread, without time and memory limits (quick tools and tests of parsing only). */
+  inProcess?: boolean;
+}
+
+export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
-  const names = await listCorpusFiles(dir);
+  const limits: FileLimits = { ...fileLimitsFromEnv(), ...options.limits };
+  const { files: names, ignored } = await listCorpusEntries(dir);
   const { stems, collisions } = assignStems(names);
-  const out: LoadedCorpus = { documents: [], passages: [], files: [], collisions };
+  const out: LoadedCorpus = { documents: [], passages: [], files: [], collisions, ignored };
+  const worker = options.inProcess ? null : new ParseWorker(limits);
+  if (worker) openWorkers.add(worker);
   let done = 0;
-  for (const name of names) {
-    options.onFile?.(name, done, names.length);
-    try {
-      const parsed = await parseFile(join(dir, name), name, today, stems.get(name));
-      out.documents.push(...parsed.documents);
-      out.passages.push(...parsed.passages);
-      out.files.push({ source: name, ok: true, warnings: parsed.warnings });
-    } catch (error) {
-      // One broken file must not stop the others; the reader's errors name the file already.
-      const message = error instanceof ReadError ? error.message : `${name}: ${(error as Error).message}`;
-      out.files.push({ source: name, ok: false, warnings: [`skipped: ${message}`] });
+  try {
+    for (const name of names) {
+      options.onFile?.(name, done, names.length);
+      const path = join(dir, name);
+      const hash = await hashFile(path).catch(() => undefined);
+      try {
+        let parsed: ParsedFile;
+        if (worker === null) {
+          parsed = await parseFile(path, name, today, stems.get(name));
+        } else {
+          const reply = await worker.parse({ path, source: name, today, stem: stems.get(name) });
+          if (!reply.ok) throw new NamedError(reply.message);
+          if (!('parsed' in reply)) throw new NamedError(`${name}: no answer from the reader`);
+          parsed = reply.parsed;
+        }
+        out.documents.push(...parsed.documents);
+        out.passages.push(...parsed.passages);
+        out.files.push({ source: name, ok: true, warnings: parsed.warnings, ...(hash ? { hash } : {}) });
+      } catch (error) {
+        // One broken file must not stop the others; the reader's errors name the file already.
+        const message =
+          error instanceof FileLimitError
+            ? `${name} was skipped: ${error.message}`
+            : error instanceof ReadError || error instanceof NamedError
+              ? error.message
+              : `${name}: ${(error as Error).message}`;
+        out.files.push({ source: name, ok: false, warnings: [`skipped: ${message}`], ...(hash ? { hash } : {}) });
+      }
+      done++;
     }
-    done++;
+  } finally {
+    if (worker) {
+      openWorkers.delete(worker);
+      await worker.close();
+    }
   }
   options.onFile?.('', done, names.length);
   return out;
