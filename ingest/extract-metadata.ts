@@ -52,7 +52,8 @@ function typeOf(title: string | null, issuer: string | null, history: HistoryEve
   }
   for (const t of ['措施', '规划', '意见', '办法', '方案', '通知', '规定', '决定', '批复', '公告'] as const) if (bare.endsWith(t)) return t;
   if (/规划/.test(bare)) return '规划';
-  if (/条例$/.test(bare)) return /^中华人民共和国/.test(bare) ? '行政法规' : '其他';
+  // only 国务院 issues national 条例 (立法法); a local one names its region
+  if (/条例$/.test(bare)) return regionOf(bare) === null && !/军/.test(bare) ? '行政法规' : '其他';
   if (isNews) return '新闻';
   return '其他';
 }
@@ -335,7 +336,7 @@ export function extractMetadata(blocks: Block[], today: string, fallbackDate: st
   // Validity: from what the document says of itself; else the 施行 line of its head; else a plan's period.
   const sentences = fullText.split(/(?<=[。；\n])/);
   let { validFrom, validUntil } = ownValidity(sentences, history.findLast((h) => h.event === '公布' || h.event === '通过')?.date ?? date);
-  const inForce = history.findLast((h) => h.event === '施行');
+  const inForce = history.findLast((h) => h.event === '施行' || /施行|生效/.test(h.text));
   if (inForce) validFrom = inForce.date;
   if (validFrom === null && validUntil === null && title !== null) {
     const period = /((?:19|20)\d{2})\s*[-—–－~～至]\s*((?:19|20)\d{2})\s*年/.exec(title);
@@ -348,6 +349,7 @@ export function extractMetadata(blocks: Block[], today: string, fallbackDate: st
   }
 
   const type = typeOf(title, issuer, history, isNews);
+  if (type === '行政法规') issuer ??= '国务院';
   return {
     meta: {
       title,

@@ -22,12 +22,47 @@ function sentenceEnds(text: string, start: number, end: number): number[] {
   return ends;
 }
 
+/** Kinds that only head their children: their words reach the index through the children's path. */
+const HEADING_KINDS = new Set(['part', 'chapter', 'section', 'heading', 'appendix', 'box']);
+
 export function makePassages(clauses: Clause[], docText: string): Passage[] {
   const passages: Passage[] = [];
+  const byId = new Map(clauses.map((c) => [c.id, c]));
+  // Where a clause's subtree ends: its last descendant's end. Children follow their parent in order.
+  const subtreeEnd = new Map<string, number>();
+  for (let k = clauses.length - 1; k >= 0; k--) {
+    const c = clauses[k]!;
+    subtreeEnd.set(c.id, Math.max(c.end, ...c.childIds.map((id) => subtreeEnd.get(id) ?? byId.get(id)?.end ?? c.end)));
+  }
+  const covered = new Set<string>();
+  const cover = (c: Clause) => {
+    for (const id of c.childIds) {
+      covered.add(id);
+      const child = byId.get(id);
+      if (child) cover(child);
+    }
+  };
   for (const clause of clauses) {
-    const { start, end } = clause;
-    // A bare heading whose content lives in its children is found through them.
-    if (clause.childIds.length > 0 && end - start <= 40) continue;
+    if (covered.has(clause.id)) continue;
+    const { start } = clause;
+    let { end } = clause;
+    if (clause.childIds.length > 0) {
+      const own = `${clause.label ?? ''}${clause.heading ?? ''}`.replace(/\s+/g, '');
+      const bare = docText.slice(start, end).replace(/[\s。：:]+/g, '') === own;
+      // A heading whose content lives in its children is found through them.
+      if (bare || (HEADING_KINDS.has(clause.kind) && end - start <= 40)) continue;
+      // A lead sentence with items ("仓单包括下列事项：" + （一）…): one passage with its items when
+      // they fit, else the lead on its own, so its words are never left out.
+      const whole = subtreeEnd.get(clause.id)!;
+      if (whole - start <= PASSAGE_TARGET + 80) {
+        end = whole;
+        cover(clause);
+      } else if (end - start <= PASSAGE_TARGET + 80) {
+        const text = docText.slice(start, end).replace(/\n+$/, '');
+        passages.push({ id: `${clause.id}:0`, clauseId: clause.id, docId: clause.docId, text, start, end: start + text.length });
+        continue;
+      }
+    }
     if (end - start <= PASSAGE_TARGET + 80) {
       passages.push({ id: `${clause.id}:0`, clauseId: clause.id, docId: clause.docId, text: docText.slice(start, end), start, end });
       continue;
