@@ -92,6 +92,20 @@ function tightenProse(text: string): string {
     .trim();
 }
 
+/** A statutory label as published, followed by a space: "第一百七十七条之一 有下列情形之一…", "第一章 总 则". */
+const STATUTE_LABEL = /^[^\S\n]*(第[一二三四五六七八九十百千零〇两\d]+(?:分编|[编章节条])(?:之[一二三四五六七八九十]+)?)[^\S\n]+(?=\S)/;
+
+/**
+ * Cleans a paragraph, keeping one space after a statutory label that was printed with one: the
+ * space is how published laws set the label apart, and it tells a label from a citation that opens
+ * a sentence ("第五条规定的…"). The words after it are tightened as prose ("总 则" -> "总则").
+ */
+function withLabelSpace(para: string, clean: (text: string) => string): string {
+  const label = STATUTE_LABEL.exec(para);
+  if (!label) return clean(para);
+  return `${label[1]} ${tightenProse(para.slice(label[0].length))}`;
+}
+
 function joinLines(a: string, b: string): string {
   if (/[A-Za-z0-9]$/.test(a) && /^[A-Za-z0-9]/.test(b) && !/\d$/.test(a)) return `${a} ${b}`;
   return a + b;
@@ -230,7 +244,7 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
     }
     const atx = options.markdown ? ATX_HEADING.exec(rawLine) : null;
     if (atx) {
-      const text = tightenProse(collapseSpacedOut(atx[2]!.trim()));
+      const text = withLabelSpace(atx[2]!.trim(), (p) => tightenProse(collapseSpacedOut(p)));
       if (text !== '') items.push({ block: { kind: 'heading', level: atx[1]!.length, text } });
       continue;
     }
@@ -281,7 +295,7 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
   let deferred: string[] = [];
   let sawBlank = false;
   const closePara = () => {
-    if (para !== null) out.push({ kind: 'paragraph', text: PROSE_PUNCT.test(para) ? tightenProse(para) : para.replace(/\s+/g, ' ').trim() });
+    if (para !== null) out.push({ kind: 'paragraph', text: withLabelSpace(para, (p) => (PROSE_PUNCT.test(p) ? tightenProse(p) : p.replace(/\s+/g, ' ').trim())) });
     para = null;
     for (const d of deferred) out.push({ kind: 'paragraph', text: tightenProse(d) });
     deferred = [];
@@ -371,7 +385,7 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
       continue;
     }
 
-    if (spaced && text.length <= 10 && !SPACED_HEADING.test(text) && !LABEL_START.test(text)) {
+    if (spaced && /^[\u3400-\u9fff]{3,10}$/.test(text) && !SPACED_HEADING.test(text) && !LABEL_START.test(text)) {
       closePara();
       out.push({ kind: 'banner', text });
       lastLine = '';

@@ -76,6 +76,13 @@ function headingOf(rest: string): string | null {
   return null;
 }
 
+/** A clause as its children's path names it: "三、加快技术改造", "第二编 物权" (a statutory label and its heading apart). */
+function pathEntry(c: Clause): string {
+  const label = c.label ?? '';
+  const heading = c.heading ?? '';
+  return (/[编章节条]$/.test(label) && heading !== '' ? `${label} ${heading}` : `${label}${heading}`).trim();
+}
+
 export interface SegmentResult {
   text: string;
   clauses: Clause[];
@@ -142,7 +149,7 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
       level: stack.length + 1,
       label,
       heading,
-      path: parent ? [...parent.path, `${parent.label ?? ''}${parent.heading ?? ''}`.trim() || parent.text.slice(0, 20)] : [],
+      path: parent ? [...parent.path, pathEntry(parent) || parent.text.slice(0, 20)] : [],
       text: '',
       start,
       end,
