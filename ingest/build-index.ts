@@ -13,7 +13,7 @@ import { createChineseTokenizer, extractPolicyTerms } from './chinese-tokenizer.
 import { BuiltinEmbedder, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
 import { KeywordIndex } from './keyword-index.ts';
-import { listCorpusFiles, loadCorpus, type CorpusFileReport } from './load-corpus.ts';
+import { hashFile, listCorpusFiles, loadCorpus, type CorpusFileReport } from './load-corpus.ts';
 import type { Clause, Embedder, EmbedderKind, Passage, PolicyDocument, Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
@@ -132,6 +132,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   });
   for (const f of corpus.files) if (!f.ok) for (const w of f.warnings) warn(w);
   for (const c of corpus.collisions) warn(`note: ${c}`);
+  for (const i of corpus.ignored) warn(`note: ${i}`);
   const { documents, passages } = corpus;
   const docs = new Map(documents.map((d) => [d.id, d]));
   const clauses = new Map(documents.flatMap((d) => d.clauses.map((c) => [c.id, c] as const)));
@@ -217,6 +218,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     documents,
     passages,
     sources: corpus.files.filter((f) => f.ok).map((f) => f.source),
+    sourceHashes: Object.fromEntries(corpus.files.flatMap((f) => (f.hash ? [[f.source, f.hash]] : []))),
     skippedSources: corpus.files.filter((f) => !f.ok).map((f) => f.source),
     embedder: { ...info, fingerprint, ...(fallback ? { fallbackReason: fallback } : {}) },
     tokenizer: { id: TOKENIZER_ID, dictionaryTerms: dictionary.length },
@@ -244,7 +246,11 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
 /** The embedder kinds an index may name; anything else was built by another version. */
 export const EMBEDDER_KINDS: readonly EmbedderKind[] = ['transformers', 'builtin'];
 
-/** True when the index is missing, unreadable, of another format, or older than a corpus file. */
+/**
+ * Why the index must be built again (missing, unreadable, of another format, a file added, removed
+ * or changed since it was built), or null. Changes are judged by the files' content hashes, so a
+ * copy that keeps modification times (cp -p, rsync -a) is still seen.
+ */
 export async function indexIsStale(corpusDir: string, indexDir: string): Promise<string | null> {
   await recoverIndex(indexDir);
   if (!existsSync(join(indexDir, INDEX_FILES.manifest))) return 'there is no index yet';
@@ -261,9 +267,16 @@ export async function indexIsStale(corpusDir: string, indexDir: string): Promise
   if (added.length > 0) return `${added[0]} is new in the corpus`;
   const removed = [...indexed].filter((f) => !files.includes(f));
   if (removed.length > 0) return `${removed[0]} was removed from the corpus`;
-  const builtAt = Date.parse(manifest.builtAt);
+  if (manifest.sourceHashes === undefined) {
+    // an index from before content hashes: modification times are all it has
+    const builtAt = Date.parse(manifest.builtAt);
+    for (const f of files) {
+      if ((await stat(join(corpusDir, f))).mtimeMs > builtAt) return `${f} changed after the index was built`;
+    }
+    return null;
+  }
   for (const f of files) {
-    if ((await stat(join(corpusDir, f))).mtimeMs > builtAt) return `${f} changed after the index was built`;
+    if ((await hashFile(join(corpusDir, f))) !== manifest.sourceHashes[f]) return `${f} changed after the index was built`;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 // The only stage that writes files. The index is written to a temporary folder beside the
 // served one and renamed into place, so a failed or killed build never destroys the index being
 // served: until the last rename the old folder is untouched, and the manifest is written last.
+import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
@@ -36,6 +37,10 @@ export interface IndexManifest {
   counts: { documents: number; clauses: number; passages: number; files: number; skippedFiles: number };
   sources: string[];
   skippedSources: string[];
+  /** sha256 of each corpus file's bytes when it was read (read or skipped): what staleness is judged by. */
+  sourceHashes?: Record<string, string>;
+  /** Unique per build: a server sees a new build by it. */
+  buildId?: string;
 }
 
 export interface IndexContents {
@@ -43,6 +48,7 @@ export interface IndexContents {
   passages: Passage[];
   sources: string[];
   skippedSources: string[];
+  sourceHashes?: Record<string, string>;
   embedder: IndexManifest['embedder'];
   tokenizer: IndexManifest['tokenizer'];
   dictionary: string[];
@@ -112,6 +118,8 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
     },
     sources: contents.sources,
     skippedSources: contents.skippedSources,
+    ...(contents.sourceHashes ? { sourceHashes: contents.sourceHashes } : {}),
+    buildId: randomUUID(),
   };
   await mkdir(dirname(indexDir), { recursive: true });
   const tmp = `${indexDir}${TMP}${process.pid}`;

@@ -41,9 +41,18 @@ export interface LoadedIndex {
   keyword: KeywordIndex;
   vectors: VectorIndex;
   embedder: Embedder;
-  /** Set when the query embedder cannot run: search then answers from keywords, and says why. */
+  /**
+   * Set when the query embedder cannot run: search then answers from keywords, and says why. Meant
+   * for every client, so it names no path or setting of the server's.
+   */
   embedderProblem: string | null;
+  /** The full reason behind embedderProblem, for the server's log. */
+  embedderProblemDetail?: string;
 }
+
+/** What a client is told when the model cannot be used: the reason, without the server's paths. */
+const MODEL_UNAVAILABLE = 'the embedding model could not be loaded on the server';
+const MODEL_FAILED = 'the embedding model failed on this query';
 
 export interface LoadIndexOptions {
   /** Model folder for an index built with bge-small-zh; default: MODEL_DIR. */
@@ -74,6 +83,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   if (passages.length !== manifest.counts.passages || documents.length !== manifest.counts.documents) {
     throw new IndexLoadError('INDEX_CORRUPT', [indexDir, 'document or passage counts differ from the manifest']);
   }
+  const { documentsById, clausesById } = checkReferences(indexDir, documents, passages);
 
   // jieba's dictionary must hold the same terms at query time as at build time.
   const tokenizer = createChineseTokenizer({ dictionary: read<string[]>(INDEX_FILES.dictionary) });
@@ -81,6 +91,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   let vectors: VectorIndex;
   try {
     keyword = KeywordIndex.fromJSON(read<KeywordIndexJSON>(INDEX_FILES.keyword), tokenizer);
+    if (keyword.count !== passages.length) throw new Error(`the keyword index covers ${keyword.count} passages, not ${passages.length}`);
     vectors = VectorIndex.load(indexDir, manifest.embedder.dims, passages.length);
   } catch (error) {
     if (error instanceof IndexLoadError) throw error;
@@ -90,6 +101,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   const built = `${manifest.embedder.id} (${manifest.embedder.kind}, ${manifest.embedder.dims}-d)`;
   let embedder: Embedder;
   let embedderProblem: string | null = null;
+  let embedderProblemDetail: string | undefined;
   if (options.embedder) {
     embedder = options.embedder;
   } else if (manifest.embedder.kind === 'builtin') {
@@ -116,10 +128,67 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
     // A model that cannot be loaded right now is not a reason to refuse to serve: keyword search
     // still works, and every response says it is degraded.
     if (!(error instanceof ModelLoadError)) throw error;
-    embedderProblem = error.message;
+    embedderProblem = MODEL_UNAVAILABLE;
+    embedderProblemDetail = error.message;
   }
+  if (manifest.embedder.kind === 'transformers') embedder = withPlainErrors(embedder);
 
-  const documentsById = new Map(documents.map((d) => [d.id, d]));
-  const clausesById = new Map(documents.flatMap((d) => d.clauses.map((c) => [c.id, c] as const)));
-  return { dir: indexDir, manifest, documents, documentsById, clausesById, passages, tokenizer, keyword, vectors, embedder, embedderProblem };
+  return {
+    dir: indexDir,
+    manifest,
+    documents,
+    documentsById,
+    clausesById,
+    passages,
+    tokenizer,
+    keyword,
+    vectors,
+    embedder,
+    embedderProblem,
+    ...(embedderProblemDetail !== undefined ? { embedderProblemDetail } : {}),
+  };
+}
+
+/**
+ * Every reference search follows must lead somewhere: each passage's document and clause exist,
+ * the clause is that document's, and the passage lies within the document's text. An index edited
+ * by hand or damaged is refused here, instead of answering every search with a 500.
+ */
+function checkReferences(
+  indexDir: string,
+  documents: PolicyDocument[],
+  passages: Passage[],
+): { documentsById: Map<string, PolicyDocument>; clausesById: Map<string, Clause> } {
+  const corrupt = (detail: string) => new IndexLoadError('INDEX_CORRUPT', [indexDir, detail]);
+  const documentsById = new Map<string, PolicyDocument>();
+  const clausesById = new Map<string, Clause>();
+  for (const [n, d] of documents.entries()) {
+    if (typeof d?.id !== 'string' || typeof d.text !== 'string' || !Array.isArray(d.clauses)) throw corrupt(`document ${n} is malformed`);
+    if (documentsById.has(d.id)) throw corrupt(`two documents share the id ${JSON.stringify(d.id)}`);
+    documentsById.set(d.id, d);
+    for (const c of d.clauses) {
+      if (typeof c?.id !== 'string' || c.docId !== d.id) throw corrupt(`a clause of document ${JSON.stringify(d.id)} names another document`);
+      if (clausesById.has(c.id)) throw corrupt(`two clauses share the id ${JSON.stringify(c.id)}`);
+      clausesById.set(c.id, c);
+    }
+  }
+  for (const [n, p] of passages.entries()) {
+    const doc = documentsById.get(p?.docId);
+    if (doc === undefined) throw corrupt(`passage ${n} points at a document that is not there (${JSON.stringify(p?.docId)})`);
+    const clause = clausesById.get(p.clauseId);
+    if (clause === undefined || clause.docId !== doc.id) throw corrupt(`passage ${n} points at a clause that is not in its document (${JSON.stringify(p.clauseId)})`);
+    if (typeof p.text !== 'string' || !(p.start >= 0 && p.end <= doc.text.length && p.start <= p.end)) throw corrupt(`passage ${n} lies outside its document`);
+  }
+  return { documentsById, clausesById };
+}
+
+/** A query embedder whose failures say what failed, not where on the server (paths, model folders). */
+function withPlainErrors(embedder: Embedder): Embedder {
+  const plain = (error: unknown): Error => {
+    console.error('Query embedding failed:', error);
+    return new Error(error instanceof ModelLoadError ? MODEL_UNAVAILABLE : MODEL_FAILED);
+  };
+  return Object.assign(Object.create(embedder) as Embedder, {
+    embedQuery: (text: string) => embedder.embedQuery(text).catch((e: unknown) => Promise.reject(plain(e))),
+  });
 }

@@ -1,27 +1,36 @@
-// npm start: build the index if it is missing or older than the corpus, build the web app if it
-// is missing, then serve both on PORT (default 3000) until interrupted.
+// npm start: serve the index there is at once; when it is missing, build it first; when the
+// corpus has changed since it was built, build a new one in the background and swap it in when it
+// is ready (requests in flight finish on the old one). Builds the web app when it is missing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { indexIsStale } from '../ingest/build-index.ts';
+import { CorpusError } from '../ingest/load-corpus.ts';
 import { answerClientErrors, createApp } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
-import { loadIndex } from './load-index.ts';
+import { LiveIndex } from './live-index.ts';
+import { IndexLoadError, loadIndex, type LoadedIndex } from './load-index.ts';
 
-async function ensureIndex(config: Config): Promise<void> {
-  const stale = await indexIsStale(config.corpusDir, config.indexDir);
-  if (stale === null) return;
-  console.log(`Building the index: ${stale}.`);
-  // The same command as `npm run ingest`, with its progress bars and summary.
+/** `npm run ingest` for this configuration, as a child process with its progress on our terminal. */
+function startIngest(config: Config): ChildProcess {
   const args = ['--import', 'tsx', 'ingest/cli.ts', '--corpus', config.corpusDir, '--index', config.indexDir, '--embedder', config.embedder];
   if (config.modelDir) args.push('--model-dir', config.modelDir);
-  const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-  if (run.status !== 0) {
-    if (existsSync(join(config.indexDir, 'manifest.json'))) {
-      console.error('Ingest failed; serving the previous index.');
-      return;
-    }
-    throw new Error('Ingest failed and there is no previous index to serve.');
+  return spawn(process.execPath, args, { stdio: 'inherit' });
+}
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+
+/** Why the index should be rebuilt, or null; a missing corpus folder is a warning when there is an index to serve. */
+async function staleness(config: Config): Promise<{ stale: string | null; corpusProblem: string | null }> {
+  try {
+    return { stale: await indexIsStale(config.corpusDir, config.indexDir), corpusProblem: null };
+  } catch (error) {
+    if (error instanceof CorpusError) return { stale: null, corpusProblem: error.message };
+    throw error;
   }
 }
 
@@ -38,11 +47,29 @@ async function ensureWeb(config: Config): Promise<void> {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  await ensureIndex(config);
-  await ensureWeb(config);
-  const index = await loadIndex(config.indexDir, { modelDir: config.modelDir });
-  if (index.embedderProblem) console.warn(`Semantic search is off: ${index.embedderProblem}`);
-  const app = createApp(index, {
+  const { stale, corpusProblem } = await staleness(config);
+  let index: LoadedIndex | null = null;
+  try {
+    index = await loadIndex(config.indexDir, { modelDir: config.modelDir });
+  } catch (error) {
+    if (!(error instanceof IndexLoadError)) throw error;
+    if (corpusProblem) throw new Error(`${error.message} ${corpusProblem}`);
+    console.log(`${error.message.replace(/ Build it with.*$| Rebuild it with.*$/, '')} Building it now.`);
+  }
+  if (index === null) {
+    // Nothing to serve yet: the build comes first.
+    const code = await exited(startIngest(config));
+    if (code !== 0) throw new Error('Ingest failed and there is no previous index to serve.');
+    index = await loadIndex(config.indexDir, { modelDir: config.modelDir });
+  } else if (corpusProblem) {
+    console.warn(`Warning: ${corpusProblem} Serving the index in ${config.indexDir} as it is.`);
+  }
+  void ensureWeb(config);
+  if (index.embedderProblem) console.warn(`Semantic search is off: ${index.embedderProblemDetail ?? index.embedderProblem}`);
+
+  const live = new LiveIndex(index, { modelDir: config.modelDir });
+  live.watch(1000);
+  const app = createApp(live, {
     webDist: config.webDist,
     corsOrigin: config.corsOrigin,
     embedTimeoutMs: config.embedTimeoutMs,
@@ -50,7 +77,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
   });
   const server = app.listen(config.port, config.host, () => {
-    const { counts, embedder } = index.manifest;
+    const { counts, embedder } = live.current().manifest;
     console.log(
       `政策条款知识库: ${counts.documents} documents, ${counts.clauses} clauses, embedder ${embedder.id}. ` +
         `Open http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`,
@@ -61,7 +88,25 @@ async function main(): Promise<void> {
     console.error(`Cannot listen on ${config.host}:${config.port}: ${error.message}`);
     process.exit(1);
   });
+
+  // A stale index is served while its successor is built beside it.
+  let builder: ChildProcess | null = null;
+  const explicitIndexOnly = process.env.INDEX_DIR !== undefined && process.env.CORPUS_DIR === undefined;
+  if (stale !== null && explicitIndexOnly) {
+    console.warn(`Warning: ${stale}, but CORPUS_DIR is not set: serving INDEX_DIR as it is, not rebuilding it from ${config.corpusDir}. Set CORPUS_DIR to keep it up to date.`);
+  } else if (stale !== null) {
+    console.log(`The index is out of date (${stale}); serving it while a new one is built in the background.`);
+    builder = startIngest(config);
+    void exited(builder).then(async (code) => {
+      builder = null;
+      if (code === 0) await live.reload();
+      else console.error('The background build failed; still serving the previous index.');
+    });
+  }
+
   const close = () => {
+    builder?.kill('SIGTERM');
+    live.stop();
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };

@@ -143,7 +143,10 @@ describe('index build with the default model (tiny twin through MODEL_DIR)', () 
 
   it('serves keyword search, marked degraded, when the model has gone missing', async () => {
     const index = await loadIndex(indexDir, { modelDir: path.join(scratch, 'no-model-here') });
-    expect(index.embedderProblem).toMatch(/MODEL_DIR/);
+    // the full reason is the server's; clients get one without its paths
+    expect(index.embedderProblemDetail).toMatch(/MODEL_DIR/);
+    expect(index.embedderProblem).toMatch(/embedding model/);
+    expect(index.embedderProblem).not.toContain(scratch);
   });
 
   it('a second ingest killed half-way leaves the previous index loadable', async () => {

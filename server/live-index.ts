@@ -1,0 +1,85 @@
+// The index a running server answers from, swapped for a newer build without a restart. A request
+// takes the index once, at its start (see IndexSource in app.ts), so requests in flight finish on
+// the build they began with; the next ones get the new build. A build is seen by the manifest's
+// buildId, which a build writes last; a build that cannot be loaded (half swapped in, tampered)
+// is reported and the index being served stays.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { INDEX_FILES, type IndexManifest } from '../ingest/write-index.ts';
+import type { IndexSource } from './app.ts';
+import { loadIndex, type LoadedIndex, type LoadIndexOptions } from './load-index.ts';
+
+/** How long a replaced index's query embedder lives on, for the requests still using it. */
+const RETIRE_AFTER_MS = 60_000;
+
+const buildIdOf = (m: IndexManifest): string => m.buildId ?? m.builtAt;
+
+export class LiveIndex implements IndexSource {
+  private index: LoadedIndex;
+  private checking: Promise<boolean> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  /** The build that failed to load last, so it is reported once, not at every check. */
+  private failed: string | null = null;
+
+  constructor(
+    index: LoadedIndex,
+    private readonly options: LoadIndexOptions & { log?: (message: string) => void } = {},
+  ) {
+    this.index = index;
+  }
+
+  current(): LoadedIndex {
+    return this.index;
+  }
+
+  /** Loads the build in the index folder if it is not the one being served; true when swapped. */
+  reload(): Promise<boolean> {
+    this.checking ??= this.check().finally(() => (this.checking = null));
+    return this.checking;
+  }
+
+  private async check(): Promise<boolean> {
+    const dir = this.index.dir;
+    const log = this.options.log ?? ((m: string) => console.log(m));
+    const id = await manifestBuildId(dir);
+    if (id === null || id === buildIdOf(this.index.manifest) || id === this.failed) return false;
+    let next: LoadedIndex;
+    try {
+      next = await loadIndex(dir, this.options);
+    } catch (error) {
+      this.failed = id;
+      log(`A new index build in ${dir} could not be loaded; still serving the previous one. ${(error as Error).message}`);
+      return false;
+    }
+    // Another build may have landed while this one was loading: load again at the next check.
+    if ((await manifestBuildId(dir)) !== buildIdOf(next.manifest)) return false;
+    const old = this.index;
+    this.index = next;
+    this.failed = null;
+    const { counts } = next.manifest;
+    log(`Now serving the index built ${next.manifest.builtAt}: ${counts.documents} documents, ${counts.clauses} clauses.`);
+    const close = (old.embedder as { close?: () => Promise<void> }).close;
+    if (close && old.embedder !== next.embedder) setTimeout(() => void close.call(old.embedder), RETIRE_AFTER_MS).unref();
+    return true;
+  }
+
+  /** Checks for a new build every `intervalMs`. */
+  watch(intervalMs = 1000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.reload(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+async function manifestBuildId(dir: string): Promise<string | null> {
+  try {
+    return buildIdOf(JSON.parse(await readFile(join(dir, INDEX_FILES.manifest), 'utf8')) as IndexManifest);
+  } catch {
+    return null; // no manifest right now (a build is being swapped in): try again later
+  }
+}
