@@ -23,6 +23,8 @@ const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '，。、；：？！“”‘’（）《》〔〕【】—…·';
 const SPACED_CHAR = new RegExp(`^[${CJK}\\d${CJK_PUNCT}]$`);
 
+/** A row of a markdown table. */
+const PIPE_ROW = /^ {0,3}\|.*\|\s*$/;
 /** A markdown ATX heading: "## 第一章 总 则", "# 中华人民共和国民法典". */
 const ATX_HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
 /** Spaced-out words that are a heading of the text, not a banner between documents: "附 则". */
@@ -207,7 +209,9 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
       if (/[，。；、]/.test(before) && !TERMINAL.test(before)) furniture.add(j);
     }
   });
-  const isRunningHeader = (line: string, i: number) => furniture.has(i) || runningHeaders.has(line.replace(/\s+/g, ''));
+  // Markdown is written, not extracted from pages: it has no page furniture, and a line that repeats
+  // ("将引言修改为：") or a bare number ("1 煤" in a list) is text.
+  const isRunningHeader = (line: string, i: number) => !options.markdown && (furniture.has(i) || runningHeaders.has(line.replace(/\s+/g, '')));
 
   // 2. Walk the lines: tables, debris and page furniture out; everything else into a line list.
   type Item = { line: Line } | { block: Block };
@@ -242,13 +246,24 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
       items.push({ line: { text: '', spaced: false } });
       continue;
     }
+    if (options.markdown && PIPE_ROW.test(rawLine)) {
+      // a markdown table: | 刑法条文 | 罪名 |, its |---| rule dropped
+      const rows: string[][] = [];
+      for (; i < rawLines.length && PIPE_ROW.test(rawLines[i]!); i++) {
+        const cells = rawLines[i]!.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => tightenProse(c.trim()));
+        if (!cells.every((c) => /^:?-{2,}:?$|^$/.test(c))) rows.push(cells);
+      }
+      i--;
+      if (rows.length > 0) items.push({ block: { kind: 'table', rows } });
+      continue;
+    }
     const atx = options.markdown ? ATX_HEADING.exec(rawLine) : null;
     if (atx) {
       const text = withLabelSpace(atx[2]!.trim(), (p) => tightenProse(collapseSpacedOut(p)));
       if (text !== '') items.push({ block: { kind: 'heading', level: atx[1]!.length, text } });
       continue;
     }
-    if (PAGE_NUMBER_LINE.test(trimmed) || isRunningHeader(trimmed, i)) {
+    if ((!options.markdown && PAGE_NUMBER_LINE.test(trimmed)) || isRunningHeader(trimmed, i)) {
       removedHeaders++;
       continue;
     }

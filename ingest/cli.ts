@@ -1,8 +1,9 @@
-// npm run ingest [-- --corpus DIR --index DIR --embedder auto|builtin|bge-small-zh --retrain --quiet]
+// npm run ingest [-- --corpus DIR --index DIR --embedder auto|builtin|bge-small-zh --retrain --quiet --report FILE]
 // corpus/ -> index/, with progress while it works and a summary at the end.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
+import { corpusReport, reportSummaryText, writeReport } from './corpus-report.ts';
 import { buildIndex, EMBEDDER_CHOICES, type BuildProgress, type BuildStage, type EmbedderChoice } from './build-index.ts';
 
 const { values } = parseArgs({
@@ -14,6 +15,8 @@ const { values } = parseArgs({
     'model-dir': { type: 'string' },
     retrain: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    // per document: title, 文号, issuer, dates, type, status, counts, warnings (.tsv or .json)
+    report: { type: 'string' },
   },
 });
 
@@ -97,7 +100,15 @@ const report = await buildIndex({
 }).finally(reporter.stop);
 
 const { manifest } = report;
-if (!values.quiet) {
+const summary = corpusReport(report.documents, report.files, report.collisions);
+if (values.report) {
+  await writeReport(resolve(values.report), summary);
+}
+if (!values.quiet && report.documents.length > 40) {
+  // a large collection: the summary, and the per-document table in the report file
+  console.log(reportSummaryText(summary));
+  if (!values.report) console.log('Per-document report: npm run ingest -- --report report.tsv (or npm run report).');
+} else if (!values.quiet) {
   console.table(
     report.documents.map((d) => ({
       文档: (d.title ?? '(无标题)').slice(0, 34),
@@ -117,3 +128,4 @@ console.log(
     `embedder ${embedder.id} (${embedder.dims}-d): ${report.embedded} embedded, ${report.reused} reused; ` +
     `${report.seconds.toFixed(1)}s. Index: ${values.index}/`,
 );
+if (values.report) console.log(`Report: ${values.report}`);

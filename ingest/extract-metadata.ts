@@ -188,6 +188,12 @@ export function extractMetadata(blocks: Block[], today: string, fallbackDate: st
     headerBlocks.add(firstText);
     for (let i = firstText + 1; i < blocks.length; i++) {
       const b = blocks[i]!;
+      // a title broken inside its 《》: "…关于执行《中华人民共和国" / "刑法》确定罪名的补充规定（四）"
+      if (b.kind === 'paragraph' && title.split('《').length > title.split('》').length && b.text.length <= 60 && !/[。；]/.test(b.text) && !HISTORY_LINE.test(b.text)) {
+        title += b.text;
+        headerBlocks.add(i);
+        continue;
+      }
       if (b.kind === 'docNumber') {
         headerBlocks.add(i);
         continue;

@@ -7,7 +7,8 @@ import { makePassages } from './make-passages.ts';
 import { readPolicyFile } from './read-file.ts';
 import { pairQuestions, segmentClauses } from './segment-clauses.ts';
 import { splitDocuments } from './split-documents.ts';
-import type { Passage, PolicyDocument } from './types.ts';
+import { chineseNumber } from './policy-patterns.ts';
+import type { Clause, Passage, PolicyDocument } from './types.ts';
 
 export interface ParsedFile {
   source: string;
@@ -67,6 +68,27 @@ export function dateInName(source: string): string | null {
   return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
 }
 
+/**
+ * Articles numbered out of order are worth a look: a 第X条 that was no label, or one that was
+ * missed. A restart at 第一条 (a reprinted text appended to the document) is said once.
+ */
+export function articleOrderWarnings(clauses: Clause[]): string[] {
+  const out: string[] = [];
+  let last = 0;
+  let lastLabel = '';
+  for (const c of clauses) {
+    if (c.kind !== 'article' || c.label === null) continue;
+    const m = /^第(.+?)条(?:之(.+))?$/.exec(c.label);
+    const n = m ? chineseNumber(m[1]!) : null;
+    if (n === null) continue;
+    if (m![2] === undefined && n !== last + 1 && !(n === 1 && last > 1)) out.push(`${c.label} follows ${lastLabel || 'no article'}`);
+    else if (n === 1 && last > 1) out.push(`articles start again at 第一条 after ${lastLabel}`);
+    last = n;
+    lastLabel = c.label;
+  }
+  return out.length > 3 ? [...out.slice(0, 3), `${out.length - 3} more articles out of order`] : out;
+}
+
 export function parseText(source: string, raw: string, today: string, stem = fileStem(source)): ParsedFile {
   const { blocks, warnings } = cleanText(raw, { markdown: /\.(?:md|markdown)$/i.test(source) });
   const fallbackDate = dateInName(source);
@@ -80,6 +102,7 @@ export function parseText(source: string, raw: string, today: string, stem = fil
     const docWarnings: string[] = [];
     if (meta.title === null) docWarnings.push('no title found');
     if (clauses.length === 0) docWarnings.push('no clauses found');
+    docWarnings.push(...articleOrderWarnings(clauses));
     documents.push({ id, source, part, ...meta, text, clauses, warnings: docWarnings });
     passages.push(...makePassages(clauses, text));
   });
