@@ -77,7 +77,8 @@ export function historyEvents(line: string): HistoryEvent[] {
     const date = parseDate(part);
     if (date === null || !EVENT_WORDS.test(part)) continue;
     const event: HistoryEvent['event'] =
-      /修正|修改/.test(part) ? '修正'
+      // "…会议通过的《…关于惩治…的决定》": an act that amends the text was adopted
+      /修正|修改|通过的《/.test(part) ? '修正'
       : /修订/.test(part) ? '修订'
       : /通过|会议/.test(part) ? '通过'
       : /公布|发布|印发|令第\s*\d+\s*号/.test(part) ? '公布'

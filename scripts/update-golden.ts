@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { goldenView } from '../tests/helpers/golden-view.ts';
 
 const dir = 'tests/fixtures/golden';
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.raw.txt'))) {
+for (const name of readdirSync(dir).filter((f) => /\.raw\.(?:txt|md)$/.test(f))) {
   const view = goldenView(name, readFileSync(join(dir, name), 'utf8'));
-  writeFileSync(join(dir, name.replace('.raw.txt', '.expected.json')), `${JSON.stringify(view, null, 1)}\n`);
+  writeFileSync(join(dir, name.replace(/\.raw\.(?:txt|md)$/, '.expected.json')), `${JSON.stringify(view, null, 1)}\n`);
   console.log(`${name}: ${view.length} document(s)`);
 }

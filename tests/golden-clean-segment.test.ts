@@ -7,7 +7,7 @@ import { parseText } from '../ingest/parse-corpus.ts';
 import { GOLDEN_TODAY, goldenView } from './helpers/golden-view.ts';
 
 const dir = 'tests/fixtures/golden';
-const cases = readdirSync(dir).filter((f) => f.endsWith('.raw.txt'));
+const cases = readdirSync(dir).filter((f) => /\.raw\.(?:txt|md)$/.test(f));
 
 describe('cleaning and clause segmentation on seed excerpts', () => {
   it('has golden cases', () => expect(cases.length).toBeGreaterThanOrEqual(7));
@@ -15,7 +15,7 @@ describe('cleaning and clause segmentation on seed excerpts', () => {
   for (const name of cases) {
     const raw = readFileSync(join(dir, name), 'utf8');
     it(`${name}: cleaned text and clause tree match the golden file`, () => {
-      const expected = JSON.parse(readFileSync(join(dir, name.replace('.raw.txt', '.expected.json')), 'utf8'));
+      const expected = JSON.parse(readFileSync(join(dir, name.replace(/\.raw\.(?:txt|md)$/, '.expected.json')), 'utf8'));
       expect(goldenView(name, raw)).toEqual(expected);
     });
 

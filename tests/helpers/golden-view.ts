@@ -5,7 +5,8 @@ import { parseText } from '../../ingest/parse-corpus.ts';
 export const GOLDEN_TODAY = '2026-11-26';
 
 export function goldenView(source: string, raw: string) {
-  return parseText(source, raw, GOLDEN_TODAY).documents.map((d) => ({
+  const { documents, passages } = parseText(source, raw, GOLDEN_TODAY);
+  return documents.map((d) => ({
     id: d.id,
     title: d.title,
     docNumber: d.docNumber,
@@ -16,6 +17,7 @@ export function goldenView(source: string, raw: string) {
     validFrom: d.validFrom,
     validUntil: d.validUntil,
     status: d.status,
+    history: d.history.map((h) => `${h.date} ${h.event}`),
     text: d.text.split('\n'),
     clauses: d.clauses.map((c) => ({
       level: c.level,
@@ -26,5 +28,7 @@ export function goldenView(source: string, raw: string) {
       text: c.text.split('\n'),
       tables: c.tables.map((t) => t.rows),
     })),
+    // what search can find: each passage's clause label and its text
+    passages: passages.filter((p) => p.docId === d.id).map((p) => `${d.clauses.find((c) => c.id === p.clauseId)?.label ?? ''} ${p.text.split('\n').join(' / ')}`.trim()),
   }));
 }

@@ -1,0 +1,130 @@
+// Laws and regulations as published (markdown from the national database): the head is metadata,
+// every 第X条 is an article of its own under its 编/章/节, an article's paragraphs and items stay
+// in it, appended lists stay in the document, and validity comes only from the text's own words.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseText } from '../ingest/parse-corpus.ts';
+import type { Clause, PolicyDocument } from '../ingest/types.ts';
+
+const TODAY = '2026-11-26';
+const parse = (fixture: string, name = fixture) => parseText(name.replace(/^.*\//, ''), readFileSync(fixture, 'utf8'), TODAY);
+const article = (doc: PolicyDocument, label: string): Clause => {
+  const found = doc.clauses.filter((c) => c.kind === 'article' && c.label === label);
+  expect(found, label).toHaveLength(1);
+  return found[0]!;
+};
+
+describe('laws: masthead and metadata', () => {
+  it('reads the title, issuer, dates and history from the head, and keeps the head out of every clause', () => {
+    const { documents } = parse('tests/fixtures/golden/law-civil-code-1000.raw.md');
+    expect(documents).toHaveLength(1);
+    const [code] = documents as [PolicyDocument];
+    expect(code).toMatchObject({ title: '中华人民共和国民法典', issuer: '全国人民代表大会', date: '2020-05-28', validFrom: '2021-01-01', type: '法律', status: '现行有效' });
+    expect(code.history.map((h) => h.event)).toEqual(['通过', '施行']);
+    for (const c of code.clauses) {
+      for (const field of [c.text, c.heading ?? '', ...c.path]) {
+        expect(field).not.toMatch(/<!--|INFO END|#|2020年5月28日/);
+      }
+    }
+  });
+
+  it('lists the amendment history of a law amended many times', () => {
+    const [law] = parse('tests/fixtures/golden/law-criminal-code-177-1.raw.md').documents as [PolicyDocument];
+    expect(law.history[0]).toMatchObject({ date: '1979-07-01', event: '通过' });
+    expect(law.history[1]).toMatchObject({ date: '1997-03-14', event: '修订' });
+    expect(law.history.filter((h) => h.event === '修正').length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('does not take a period granted to a licence for the law’s own validity', () => {
+    const [law] = parse('tests/fixtures/laws-trademark-validity.md', '商标法(2019-04-23).md').documents as [PolicyDocument];
+    expect(law.validUntil).toBeNull();
+    expect(law.validFrom).toBe('1983-03-01');
+    expect(law.status).toBe('现行有效');
+  });
+
+  it('keeps a 印发 notice as text and its signature and 文号 as metadata', () => {
+    const [rule] = parse('tests/fixtures/golden/law-wage-payment-notice.raw.md').documents as [PolicyDocument];
+    expect(rule).toMatchObject({ title: '工资支付暂行规定', issuer: '劳动部', date: '1994-12-06', docNumber: '劳部发〔1994〕489号', validFrom: '1995-01-01' });
+    expect(rule.clauses[0]!.text).toContain('现印发给你们');
+  });
+});
+
+describe('laws: clause grammar', () => {
+  it('makes 第一千条 and later articles clauses of their own under 编 and 章', () => {
+    const [code] = parse('tests/fixtures/golden/law-civil-code-1000.raw.md').documents as [PolicyDocument];
+    expect(article(code, '第一千条').path).toEqual(['第四编 人格权', '第一章 一般规定']);
+    expect(article(code, '第一千零一条').text).toMatch(/^第一千零一条 对自然人因婚姻家庭关系/);
+  });
+
+  it('knows 第X条之一 and a 第X编 heading, and keeps "第二编 分则" out of the article before it', () => {
+    const [law] = parse('tests/fixtures/golden/law-criminal-code-177-1.raw.md').documents as [PolicyDocument];
+    const card = article(law, '第一百七十七条之一');
+    expect(card.text).toContain('妨害信用卡管理');
+    expect(card.path).toEqual(['第二编 分则', '第三章 破坏社会主义市场经济秩序罪', '第四节 破坏金融管理秩序罪']);
+    expect(article(law, '第一百七十七条').text).not.toContain('妨害信用卡管理');
+    expect(article(law, '第一百零一条').text).not.toContain('分则');
+    expect(article(law, '第一百零二条').path[0]).toBe('第二编 分则');
+  });
+
+  it('puts the articles after a new 编 under it', () => {
+    const [law] = parse('tests/fixtures/golden/law-criminal-procedure-part-4.raw.md').documents as [PolicyDocument];
+    expect(article(law, '第二百五十九条').path).toEqual(['第四编 执行']);
+    expect(article(law, '第二百五十八条').path).toEqual([]);
+  });
+
+  it('reads an article label with or without a space, in a law without chapters', () => {
+    const [law] = parse('tests/fixtures/golden/law-eez-no-chapters.raw.md').documents as [PolicyDocument];
+    const articles = law.clauses.filter((c) => c.kind === 'article');
+    expect(articles.map((c) => c.label)).toHaveLength(16);
+    expect(article(law, '第二条').text).toMatch(/^第二条 中华人民共和国的专属经济区/);
+    expect(articles.every((c) => c.path.length === 0)).toBe(true);
+    // unspaced, as plain text often prints it: still the article, not a citation
+    const [plain] = parseText('eez.txt', '第一条 为保障主权权利，制定本法。\n第二条中华人民共和国的专属经济区从基线量起延至二百海里。\n第一条规定的权利由国家行使。', TODAY).documents as [PolicyDocument];
+    expect(plain.clauses.filter((c) => c.kind === 'article').map((c) => c.label)).toEqual(['第一条', '第二条']);
+    expect(article(plain, '第二条').text).toContain('第一条规定的权利');
+  });
+
+  it('keeps definition paragraphs (本条例所称…) in their article, and a closing article under 附则', () => {
+    const [law] = parse('tests/fixtures/golden/law-organ-donation-definitions.raw.md').documents as [PolicyDocument];
+    expect(article(law, '第二条').text).toContain('本条例所称人体器官移植');
+    expect(law.clauses.some((c) => c.kind === 'closing')).toBe(false);
+    expect(article(law, '第五十条').path).toEqual(['附则']);
+  });
+
+  it('keeps a list appended after the last article in the same document, as its appendix', () => {
+    const { documents } = parse('tests/fixtures/golden/law-mining-appendix.raw.md');
+    expect(documents).toHaveLength(1);
+    const appendix = documents[0]!.clauses.find((c) => c.kind === 'appendix')!;
+    expect(appendix.heading).toBe('附录');
+    expect(appendix.text).toContain('34 矿泉水');
+    expect(article(documents[0]!, '第三十四条').text).not.toContain('石油');
+  });
+
+  it('holds articles under the 一、 headings of a judicial interpretation, and titles it by its head', () => {
+    const [interp] = parse('tests/fixtures/golden/law-guarantee-interpretation.raw.md').documents as [PolicyDocument];
+    expect(interp.title).toBe('最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释');
+    expect(interp).toMatchObject({ issuer: '最高人民法院', type: '司法解释' });
+    expect(article(interp, '第一条').path).toEqual(['一、关于一般规定']);
+  });
+});
+
+describe('laws: passages', () => {
+  it('puts an article’s lead sentence in a passage with its items', () => {
+    const { documents, passages } = parse('tests/fixtures/golden/law-civil-code-1000.raw.md');
+    const lead = article(documents[0]!, '第九百零九条');
+    const found = passages.filter((p) => p.text.includes('仓单包括下列事项'));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.clauseId).toBe(lead.id);
+    expect(found[0]!.text).toContain('（八）填发人、填发地和填发日期。');
+  });
+
+  it('leaves no words of an article out of the passages', () => {
+    for (const fixture of ['law-civil-code-1000', 'law-criminal-code-177-1', 'law-eez-no-chapters', 'law-mining-appendix']) {
+      const { documents, passages } = parse(`tests/fixtures/golden/${fixture}.raw.md`);
+      const indexed = passages.map((p) => p.text).join('\n');
+      for (const c of documents[0]!.clauses.filter((x) => x.kind === 'article' || x.kind === 'numbered')) {
+        expect(indexed, `${fixture} ${c.label}`).toContain(c.text.split('\n')[0]!);
+      }
+    }
+  });
+});
