@@ -1,8 +1,12 @@
 // npm run ingest [-- --corpus DIR --index DIR --embedder auto|builtin|bge-small-zh --retrain --quiet --report FILE]
 // corpus/ -> index/, with progress while it works and a summary at the end.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
+import { ModelLoadError } from './embedders/bge-embedder.ts';
+import { CorpusError, stopAllReaders } from './load-corpus.ts';
+import { IndexWriteError } from './write-index.ts';
 import { corpusReport, reportSummaryText, writeReport } from './corpus-report.ts';
 import { buildIndex, EMBEDDER_CHOICES, type BuildProgress, type BuildStage, type EmbedderChoice } from './build-index.ts';
 
@@ -19,6 +23,47 @@ const { values } = parseArgs({
     report: { type: 'string' },
   },
 });
+
+// An operator's mistake (no corpus, disk full, read-only index folder, a bad limit) is one line,
+// not a stack trace; anything else is a bug and keeps its trace.
+const stopProgress = (): void => {
+  try {
+    reporter.stop();
+  } catch {
+    // not started yet
+  }
+};
+process.on('uncaughtException', (error) => {
+  stopProgress();
+  const oneLine = error instanceof IndexWriteError || error instanceof CorpusError || error instanceof ModelLoadError;
+  console.error(oneLine ? `ingest: ${error.message}` : error);
+  process.exit(1);
+});
+
+// Ctrl-C or kill end this process at once (Node's default), reader threads with it; a temporary
+// index folder it leaves is cleaned up by the next build. What is watched here is the process that
+// started it: when `npm run ingest` (or the shell npm runs it in) is killed outright, this process
+// is orphaned, and it leaves too rather than go on building unseen.
+const ancestors = (): number[] => {
+  const chain = [process.ppid];
+  try {
+    // Linux: the shell npm starts the script in is the parent; npm is its parent
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    chain.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  } catch {
+    // elsewhere the direct parent is all there is to watch
+  }
+  return chain;
+};
+const startedBy = ancestors();
+setInterval(() => {
+  const now = ancestors();
+  if (now.some((pid, i) => startedBy[i] !== undefined && pid !== startedBy[i])) {
+    stopProgress();
+    console.error('ingest: the process that started it has gone; stopping.');
+    void stopAllReaders().finally(() => process.exit(129));
+  }
+}, 500).unref();
 
 if (!EMBEDDER_CHOICES.includes(values.embedder as EmbedderChoice)) {
   console.error(`--embedder must be one of ${EMBEDDER_CHOICES.join(', ')}; got "${values.embedder}".`);

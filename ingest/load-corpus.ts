@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { assignStems, parseFile, type ParsedFile } from './parse-corpus.ts';
 import type { ParseReply, ParseRequest } from './parse-worker.ts';
-import { DEFAULT_READ_LIMITS, ReadError, type ReadLimits } from './read-file.ts';
+import { DEFAULT_READ_LIMITS, ReadError, SUPPORTED_EXTENSIONS, type ReadLimits } from './read-file.ts';
 import type { Passage, PolicyDocument } from './types.ts';
 
 export interface CorpusFileReport {
@@ -39,7 +39,7 @@ export function fileLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): FileLim
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const value = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0)) throw new Error(`${name} must be a positive number; got "${raw}".`);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0)) throw new CorpusError(`${name} must be a positive number; got "${raw}".`);
     return Math.round(value * scale);
   };
   const d = DEFAULT_FILE_LIMITS;
@@ -180,6 +180,7 @@ export interface LoadedCorpus {
   ignored: string[];
 }
 
+/** A problem with the corpus folder or the ingest settings, said in one line. */
 export class CorpusError extends Error {
   override name = 'CorpusError';
 }
@@ -242,6 +243,9 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const limits: FileLimits = { ...fileLimitsFromEnv(), ...options.limits };
   const { files: names, ignored } = await listCorpusEntries(dir);
+  if (names.length === 0) {
+    throw new CorpusError(`The corpus folder ${dir} has no files to ingest. Put policy texts there (${SUPPORTED_EXTENSIONS.join(', ')}).`);
+  }
   const { stems, collisions } = assignStems(names);
   const out: LoadedCorpus = { documents: [], passages: [], files: [], collisions, ignored };
   const worker = options.inProcess ? null : new ParseWorker(limits);

@@ -1,8 +1,14 @@
-// The only stage that writes files. The index is written to a temporary folder beside the
-// served one and renamed into place, so a failed or killed build never destroys the index being
-// served: until the last rename the old folder is untouched, and the manifest is written last.
+// The only stage that writes files. The index is written to a temporary folder, every file and
+// the folder flushed to disk (the manifest last), then swapped in, so a failed or killed build
+// never destroys the index being served:
+//  - normally the folder is renamed into place beside the old one (two renames; until the second
+//    the old folder is untouched);
+//  - when INDEX_DIR is a mount point (a Docker or Kubernetes volume), which cannot be renamed, the
+//    new files are built in a folder inside it and moved in one by one, the manifest last; a
+//    build killed half-way through the moves is finished by the next one.
+// Recovery reads only the folders' names and ages, never process ids (which get reused).
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
 import type { KeywordIndex } from './keyword-index.ts';
@@ -62,23 +68,93 @@ export interface IndexContents {
 
 const TMP = '.tmp-';
 const OLD = '.old-';
+/** Inside a mount-point INDEX_DIR: a complete new build whose files are being moved in. */
+const SWAP = '.swap-';
+/** In a .swap- folder: the names of the build's files. */
+const SWAP_LIST = '.files.json';
+/** A temporary folder untouched this long belongs to a build that died. */
+const ABANDONED_MS = 10 * 60_000;
 
-function pidAlive(pid: number): boolean {
+/** An operator's mistake (disk full, read-only folder, ...) in one line; no stack trace needed. */
+export class IndexWriteError extends Error {
+  override name = 'IndexWriteError';
+}
+
+function writeProblem(error: unknown, indexDir: string): Error {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const where = (error as NodeJS.ErrnoException)?.path ?? indexDir;
+  const line: Record<string, string> = {
+    ENOSPC: `The disk is full: the index could not be written to ${indexDir}. The previous index is unchanged; free some space and run ingest again.`,
+    EDQUOT: `The disk quota is used up: the index could not be written to ${indexDir}. The previous index is unchanged.`,
+    EROFS: `${where} is on a read-only file system: the index cannot be written there. Set INDEX_DIR to a writable folder.`,
+    EACCES: `No permission to write ${where}. Set INDEX_DIR to a folder this user can write, or fix its permissions.`,
+    EPERM: `No permission to write ${where}. Set INDEX_DIR to a folder this user can write, or fix its permissions.`,
+    ENOTDIR: `${where} is a file, not a folder: INDEX_DIR must name a folder.`,
+  };
+  return code && line[code] ? new IndexWriteError(line[code], { cause: error }) : (error as Error);
+}
+
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
-    process.kill(pid, 0);
-    return true;
+    await handle.sync();
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    // some file systems cannot fsync a folder; the files themselves are flushed already
+    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    await handle.close();
   }
 }
 
+async function age(path: string): Promise<number> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Moves the files of a complete build (a .swap- folder inside indexDir) into indexDir, the manifest last. */
+async function finishSwapInside(indexDir: string, swap: string): Promise<void> {
+  // the build's own list of its files: some may have been moved in already
+  const listed = JSON.parse(await readFile(join(swap, SWAP_LIST), 'utf8').catch(() => '[]')) as string[];
+  const incoming = [...new Set([...listed, ...(await readdir(swap))])].filter((f) => f !== INDEX_FILES.manifest && f !== SWAP_LIST);
+  // From here the folder holds no manifest until the move is over: no reader takes it for complete.
+  await rm(join(indexDir, INDEX_FILES.manifest), { force: true });
+  for (const f of incoming) {
+    await rename(join(swap, f), join(indexDir, f)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e; // moved in before the build was killed
+    });
+  }
+  const keep = new Set([...incoming, INDEX_FILES.manifest, 'README.md']);
+  for (const f of await readdir(indexDir)) {
+    if (!f.startsWith('.') && !keep.has(f)) await rm(join(indexDir, f), { recursive: true, force: true });
+  }
+  await rename(join(swap, INDEX_FILES.manifest), join(indexDir, INDEX_FILES.manifest)).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e; // another process finished this swap first
+  });
+  await syncPath(indexDir);
+  await rm(swap, { recursive: true, force: true });
+}
+
 /**
- * Cleans up after a build that died: removes its temporary folder, and if it died between its two
- * renames (the old index moved aside, the new one not yet in place) puts the old index back.
+ * Cleans up after a build that died: finishes a swap inside a mount-point index that it left
+ * half done; if it died between its two renames (the old index moved aside, the new one not yet
+ * in place) puts the old index back; removes temporary folders nobody has touched for ten minutes.
  */
 export async function recoverIndex(indexDir: string): Promise<void> {
   const parent = dirname(indexDir);
   const name = basename(indexDir);
+  const inside = await readdir(indexDir).catch(() => [] as string[]);
+  for (const entry of inside) {
+    if (entry.startsWith(SWAP)) {
+      const swap = join(indexDir, entry);
+      if ((await readdir(swap).catch(() => [] as string[])).includes(INDEX_FILES.manifest)) await finishSwapInside(indexDir, swap);
+      else await rm(swap, { recursive: true, force: true });
+    } else if (entry.startsWith(TMP) && (await age(join(indexDir, entry))) > ABANDONED_MS) {
+      await rm(join(indexDir, entry), { recursive: true, force: true });
+    }
+  }
   let entries: string[];
   try {
     entries = await readdir(parent);
@@ -87,21 +163,34 @@ export async function recoverIndex(indexDir: string): Promise<void> {
   }
   let indexExists = entries.includes(name);
   for (const entry of entries) {
-    for (const kind of [TMP, OLD]) {
-      if (!entry.startsWith(name + kind)) continue;
-      const pid = Number(entry.slice(name.length + kind.length));
-      if (!Number.isInteger(pid) || pidAlive(pid)) continue;
-      if (kind === OLD && !indexExists) {
-        await rename(join(parent, entry), indexDir);
+    const path = join(parent, entry);
+    if (entry.startsWith(name + OLD)) {
+      if (!indexExists) {
+        await rename(path, indexDir);
         indexExists = true;
-      } else {
-        await rm(join(parent, entry), { recursive: true, force: true });
+      } else if ((await age(path)) > 1000) {
+        await rm(path, { recursive: true, force: true });
       }
+    } else if (entry.startsWith(name + TMP) && (await age(path)) > ABANDONED_MS) {
+      await rm(path, { recursive: true, force: true });
     }
   }
 }
 
-export async function writeIndex(indexDir: string, contents: IndexContents): Promise<IndexManifest> {
+/** True when indexDir is a mount point (or the root): it cannot be renamed, so builds swap inside it. */
+async function isMountPoint(indexDir: string): Promise<boolean> {
+  const own = await stat(indexDir).catch(() => null);
+  if (own === null) return false;
+  const parent = await stat(dirname(indexDir));
+  return own.dev !== parent.dev || own.ino === parent.ino;
+}
+
+export interface WriteIndexOptions {
+  /** Swap files inside INDEX_DIR instead of renaming it; default: when INDEX_DIR is a mount point. */
+  swapInside?: boolean;
+}
+
+export async function writeIndex(indexDir: string, contents: IndexContents, options: WriteIndexOptions = {}): Promise<IndexManifest> {
   const { documents, passages, vectors } = contents;
   const manifest: IndexManifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -121,35 +210,67 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
     ...(contents.sourceHashes ? { sourceHashes: contents.sourceHashes } : {}),
     buildId: randomUUID(),
   };
-  await mkdir(dirname(indexDir), { recursive: true });
-  const tmp = `${indexDir}${TMP}${process.pid}`;
-  const old = `${indexDir}${OLD}${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
+  // INDEX_SWAP_INSIDE=1 forces the mount-point way (for a platform where it cannot be detected)
+  const inside = options.swapInside ?? (process.env.INDEX_SWAP_INSIDE === '1' || (await isMountPoint(indexDir)));
+  const id = randomUUID().slice(0, 8);
+  const tmp = inside ? join(indexDir, `${TMP}${id}`) : `${indexDir}${TMP}${id}`;
+  try {
+    await mkdir(inside ? indexDir : dirname(indexDir), { recursive: true });
+    await mkdir(tmp);
 
-  const dims = contents.embedder.dims;
-  const matrix = new Float32Array(vectors.length * dims);
-  vectors.forEach((v, i) => matrix.set(v, i * dims));
-  const file = (name: string) => join(tmp, name);
-  await writeFile(file(INDEX_FILES.documents), JSON.stringify(documents));
-  await writeFile(file(INDEX_FILES.passages), JSON.stringify(passages));
-  await writeFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary));
-  await writeFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.toJSON()));
-  await writeFile(file(INDEX_FILES.vectors), new Uint8Array(matrix.buffer));
-  await writeFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes }));
-  if (contents.builtin) await writeFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin));
-  contents.vectorIndex.save(tmp);
-  // index/README.md is tracked by git: carry it into the new folder
-  await copyFile(join(indexDir, 'README.md'), file('README.md')).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-  });
-  // the manifest last: a folder without one is never a complete index
-  await writeFile(file(INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
+    const dims = contents.embedder.dims;
+    const matrix = new Float32Array(vectors.length * dims);
+    vectors.forEach((v, i) => matrix.set(v, i * dims));
+    const file = (name: string) => join(tmp, name);
+    await writeFile(file(INDEX_FILES.documents), JSON.stringify(documents));
+    await writeFile(file(INDEX_FILES.passages), JSON.stringify(passages));
+    await writeFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary));
+    await writeFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.toJSON()));
+    await writeFile(file(INDEX_FILES.vectors), new Uint8Array(matrix.buffer));
+    await writeFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes }));
+    if (contents.builtin) await writeFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin));
+    contents.vectorIndex.save(tmp);
+    // index/README.md is tracked by git: carry it into the new folder
+    if (!inside) {
+      await copyFile(join(indexDir, 'README.md'), file('README.md')).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
+    }
+    // Every file on disk before the manifest says the folder is complete, and the manifest on disk
+    // before the folder is swapped in: a power cut leaves the old index or the whole new one.
+    for (const f of await readdir(tmp)) await syncPath(file(f));
+    const manifestFile = await open(file(INDEX_FILES.manifest), 'w');
+    try {
+      await manifestFile.writeFile(JSON.stringify(manifest, null, 2) + '\n');
+      await manifestFile.sync();
+    } finally {
+      await manifestFile.close();
+    }
+    await syncPath(tmp);
 
-  await rename(indexDir, old).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-  });
-  await rename(tmp, indexDir);
-  await rm(old, { recursive: true, force: true });
+    if (inside) {
+      // the rename marks the build complete: from here recovery finishes it instead of removing it
+      const swap = join(indexDir, `${SWAP}${id}`);
+      await writeFile(join(tmp, SWAP_LIST), JSON.stringify(await readdir(tmp)));
+      await syncPath(join(tmp, SWAP_LIST));
+      await rename(tmp, swap);
+      await finishSwapInside(indexDir, swap);
+    } else {
+      const old = `${indexDir}${OLD}${id}`;
+      await rename(indexDir, old).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
+      await rename(tmp, indexDir).catch(async (e: unknown) => {
+        await rename(old, indexDir).catch(() => {}); // put the old index back at once
+        throw e;
+      });
+      await syncPath(dirname(indexDir));
+      await rm(old, { recursive: true, force: true });
+    }
+  } catch (error) {
+    // a failed build leaves nothing behind, least of all on a full disk
+    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+    throw writeProblem(error, indexDir);
+  }
   return manifest;
 }
