@@ -18,6 +18,7 @@ import { ARTIFACTS_DIR, chromiumStatus, ensureWebBuild, launchChromium } from '.
 const SEED_FILES = ['yongzhou-gazette-2025-manufacturing-measures.txt', 'hunan-15th-five-year-manufacturing-plan.txt'];
 const FIXTURE_DIR = 'tests/fixtures/e2e-corpus';
 const MEASURES = 'yongzhou-gazette-2025-manufacturing-measures';
+const CIVIL_CODE_FIXTURE = 'tests/fixtures/golden/law-civil-code-1000.raw.md';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
@@ -60,6 +61,8 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await mkdir(corpusDir);
     for (const file of SEED_FILES) await copyFile(join('corpus', file), join(corpusDir, file));
     for (const file of await readdir(FIXTURE_DIR)) await copyFile(join(FIXTURE_DIR, file), join(corpusDir, file));
+    // a law as the national database publishes it: markdown with a head of history lines
+    await copyFile(CIVIL_CODE_FIXTURE, join(corpusDir, 'civil-code.md'));
 
     const [webDist] = await Promise.all([
       ensureWebBuild(),
@@ -182,6 +185,26 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     // a hash typed into the address bar moves the highlight too
     await page.evaluate((id) => (window.location.hash = id), clause!.id);
     await expectTarget(page, clause!.id);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('opens a law at its article: the head shows its history, the outline its 编 and 章, the citation the article', async () => {
+    const doc = await getDoc('civil-code');
+    const article = doc.clauses.find((c) => c.label === '第一千条')!;
+    expect(article.path).toEqual(['第四编 人格权', '第一章 一般规定']);
+
+    const { page, problems, close } = await open();
+    await page.goto(`/doc/civil-code#${article.id}`);
+    // the excerpt is short: the article is marked, though the page cannot scroll it to the top
+    await page.locator(`[id="${article.id}"].is-target`).waitFor();
+    const history = page.locator('.reader-head .doc-history');
+    expect(await history.textContent()).toContain('2020年5月28日 第十三届全国人民代表大会第三次会议通过');
+    expect(await page.locator('.reader-head .validity').textContent()).toBe('施行日期：2021-01-01');
+    await page.locator('.outline').getByRole('link', { name: /第四编/ }).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-law.png`, animations: 'disabled' });
+    await page.getByRole('button', { name: '复制引用' }).click();
+    await expect.poll(() => readClipboard(page)).toBe('《中华人民共和国民法典》第一千条');
     expect(problems).toEqual([]);
     await close();
   });

@@ -36,7 +36,20 @@ describe('formatCitation', () => {
 describe('clauseLabels', () => {
   it('lists ancestors outermost first, then the clause itself', () => {
     expect(clauseLabels('three-3-1', clauses)).toEqual(['三、', '（三）', '1.']);
-    expect(clauseLabels('article', clauses)).toEqual(['第二章', '第五条']);
+  });
+
+  it('cites a law from its article down: articles are numbered through the whole law', () => {
+    expect(clauseLabels('article', clauses)).toEqual(['第五条']);
+    const code: CitedClause[] = [
+      { id: 'part', parentId: null, label: '第三编' },
+      { id: 'chapter', parentId: 'part', label: '第二十二章' },
+      { id: 'a909', parentId: 'chapter', label: '第九百零九条' },
+      { id: 'item', parentId: 'a909', label: '（一）' },
+      { id: 'a177-1', parentId: 'chapter', label: '第一百七十七条之一' },
+    ];
+    expect(citeClause({ title: '中华人民共和国民法典', docNumber: null }, 'item', code)).toBe('《中华人民共和国民法典》第九百零九条（一）');
+    expect(clauseLabels('a177-1', code)).toEqual(['第一百七十七条之一']);
+    expect(clauseLabels('chapter', code)).toEqual(['第三编', '第二十二章']);
   });
 
   it('skips unnumbered clauses', () => {

@@ -12,7 +12,10 @@ export interface CitedClause {
   label: string | null;
 }
 
-/** The labels from the outermost ancestor down to the clause itself; unnumbered clauses add nothing. */
+/**
+ * The labels from the outermost ancestor down to the clause itself; unnumbered clauses add nothing.
+ * Under an article (第X条) the article's own label starts the citation.
+ */
 export function clauseLabels(clauseId: string, clauses: readonly CitedClause[]): string[] {
   const byId = new Map(clauses.map((c) => [c.id, c]));
   const labels: string[] = [];
@@ -25,7 +28,9 @@ export function clauseLabels(clauseId: string, clauses: readonly CitedClause[]):
     if (label) labels.unshift(label);
     current = current.parentId === null ? undefined : byId.get(current.parentId);
   }
-  return labels;
+  // Articles are numbered through the whole law: 《民法典》第一千条, not …第四编第一章第一千条.
+  const article = labels.findIndex((l) => /^第[^条]+条(?:之[一二三四五六七八九十]+)?$/.test(l));
+  return article > 0 ? labels.slice(article) : labels;
 }
 
 /**

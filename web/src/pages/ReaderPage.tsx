@@ -82,6 +82,7 @@ export function ReaderPage() {
     toast(ok ? '已复制' : '复制失败，请手动复制地址栏');
   };
   const period = validity(meta.validFrom, meta.validUntil);
+  const history = meta.history ?? [];
 
   return (
     <div className="page reader">
@@ -98,7 +99,22 @@ export function ReaderPage() {
           {meta.region && <span className="tag">{meta.region}</span>}
           <DocMeta docNumber={meta.docNumber} issuer={meta.issuer} date={meta.date} className="doc-meta inline" />
         </div>
-        {period && <p className="validity">有效期：{period}</p>}
+        {period && meta.validUntil === null ? (
+          <p className="validity">施行日期：{meta.validFrom}</p>
+        ) : (
+          period && <p className="validity">有效期：{period}</p>
+        )}
+        {history.length > 0 && (
+          // the head of a law: when it was adopted, amended and put in force, as it prints them
+          <details className="doc-history" open={history.length <= 3}>
+            <summary>制定与修改（{history.length}）</summary>
+            <ol>
+              {history.map((h, k) => (
+                <li key={k}>{h.text}</li>
+              ))}
+            </ol>
+          </details>
+        )}
       </header>
 
       <div className="cite-bar" role="toolbar" aria-label="引用">

@@ -79,7 +79,9 @@ export function outlineTree(clauses: readonly Clause[]): OutlineNode[] {
 /** "三、加快技术改造", or the label and the start of the text when a clause has no heading. */
 export function clauseTitle(clause: Clause, max = 24): string {
   const label = clause.label ?? '';
-  if (clause.heading) return label + clause.heading;
+  // a statutory label stands apart from its words, as laws print it: 第一千条 行为人…, 第四编 人格权
+  const gap = /[编章节条]$/.test(label) ? ' ' : '';
+  if (clause.heading) return label + gap + clause.heading;
   const rest = clause.text.slice(label.length).replace(/\s+/g, ' ').trim();
-  return label + (rest.length > max ? `${rest.slice(0, max)}…` : rest);
+  return label + gap + (rest.length > max ? `${rest.slice(0, max)}…` : rest);
 }
