@@ -4,6 +4,9 @@ import type { Block } from './clean-text.ts';
 import type { DocumentMeta, DocumentStatus, DocumentType, HistoryEvent } from './types.ts';
 import { LABEL_START, findDocNumbers, TITLE_END, isDateLine, isIssuerLine, normalizeDocNumber, parseDate } from './policy-patterns.ts';
 
+/** A line of a law's table of contents: 第一章 总则, 第一节 一般规定, 附则, 序言. */
+const TOC_ENTRY = /^(?:第[一二三四五六七八九十百千零〇两\d]+(?:分编|[编章节])|总则|分则|附则|序言|附录|附件)/;
+
 /** The last word of a law's or regulation's title. */
 const LAW_TITLE_END = /(?:法|法典|条例|规定|办法|细则|规则|解释|决定)$/;
 
@@ -237,6 +240,25 @@ export function extractMetadata(blocks: Block[], today: string, fallbackDate: st
       if (events.length === 0) continue;
       history.push(...events);
       headerBlocks.add(i);
+    }
+  }
+
+  // A table of contents (目录 and the headings it lists) is no clause: the headings follow in the body.
+  const tocAt = blocks.findIndex((b, i) => i < 30 && (b.kind === 'paragraph' || b.kind === 'heading') && b.text.replace(/\s+/g, '') === '目录');
+  if (tocAt >= 0) {
+    const entries: number[] = [];
+    const compact = (i: number) => ((blocks[i] as { text?: string }).text ?? '').replace(/\s+/g, '');
+    for (let i = tocAt + 1; i < blocks.length; i++) {
+      const b = blocks[i]!;
+      if (b.kind !== 'paragraph' && b.kind !== 'heading') break;
+      if (entries.length > 0 && compact(i) === compact(entries[0]!)) {
+        // the body begins with the first heading the contents listed
+        headerBlocks.add(tocAt);
+        for (const e of entries) headerBlocks.add(e);
+        break;
+      }
+      if (!TOC_ENTRY.test(compact(i))) break;
+      entries.push(i);
     }
   }
 

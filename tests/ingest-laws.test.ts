@@ -128,3 +128,14 @@ describe('laws: passages', () => {
     }
   });
 });
+
+describe('laws as plain text', () => {
+  it('reads a law pasted as text: title line, history in parentheses, full-width spaces, a table of contents', () => {
+    const [law] = parse('tests/fixtures/laws-plain-text-contents.txt', '个人信息保护法.txt').documents as [PolicyDocument];
+    expect(law).toMatchObject({ title: '中华人民共和国个人信息保护法', issuer: '全国人民代表大会常务委员会', date: '2021-08-20', validFrom: '2021-11-01', type: '法律' });
+    // the contents list no chapters of their own: each chapter once, holding its articles
+    expect(law.clauses.filter((c) => c.kind === 'chapter').map((c) => `${c.label} ${c.heading}`)).toEqual(['第一章 总则', '第二章 个人信息处理规则', '第八章 附则']);
+    expect(article(law, '第十三条').path).toEqual(['第二章 个人信息处理规则', '第一节 一般规定']);
+    expect(law.clauses.some((c) => c.text.includes('目录') || c.text.includes('2021年8月20日'))).toBe(false);
+  });
+});
