@@ -141,7 +141,7 @@ export function statusOf(validFrom: string | null, validUntil: string | null, to
   return '未知';
 }
 
-const SELF = '本(?:法典|法|条例|规定|办法|细则|决定|解释|规则|意见|通知|措施|方案|规划|文件|政策|准则|纲要|批复|公告)';
+const SELF = '本(?:实施|暂行|补充|若干)?(?:法典|法|条例|规定|办法|细则|决定|解释|规则|意见|通知|措施|方案|规划|文件|政策|准则|纲要|批复|公告|通告|修正案|规范|命令|标准|答复|安排)';
 /** What a period may be granted to instead of the document itself: a licence, a permit, a contract. */
 const OTHER_HOLDER = /证|照|许可|合同|协议|注册|商标|专利|资格|批准文号|登记|授权|期限|保护期|任期/;
 
@@ -163,8 +163,8 @@ function ownValidity(sentences: string[], date: string | null): { validFrom: str
     const span = /有效期(?:为)?\s*(\d+|[一二三四五六七八九十])\s*年/.exec(after);
     if (span && !OTHER_HOLDER.test(after.slice(0, span.index))) years ??= /\d/.test(span[1]!) ? Number(span[1]) : '一二三四五六七八九十'.indexOf(span[1]!) + 1;
     const head = after.slice(0, 40);
-    if (validFrom === null && /^[^，。；]{0,12}自(?:公布|印发|发布|颁布)之日起(?:施行|实施|执行|生效)/.test(head)) validFrom = date;
-    const from = /^[^，。；]{0,12}自\s*([^，。；]{6,16}?日)\s*起(?:施行|实施|执行|生效)/.exec(head);
+    if (validFrom === null && /^(?:[^，。；]{0,20}，)?[^，。；]{0,12}(?:(?:自|从)(?:修订)?(?:公布|印发|发布|颁布)之日起|(?:公布|发布)|由[^，。；]{0,12}(?:公布|发布))(?:施行|实施|执行|生效)/.test(head)) validFrom = date;
+    const from = /^(?:[^，。；]{0,20}，)?[^，。；]{0,12}(?:自|从)\s*([^，。；]{6,16}?日)\s*起(?:施行|实施|执行|生效)/.exec(head);
     if (from) validFrom = parseDate(from[1]!) ?? validFrom;
   }
   if (validUntil === null && years !== null && validFrom !== null) validUntil = addYears(validFrom, years);

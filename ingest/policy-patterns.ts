@@ -57,14 +57,14 @@ export function isIssuerLine(text: string): boolean {
   return text.length >= 3 && text.length <= 30 && ISSUER_SUFFIX.test(text) && !/[，。；：、\s]/.test(text);
 }
 
-const CN_DIGITS: Record<string, number> = { 〇: 0, 零: 0, O: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const CN_DIGITS: Record<string, number> = { 〇: 0, '○': 0, 零: 0, O: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
 const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
 /** 十二 -> 12, 二十一 -> 21, 一千零一 -> 1001, 二〇二五 (digit by digit) -> 2025 */
 export function chineseNumber(text: string): number | null {
   if (/^\d+$/.test(text)) return Number(text);
-  if (!/^[〇零O一二两三四五六七八九十百千]+$/.test(text)) return null;
+  if (!/^[〇○零O一二两三四五六七八九十百千]+$/.test(text)) return null;
   if (!/[十百千]/.test(text)) return Number([...text].map((c) => CN_DIGITS[c] ?? (c === '两' ? 2 : 0)).join(''));
   let total = 0;
   let current = 0;
@@ -78,7 +78,7 @@ export function chineseNumber(text: string): number | null {
   return total + current;
 }
 
-const DATE = /((?:19|20)\d{2}|[〇零O一二][〇零O一二三四五六七八九]{3})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日/;
+const DATE = /((?:19|20)\d{2}|[〇○零O一二][〇○零O一二三四五六七八九]{3})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日/;
 
 /** The first date in the text, as ISO yyyy-mm-dd. */
 export function parseDate(text: string): string | null {
