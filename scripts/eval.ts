@@ -1,157 +1,230 @@
-// npm run eval [-- --queries FILE --mode hybrid|keyword|vector --index DIR --corpus DIR --json]
+// npm run eval [-- --set dev|laws --mode hybrid|keyword|vector --json --rebuild --limit N --misses N|all]
 //
-// Runs every query of a query file through the search the API serves (server/search.ts) and
-// scores it by the counting rule of ../shared/eval/README.md, overall and per query kind; runs the
-// README's two reference baselines on the same corpus and queries; lists the queries whose first
-// result is not correct, with what came first instead.
+// Runs every query set of ../shared/eval through the search the API serves (server/search.ts),
+// in every mode, and scores each by its own counting rule (../shared/eval/README.md):
+//   dev   queries.dev.json over corpus/ (index/): gold strings in the passage;
+//   laws  laws-train.json over ../shared/laws/corpus (a cached index in the temp folder): gold
+//         articles, by file and shared text; cited@1 asks that the first result name the article.
+// Beside the product it runs the set's two reference baselines on the same corpus and queries,
+// checks the quality targets, and lists the queries whose first result is not correct. An index
+// that is missing, of another format or older than its corpus is built first (built-in embedder).
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadCorpus } from '../ingest/load-corpus.ts';
-import { IndexLoadError, loadIndex } from '../server/load-index.ts';
+import { buildIndex, indexIsStale } from '../ingest/build-index.ts';
+import { loadIndex, type LoadedIndex } from '../server/load-index.ts';
 import { search, SEARCH_MODES, type SearchMode } from '../server/search.ts';
-import { chunkDocuments, createBm25Baseline, createOramaBaseline, type Baseline } from './lib/baselines.ts';
-import type { EvalQuery, Metrics } from './lib/eval-metrics.ts';
-import { evaluateSystem, readQueries, type SystemReport } from './lib/evaluate.ts';
-import { checkQualityTargets, metText, README_REFERENCE, type TargetCheck } from './lib/quality-targets.ts';
+import { articleUnits, chunkDocuments, createBm25Baseline, createOramaBaseline, type Baseline, type Chunk } from './lib/baselines.ts';
+import type { Metrics } from './lib/eval-metrics.ts';
+import { evaluateSystem, readQueries, type AnyQuery, type CountingRule, type SystemReport } from './lib/evaluate.ts';
+import { checkSetTargets, metText, SET_REFERENCE, type EvalSetName, type TargetCheck } from './lib/quality-targets.ts';
 import { textTable, type Cell } from './lib/text-table.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const K = 10;
+/** Results asked of each system: Recall@50 looks that far. */
+const K = 50;
+
+interface EvalSet {
+  name: EvalSetName;
+  queries: string;
+  corpus: string;
+  index: string;
+  rule: CountingRule;
+  baselines: (chunks: { documents: LoadedIndex['documents'] }) => Promise<Baseline[]>;
+}
 
 const { values } = parseArgs({
   options: {
-    queries: { type: 'string', default: path.join(root, '../shared/eval/queries.dev.json') },
+    set: { type: 'string' },
     mode: { type: 'string' },
-    index: { type: 'string', default: path.join(root, 'index') },
-    corpus: { type: 'string', default: path.join(root, 'corpus') },
+    'dev-index': { type: 'string', default: path.join(root, 'index') },
+    'laws-index': { type: 'string', default: path.join(os.tmpdir(), 'policy-search-eval', 'laws-index') },
+    rebuild: { type: 'boolean', default: false },
+    'skip-baselines': { type: 'boolean', default: false },
+    limit: { type: 'string' },
+    misses: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
+const usage =
+  'Usage: npm run eval -- [--set dev|laws] [--mode hybrid|keyword|vector] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--limit N] [--misses N|all] [--json]';
 if (values.help) {
-  console.log('Usage: npm run eval -- [--queries FILE] [--mode hybrid|keyword|vector] [--index DIR] [--corpus DIR] [--json]');
+  console.log(usage);
   process.exit(0);
+}
+
+const withSources = (documents: LoadedIndex['documents']) => documents.map((d) => ({ id: d.id, title: d.title, text: d.text, source: d.source }));
+const SETS: EvalSet[] = [
+  {
+    name: 'dev',
+    queries: path.join(root, '../shared/eval/queries.dev.json'),
+    corpus: path.join(root, 'corpus'),
+    index: path.resolve(values['dev-index']!),
+    rule: 'gold-strings',
+    baselines: async ({ documents }) => {
+      const chunks = chunkDocuments(withSources(documents));
+      return [createBm25Baseline(chunks), await createOramaBaseline(chunks)];
+    },
+  },
+  {
+    name: 'laws',
+    queries: path.join(root, '../shared/eval/laws-train.json'),
+    corpus: path.join(root, '../shared/laws/corpus'),
+    index: path.resolve(values['laws-index']!),
+    rule: 'gold-articles',
+    baselines: async ({ documents }) => [
+      createBm25Baseline(chunkDocuments(withSources(documents)), { name: 'naive RAG: BM25 over 300-char chunks' }),
+      createBm25Baseline(articleUnits(withSources(documents)), { name: 'STARD: BM25 over whole articles' }),
+    ],
+  },
+];
+
+const sets = values.set === undefined ? SETS : SETS.filter((s) => s.name === values.set);
+if (sets.length === 0) {
+  console.error(`--set must be one of ${SETS.map((s) => s.name).join(', ')}; got "${values.set}".`);
+  process.exit(2);
 }
 if (values.mode !== undefined && !SEARCH_MODES.includes(values.mode as SearchMode)) {
   console.error(`--mode must be one of ${SEARCH_MODES.join(', ')}; got "${values.mode}".`);
   process.exit(2);
 }
 const modes: SearchMode[] = values.mode ? [values.mode as SearchMode] : [...SEARCH_MODES];
-
-const queries = await readQueries(path.resolve(values.queries!));
-const index = await loadIndex(path.resolve(values.index!)).catch((error: unknown) => {
-  if (!(error instanceof IndexLoadError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-});
-if (index.embedderProblem !== null && !values.json) {
-  console.warn(`warning: the query embedder cannot run, so vector and hybrid fall back to keywords: ${index.embedderProblem}`);
-}
+const limit = values.limit === undefined ? Infinity : Number(values.limit);
+const missesShown = values.misses === 'all' ? Infinity : Number(values.misses);
+const log = (line: string) => {
+  if (!values.json) console.log(line);
+};
 
 interface ProductReport extends SystemReport {
   mode: SearchMode;
   /** Queries answered from keywords alone because the vector leg failed. */
   degraded: number;
+  /** Mean search time, ms. */
+  meanMs: number;
 }
 
-const product: ProductReport[] = [];
-for (const mode of modes) {
-  let degraded = 0;
-  const report = await evaluateSystem(
-    mode,
-    queries,
-    async (q) => {
-      const res = await search(index, { q, k: K, mode });
-      if (res.degraded !== undefined) degraded++;
-      return res.results.map((r) => ({ text: r.text, answer: r.answer, docTitle: r.docTitle ?? r.docId, path: r.path }));
-    },
-    { hasAnswers: true },
-  );
-  product.push({ ...report, mode, degraded });
+/** The set's index, built first when it is missing, unreadable or older than the corpus. */
+async function openIndex(set: EvalSet): Promise<LoadedIndex> {
+  let why = values.rebuild ? '--rebuild was given' : await indexIsStale(set.corpus, set.index);
+  let index: LoadedIndex | null = null;
+  if (why === null) {
+    try {
+      index = await loadIndex(set.index);
+    } catch (error) {
+      why = `it cannot be loaded (${(error as Error).message})`;
+    }
+  }
+  if (index === null) {
+    log(`Building the ${set.name} index in ${set.index} (built-in embedder) because ${why} …`);
+    const started = performance.now();
+    await buildIndex({ corpusDir: set.corpus, indexDir: set.index, embedder: 'builtin', retrain: values.rebuild, warn: () => {} });
+    log(`  built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    index = await loadIndex(set.index);
+  }
+  return index;
 }
 
-const { documents } = await loadCorpus(path.resolve(values.corpus!));
-const chunks = chunkDocuments(documents);
-const baselineSystems: Baseline[] = [createBm25Baseline(chunks), await createOramaBaseline(chunks)];
-const baselines: SystemReport[] = [];
-for (const b of baselineSystems) {
-  baselines.push(await evaluateSystem(b.name, queries, (q) => b.search(q, K), { hasAnswers: false }));
-}
+const out: unknown[] = [];
+for (const set of sets) {
+  const queries = (await readQueries(set.queries, set.rule)).slice(0, limit);
+  const index = await openIndex(set);
+  if (index.embedderProblem !== null) log(`warning: the query embedder cannot run, so vector and hybrid fall back to keywords: ${index.embedderProblem}`);
+  const sourceOf = (docId: string) => index.documentsById.get(docId)?.source;
 
-const hybrid = product.find((p) => p.mode === 'hybrid');
-const targets: TargetCheck[] | null = hybrid ? checkQualityTargets(hybrid.metrics, baselines) : null;
-const { embedder, counts } = index.manifest;
-
-if (values.json) {
-  const strip = ({ outcomes, ...rest }: SystemReport) => ({ ...rest, ranks: Object.fromEntries(outcomes.map((o) => [o.id, o.rank])) });
-  console.log(
-    JSON.stringify(
-      {
-        queries: { file: path.resolve(values.queries!), count: queries.length, kinds: kindCounts(queries) },
-        index: { dir: index.dir, embedder, counts, builtAt: index.manifest.builtAt },
-        baselineChunks: chunks.length,
-        systems: [...product.map((p) => ({ kind: 'product', ...strip(p) })), ...baselines.map((b) => ({ kind: 'baseline', ...strip(b) }))],
-        reference: README_REFERENCE,
-        targets,
+  const product: ProductReport[] = [];
+  for (const mode of modes) {
+    let degraded = 0;
+    let ms = 0;
+    const report = await evaluateSystem(
+      mode,
+      queries,
+      async (q) => {
+        const t = performance.now();
+        const res = await search(index, { q, k: K, mode, embedTimeoutMs: 60_000 });
+        ms += performance.now() - t;
+        if (res.degraded !== undefined) degraded++;
+        return res.results.map((r) => ({
+          text: r.text,
+          answer: r.answer,
+          docTitle: r.docTitle ?? r.docId,
+          source: sourceOf(r.docId),
+          label: r.label,
+          path: r.path,
+        }));
       },
-      null,
-      2,
-    ),
-  );
-} else {
-  printReport();
-}
+      { hasAnswers: true, rule: set.rule },
+    );
+    product.push({ ...report, mode, degraded, meanMs: ms / Math.max(1, queries.length) });
+  }
 
-function kindCounts(qs: readonly EvalQuery[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const q of qs) out[q.kind] = (out[q.kind] ?? 0) + 1;
-  return out;
+  const baselines: SystemReport[] = [];
+  if (!values['skip-baselines']) {
+    for (const b of await set.baselines({ documents: index.documents })) {
+      baselines.push(await evaluateSystem(b.name, queries, (q) => b.search(q, K), { hasAnswers: false, rule: set.rule }));
+    }
+  }
+  const targets = checkSetTargets(set.name, product, baselines);
+  if (values.json) {
+    const strip = ({ outcomes, misses, ...rest }: SystemReport) => ({ ...rest, ranks: Object.fromEntries(outcomes.map((o) => [o.id, o.rank])) });
+    out.push({
+      set: set.name,
+      queries: { file: set.queries, count: queries.length },
+      index: { dir: index.dir, embedder: index.manifest.embedder, counts: index.manifest.counts, builtAt: index.manifest.builtAt },
+      systems: [...product.map((p) => ({ kind: 'product', ...strip(p) })), ...baselines.map((b) => ({ kind: 'baseline', ...strip(b) }))],
+      reference: SET_REFERENCE[set.name],
+      targets,
+    });
+  } else {
+    printSet(set, queries, index, product, baselines, targets);
+  }
 }
+if (values.json) console.log(JSON.stringify(out, null, 2));
 
-function printReport(): void {
+function printSet(set: EvalSet, queries: AnyQuery[], index: LoadedIndex, product: ProductReport[], baselines: SystemReport[], targets: TargetCheck[]): void {
   const f = (x: number | null | undefined) => (x === null || x === undefined ? null : x.toFixed(3));
-  const row = (name: string, m: Partial<Metrics>): Cell[] => [name, f(m.mrr10), f(m.recall1), f(m.recall5), f(m.recall10), f(m.answer1)];
-  const header = ['system', 'MRR@10', 'R@1', 'R@5', 'R@10', 'answer@1'];
-  const kinds = Object.entries(kindCounts(queries))
-    .map(([k, n]) => `${k} ${n}`)
-    .join(', ');
-
-  console.log(`\nQuality on ${queries.length} queries (${path.relative(process.cwd(), path.resolve(values.queries!))}: ${kinds})`);
+  const header = ['system', 'MRR@10', 'R@1', 'R@5', 'R@10', 'R@50', 'hit@1', 'cited@1', 'answer@1', 'ms'];
+  const row = (name: string, m: Partial<Metrics>, ms?: number): Cell[] => [
+    name,
+    f(m.mrr10),
+    f(m.recall1),
+    f(m.recall5),
+    f(m.recall10),
+    f(m.recall50),
+    f(m.hit1),
+    f(m.cited1),
+    f(m.answer1),
+    ms === undefined ? null : ms.toFixed(1),
+  ];
+  const { embedder, counts } = index.manifest;
+  console.log(`\n== ${set.name}: ${queries.length} queries (${path.relative(process.cwd(), set.queries)}), rule: ${set.rule}`);
   console.log(
-    `Index ${path.relative(process.cwd(), index.dir) || '.'}/: ${counts.documents} documents, ${counts.passages} passages; ` +
-      `embedder ${embedder.id} (${embedder.kind}, ${embedder.dims}-d).`,
-  );
-  console.log(
-    `Baselines: ${chunks.length} chunks of <= 300 characters; BM25 over jieba search-mode tokens (k1 1.2, b 0.75) and Orama full-text with its Mandarin tokenizer.\n`,
+    `Index ${index.dir}: ${counts.documents} documents, ${counts.passages} passages; embedder ${embedder.id} (${embedder.kind}, ${embedder.dims}-d).\n`,
   );
   console.log(
     textTable(header, [
-      ...product.map((p) => row(`${p.mode}${p.degraded ? ` (${p.degraded} degraded)` : ''}`, p.metrics)),
+      ...product.map((p) => row(`${p.mode}${p.degraded ? ` (${p.degraded} degraded)` : ''}`, p.metrics, p.meanMs)),
       ...baselines.map((b) => row(b.name, b.metrics)),
-      ...README_REFERENCE.map((r) => row(r.name, r.metrics)),
+      ...SET_REFERENCE[set.name].map((r) => row(r.name, r.metrics)),
     ]),
   );
-
-  console.log('\nBy query kind');
-  const byKindRows: Cell[][] = [];
-  for (const kind of Object.keys(kindCounts(queries))) {
-    for (const s of [...product, ...baselines]) {
-      const m = s.byKind[kind];
-      if (m) byKindRows.push([kind, m.queries, ...row(s.name, m)]);
-    }
-  }
-  console.log(textTable(['kind', 'n', ...header], byKindRows));
-
-  if (targets) {
+  if (targets.length > 0) {
     const note = embedder.kind === 'builtin' ? '' : ` (the targets are set for the built-in embedder; this index uses ${embedder.id})`;
-    console.log(`\nTargets of issue 6 for hybrid search${note}`);
+    console.log(`\nTargets for ${set.name}${note}`);
     console.log(textTable(['target', 'value', 'met'], targets.map((t) => [t.target, t.value, metText(t.met)])));
   }
-
+  const hybrid = product.find((p) => p.mode === 'hybrid');
+  const keyword = product.find((p) => p.mode === 'keyword');
+  if (hybrid && keyword) {
+    const kw = new Map(keyword.outcomes.map((o) => [o.id, o.rank]));
+    const better = hybrid.outcomes.filter((o) => o.rank === 1 && kw.get(o.id) !== 1).length;
+    const worse = hybrid.outcomes.filter((o) => o.rank !== 1 && kw.get(o.id) === 1).length;
+    console.log(`\nhybrid vs keyword: a correct first result on ${better} queries where keyword has none, the reverse on ${worse}.`);
+  }
   for (const p of product) {
-    console.log(`\n${p.mode}: ${p.misses.length} of ${queries.length} queries without a correct first result`);
-    for (const m of p.misses) {
+    console.log(`\n${set.name} ${p.mode}: ${p.misses.length} of ${queries.length} queries without a correct first result${p.misses.length > missesShown ? ` (first ${missesShown} shown; --misses all)` : ''}`);
+    for (const m of p.misses.slice(0, missesShown)) {
       const first = m.first ? `${m.first.docTitle}${m.first.path.length ? ` › ${m.first.path.join(' › ')}` : ''}: ${m.first.text}` : '(no results)';
       console.log(`  ${m.id} ${m.kind.padEnd(10)} first correct at ${m.rank ?? '—'}  ${m.query}\n      came first: ${first}`);
     }

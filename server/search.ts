@@ -8,15 +8,37 @@ import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, Sco
 import { ApiError } from './errors.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
+import type { WeightedQuery } from '../ingest/keyword-index.ts';
 
 export const SEARCH_MODES = ['hybrid', 'keyword', 'vector'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
 
-export const MAX_QUERY_LENGTH = 200;
+/** Longer queries are searched shortened (shortenQuery), never refused. */
+export const MAX_QUERY_LENGTH = 1000;
 export const MAX_K = 50;
 export const DEFAULT_K = 10;
 
-export const DOCUMENT_TYPES: readonly DocumentType[] = ['通知', '措施', '规划', '意见', '办法', '方案', '解读', '新闻', '任免', '其他'];
+export const DOCUMENT_TYPES: readonly DocumentType[] = [
+  '法律',
+  '行政法规',
+  '司法解释',
+  '部门规章',
+  '地方性法规',
+  '通知',
+  '措施',
+  '规划',
+  '意见',
+  '办法',
+  '规定',
+  '决定',
+  '批复',
+  '公告',
+  '方案',
+  '解读',
+  '新闻',
+  '任免',
+  '其他',
+];
 export const DOCUMENT_STATUSES: readonly DocumentStatus[] = ['现行有效', '已失效', '未知'];
 
 export interface SearchFilters {
@@ -69,6 +91,8 @@ export interface SearchResponse {
   /** Clauses that matched (after filters): every keyword match plus the nearest by meaning. */
   total: number;
   degraded?: string;
+  /** Set when the query was over MAX_QUERY_LENGTH characters and was searched shortened; in Chinese, for the user. */
+  notice?: string;
   results: SearchResult[];
   /** Counts per filter value over the matching clauses before filters, so a filter shows what it would leave. */
   facets: Facets;
@@ -78,7 +102,17 @@ export interface SearchResponse {
 const CANDIDATES = 200;
 // Reciprocal rank fusion: score = sum over legs of weight / (rrfK + rank). See docs/SEARCH.md for
 // the measurements behind these.
-export const FUSION = { rrfK: 60, keywordWeight: 1, vectorWeight: 0.8, focusWeight: 1, expansionWeight: 0.5 };
+export const FUSION = {
+  method: 'score' as 'score' | 'rrf',
+  adaptive: true,
+  agreementDepth: 10,
+  agreementPool: 50,
+  rrfK: 60,
+  keywordWeight: 1,
+  vectorWeight: 0.3,
+  focusWeight: 1,
+  expansionWeight: 0.5,
+};
 const DEFAULT_EMBED_TIMEOUT_MS = 2000;
 const MAX_ANSWER = 200;
 const MAX_TEXT = 600;
@@ -93,12 +127,30 @@ export function normalizeQuery(q: string): string {
   return q.replace(CONTROL, ' ').replace(/\s+/gu, ' ').trim();
 }
 
+/**
+ * A pasted question over MAX_QUERY_LENGTH characters, cut to that length at sentence ends: its
+ * last sentence (where people put the question; at most a quarter of the limit) after as many
+ * leading sentences as fit. A text without sentence ends keeps its beginning and its end.
+ */
+export function shortenQuery(q: string, max: number = MAX_QUERY_LENGTH): string {
+  const chars = [...q];
+  if (chars.length <= max) return q;
+  const sentences = (q.match(/[^。！？!?；;\n]+[。！？!?；;\n]*/gu) ?? [q]).map((s) => [...s]);
+  const lastChars = sentences[sentences.length - 1]!;
+  const last = lastChars.slice(-Math.floor(max / 4));
+  let head: string[] = [];
+  for (const s of sentences.slice(0, -1)) {
+    if (head.length + s.length + last.length > max) break;
+    head = head.concat(s);
+  }
+  if (head.length === 0) head = chars.slice(0, max - last.length);
+  return (head.join('') + last.join('')).trim();
+}
+
 /** Throws ApiError for anything search cannot answer; returns the request with defaults filled in. */
 export function validateSearch(index: LoadedIndex, request: SearchRequest): Required<Omit<SearchRequest, 'embedTimeoutMs'>> {
   const q = normalizeQuery(request.q ?? '');
   if (q === '') throw new ApiError('QUERY_MISSING');
-  const length = [...q].length;
-  if (length > MAX_QUERY_LENGTH) throw new ApiError('QUERY_TOO_LONG', length, MAX_QUERY_LENGTH);
   const k = request.k ?? DEFAULT_K;
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new ApiError('INVALID_K', MAX_K, String(request.k));
   const mode = request.mode ?? 'hybrid';
@@ -168,7 +220,10 @@ interface Candidate {
 /** Runs a validated search. Throws ApiError on bad input (see validateSearch). */
 export async function search(index: LoadedIndex, request: SearchRequest): Promise<SearchResponse> {
   const started = performance.now();
-  const { q, k, mode, filters } = validateSearch(index, request);
+  const validated = validateSearch(index, request);
+  const { k, mode, filters } = validated;
+  const q = shortenQuery(validated.q);
+  const shortened = q !== validated.q ? [...validated.q].length : null;
   const { passages } = index;
   const docOf = (p: Passage) => index.documentsById.get(p.docId)!;
 
@@ -221,6 +276,9 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
     tookMs: Math.round((performance.now() - started) * 100) / 100,
     total: ranked.length,
     ...(degraded !== undefined ? { degraded } : {}),
+    ...(shortened !== null
+      ? { notice: `查询共 ${shortened} 字，超过 ${MAX_QUERY_LENGTH} 字上限；已保留开头各句和最后一句（通常是所问的问题）进行检索。` }
+      : {}),
     results,
     facets,
   };
@@ -239,25 +297,157 @@ export function questionFocus(q: string): string | null {
   return QUESTION_WORD.test(last) ? last : null;
 }
 
+// How people ask, not what they ask about: question words, particles, pronouns, hedges. Law and
+// policy texts almost never use them, so BM25 would give them a high idf and rank passages that
+// happen to contain "怎么" or "我们" first. They are taken out of the query before either field is
+// scored (the tokenizer's own stopwords cover the single words; these also stop the bigrams).
+const ASKING_PHRASES = (
+  '怎么办 怎么样 怎么 怎样 咋办 如何 为什么 为何 什么样 什么 哪些 哪个 哪里 哪儿 哪种 多少钱 多少 多久 多长时间 几年 几天 ' +
+  '是否 能否 可否 可不可以 能不能 会不会 是不是 有没有 要不要 算不算 可以吗 行不行 对不对 ' +
+  '请问 想问 想知道 咨询 一下 谢谢 你好 您好 我们 你们 他们 她们 自己 这个 那个 这种 那种 这样 那样 ' +
+  '如果 假如 要是 的话 因为 所以 但是 然后 现在 已经'
+)
+  .split(' ')
+  .sort((a, b) => b.length - a.length);
+const ASKING = new RegExp(`${ASKING_PHRASES.join('|')}|[吗呢吧啊呀嘛哦了的我你他她您]`, 'gu');
+
+/** The query with its question and function words blanked out (a space each, so no bigram spans them). */
+export function withoutAsking(q: string): string {
+  return q.replace(ASKING, ' ');
+}
+
+/** True when a token is made only of question and function words. */
+function isAsking(token: string): boolean {
+  return token.replace(ASKING, '').trim() === '';
+}
+
+/** Tunable parts of the keyword leg; see docs/SEARCH.md for the measurements behind them. */
+export const KEYWORD_LEG = {
+  /** Drop question and function words from the query. */
+  dropAsking: true,
+  /** Pseudo relevance feedback (RM3): passages read, terms added, their weight against the query's. */
+  feedbackDocs: 0,
+  feedbackTerms: 20,
+  feedbackWeight: 0.3,
+  /** Each passage's score plus this share of the best passage score of its document: a law that matches as a whole lifts its articles. */
+  documentPrior: 0,
+  /** Each passage's score times (1 + this x its document's citation prior, 0..1). */
+  citationPrior: 0.5,
+};
+
+// The documents' citation priors, and the per-passage boost made from them, once per loaded index.
+const citationCache = new WeakMap<LoadedIndex, Map<string, number>>();
+const boostCache = new WeakMap<LoadedIndex, { weight: number; boost: Float32Array }>();
+
+/** 1 + citationPrior x the passage's document's prior, per passage; undefined when the prior is off. */
+function passageBoost(index: LoadedIndex): Float32Array | undefined {
+  const weight = KEYWORD_LEG.citationPrior;
+  if (!(weight > 0)) return undefined;
+  const cached = boostCache.get(index);
+  if (cached !== undefined && cached.weight === weight) return cached.boost;
+  const priors = citationPriors(index);
+  const boost = Float32Array.from(index.passages, (p) => 1 + weight * (priors.get(p.docId) ?? 0));
+  boostCache.set(index, { weight, boost });
+  return boost;
+}
+
+/** A document's name as other documents cite it: its title, or its file name without date and extension. */
+function citedName(d: PolicyDocument): string {
+  const name = d.title ?? d.source.replace(/\.[a-z]+$/iu, '').replace(/[（(]\d{4}-\d{2}-\d{2}[)）]$/u, '');
+  return compact(name).replace(/^中华人民共和国/u, '');
+}
+
+/**
+ * How often the other documents of the corpus cite a document by its name in 《》, as a prior
+ * from 0 to 1 (log scale, the most cited document 1): the laws a corpus keeps referring to are the
+ * ones its readers' questions are most often answered by. Computed from the corpus alone.
+ */
+export function citationPriors(index: LoadedIndex): Map<string, number> {
+  let priors = citationCache.get(index);
+  if (priors !== undefined) return priors;
+  const byName = new Map<string, string[]>();
+  for (const d of index.documents) {
+    const name = citedName(d);
+    if (name.length >= 2) byName.set(name, [...(byName.get(name) ?? []), d.id]);
+  }
+  const counts = new Map<string, number>();
+  for (const d of index.documents) {
+    for (const m of d.text.matchAll(/《([^《》]{2,80})》/gu)) {
+      for (const id of byName.get(compact(m[1]!).replace(/^中华人民共和国/u, '')) ?? []) {
+        if (id !== d.id) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    }
+  }
+  const max = Math.max(1, ...counts.values());
+  priors = new Map([...counts].map(([id, n]) => [id, Math.log1p(n) / Math.log1p(max)]));
+  citationCache.set(index, priors);
+  return priors;
+}
+
 /**
  * BM25 over the whole query, plus the terms of its question part (if any) once more, plus the
- * official words for its everyday ones (policy-thesaurus.ts) at a lower weight.
+ * official words for its everyday ones (policy-thesaurus.ts) at a lower weight; question and
+ * function words weigh nothing.
  */
 function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
-  const focus = questionFocus(q);
-  const expansion = expandQuery(q).join(' ');
-  if (focus === null && expansion === '') return index.keyword.search(q, k);
-  const scores = new Map<number, number>();
-  const add = (query: string, weight: number) => {
-    for (const hit of index.keyword.search(query, index.passages.length)) scores.set(hit.id, (scores.get(hit.id) ?? 0) + weight * hit.score);
+  const query: WeightedQuery = { words: new Map(), bigrams: new Map(), exact: q };
+  const addText = (text: string, weight: number) => {
+    const plain = KEYWORD_LEG.dropAsking ? withoutAsking(text) : text;
+    for (const t of new Set(index.tokenizer.tokenize(text))) {
+      if (KEYWORD_LEG.dropAsking && isAsking(t)) continue;
+      query.words.set(t, (query.words.get(t) ?? 0) + weight);
+    }
+    for (const b of new Set(cjkBigrams(plain))) query.bigrams.set(b, (query.bigrams.get(b) ?? 0) + weight);
   };
-  add(q, 1);
-  if (focus !== null) add(focus, FUSION.focusWeight);
-  if (expansion !== '') add(expansion, FUSION.expansionWeight);
-  return [...scores]
-    .map(([id, score]) => ({ id, score }))
-    .sort((a, b) => b.score - a.score || a.id - b.id)
-    .slice(0, k);
+  addText(q, 1);
+  const focus = questionFocus(q);
+  if (focus !== null) addText(focus, FUSION.focusWeight);
+  const expansion = expandQuery(q).join(' ');
+  if (expansion !== '') addText(expansion, FUSION.expansionWeight);
+
+  const prior = KEYWORD_LEG.documentPrior;
+  const depth = prior > 0 ? Math.max(k, 1000) : k;
+  const boost = passageBoost(index);
+  let hits = index.keyword.searchWeighted(query, KEYWORD_LEG.feedbackDocs > 0 ? Math.max(depth, KEYWORD_LEG.feedbackDocs) : depth, boost);
+  if (KEYWORD_LEG.feedbackDocs > 0 && hits.length > 0) {
+    hits = index.keyword.searchWeighted(withFeedback(index, query, hits.slice(0, KEYWORD_LEG.feedbackDocs)), depth, boost);
+  }
+  if (prior > 0 && hits.length > 0) {
+    const best = new Map<string, number>();
+    for (const h of hits) {
+      const doc = index.passages[h.id]!.docId;
+      if (!best.has(doc)) best.set(doc, h.score);
+    }
+    hits = hits
+      .map((h) => ({ id: h.id, score: h.score + prior * best.get(index.passages[h.id]!.docId)! }))
+      .sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+  return hits.slice(0, k);
+}
+
+/**
+ * RM3: the words of the first passages, each weighed by its share of a passage times that
+ * passage's share of the scores, the best of them added to the query at feedbackWeight.
+ */
+function withFeedback(index: LoadedIndex, query: WeightedQuery, top: ScoredId[]): WeightedQuery {
+  const total = top.reduce((s, h) => s + h.score, 0) || 1;
+  const model = new Map<string, number>();
+  for (const h of top) {
+    const terms = index.tokenizer.tokenize(index.passages[h.id]!.text).filter((t) => [...t].length >= 2 && !isAsking(t));
+    if (terms.length === 0) continue;
+    const w = h.score / total / terms.length;
+    for (const t of terms) model.set(t, (model.get(t) ?? 0) + w);
+  }
+  // A word in every passage says nothing about this query; weigh by idf as well.
+  const ranked = [...model]
+    .map(([t, p]) => [t, p * index.keyword.idf(t, 'words')] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, KEYWORD_LEG.feedbackTerms);
+  const max = ranked[0]?.[1] ?? 0;
+  if (max <= 0) return query;
+  const words = new Map(query.words);
+  for (const [t, w] of ranked) words.set(t, (words.get(t) ?? 0) + (KEYWORD_LEG.feedbackWeight * w) / max);
+  return { ...query, words };
 }
 
 /**
@@ -289,11 +479,56 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
     const passage = passages.findIndex((p) => p.clauseId === first.id);
     if (passage >= 0) candidates.set(first.id, { clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 } });
   }
-  for (const c of candidates.values()) {
-    if (c.keyword) c.score += FUSION.keywordWeight / (FUSION.rrfK + c.keyword.rank + 1);
-    if (c.vector) c.score += FUSION.vectorWeight / (FUSION.rrfK + c.vector.rank + 1);
-  }
+  fuse([...candidates.values()], keywordHits, vectorHits);
   return [...candidates.values()];
+}
+
+/**
+ * How much the vector leg is trusted for this query, from 0 to 1: the share of its first clauses
+ * that the keyword leg also found among its own first ones. A leg that knows what the query is
+ * about agrees with the other on some of it; a semantic leg that drifted to a neighbouring topic
+ * (居住权 -> 监视居住) shares nothing with the keyword leg and is given no say.
+ */
+export function vectorTrust(keywordClauses: readonly string[], vectorClauses: readonly string[]): number {
+  const { agreementDepth } = FUSION;
+  if (keywordClauses.length === 0) return 1;
+  if (vectorClauses.length === 0) return 0;
+  const kw = new Set(keywordClauses.slice(0, FUSION.agreementPool));
+  const top = vectorClauses.slice(0, agreementDepth);
+  return top.filter((c) => kw.has(c)).length / top.length;
+}
+
+/**
+ * Fusion of the two legs' clause rankings. Each leg's scores are scaled to [0, 1] for this query
+ * (keyword: BM25 over the best; vector: cosine between the 200th and the best), the vector leg is
+ * weighed by how far it agrees with the keyword leg (vectorTrust), and a clause's score is the
+ * weighted sum. With no trust the keyword order stands, and the vector leg only orders what the
+ * keyword leg did not find.
+ */
+function fuse(candidates: Candidate[], keywordHits: ScoredId[], vectorHits: ScoredId[]): void {
+  const byLeg = (leg: 'keyword' | 'vector') =>
+    candidates
+      .filter((c) => c[leg] !== undefined)
+      .sort((a, b) => a[leg]!.rank - b[leg]!.rank)
+      .map((c) => c.clause.id);
+  const trust = vectorTrust(byLeg('keyword'), byLeg('vector'));
+  if (FUSION.method === 'rrf') {
+    const wv = FUSION.vectorWeight * (FUSION.adaptive ? trust : 1);
+    for (const c of candidates) {
+      if (c.keyword) c.score += FUSION.keywordWeight / (FUSION.rrfK + c.keyword.rank + 1);
+      if (c.vector) c.score += wv / (FUSION.rrfK + c.vector.rank + 1);
+    }
+    return;
+  }
+  const kTop = keywordHits[0]?.score ?? 0;
+  const vTop = vectorHits[0]?.score ?? 0;
+  const vFloor = vectorHits[vectorHits.length - 1]?.score ?? 0;
+  const wv = FUSION.vectorWeight * (FUSION.adaptive ? trust : 1);
+  for (const c of candidates) {
+    const nk = c.keyword && kTop > 0 ? c.keyword.score / kTop : 0;
+    const nv = c.vector && vTop > vFloor ? (c.vector.score - vFloor) / (vTop - vFloor) : 0;
+    c.score = FUSION.keywordWeight * nk + wv * nv;
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

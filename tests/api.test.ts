@@ -162,13 +162,12 @@ describe('GET /api/search', () => {
     expect(await errorOf('/api/search', 400)).toBe('QUERY_MISSING');
     expect(await errorOf('/api/search?q=%20%20', 400)).toBe('QUERY_MISSING');
     expect(await errorOf('/api/search?q=%00%01', 400)).toBe('QUERY_MISSING');
-    expect(await errorOf(`/api/search?q=${encodeURIComponent('贴'.repeat(201))}`, 400)).toBe('QUERY_TOO_LONG');
-    expect((await request(app).get('/api/search').query({ q: '贴'.repeat(200) })).status).toBe(200);
+    expect((await request(app).get('/api/search').query({ q: '贴'.repeat(1000) })).status).toBe(200);
     for (const k of ['0', '51', 'abc', '1.5', '-1', '']) {
       expect(await errorOf(`/api/search?q=a&k=${k}`, 400), `k=${k}`).toBe('INVALID_K');
     }
     expect(await errorOf('/api/search?q=a&mode=semantic', 400)).toBe('INVALID_MODE');
-    expect(await errorOf(`/api/search?q=a&type=${encodeURIComponent('法律')}`, 400)).toBe('INVALID_FILTER');
+    expect(await errorOf(`/api/search?q=a&type=${encodeURIComponent('小说')}`, 400)).toBe('INVALID_FILTER');
     expect(await errorOf(`/api/search?q=a&status=${encodeURIComponent('有效')}`, 400)).toBe('INVALID_FILTER');
     expect(await errorOf(`/api/search?q=a&issuer=${encodeURIComponent('国务院')}`, 400)).toBe('INVALID_FILTER');
     expect(await errorOf(`/api/search?q=a&region=${encodeURIComponent('火星')}`, 400)).toBe('INVALID_FILTER');
@@ -197,7 +196,7 @@ describe('GET /api/docs, /api/docs/:id, /api/clauses/:id, /api/health', () => {
     const plans = await request(app).get('/api/docs').query({ type: '规划' });
     expect(plans.body.documents.map((d: { id: string }) => d.id).sort()).toEqual(['hunan-15th-five-year-manufacturing-plan', 'yongzhou-14th-five-year-industry-plan']);
     expect((await request(app).get('/api/docs').query({ status: '已失效' })).body.total).toBeGreaterThan(0);
-    expect(await errorOf(`/api/docs?type=${encodeURIComponent('法律')}`, 400)).toBe('INVALID_FILTER');
+    expect(await errorOf(`/api/docs?type=${encodeURIComponent('小说')}`, 400)).toBe('INVALID_FILTER');
   });
 
   it('gives a document’s full text and clause tree with tables', async () => {

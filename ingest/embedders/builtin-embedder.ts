@@ -21,6 +21,11 @@ export interface BuiltinEmbedderOptions {
   bigramWeight: number;
   /** Vector = S^(p - 1) V^T x: p = 1 is the U·S row for a passage, p = 0 the U row. */
   singularValuePower: number;
+  /**
+   * The model is learned from at most this many passages, taken evenly across the corpus, so
+   * its cost stops growing with the corpus; every passage is still embedded.
+   */
+  maxTrainingPassages: number;
   /** Randomized SVD: extra sample columns and power iterations. */
   oversample: number;
   powerIterations: number;
@@ -40,6 +45,7 @@ export const DEFAULT_BUILTIN_OPTIONS: BuiltinEmbedderOptions = {
   maxFeatures: 50_000,
   bigramWeight: 1,
   singularValuePower: 0.5,
+  maxTrainingPassages: 20_000,
   oversample: 16,
   powerIterations: 2,
   seed: 20_240_601,
@@ -320,6 +326,13 @@ function symmetricEigen(input: Float64Array, n: number): { values: Float64Array;
   return { values, vectors };
 }
 
+/** At most `max` items, evenly spaced (the first always in): the same corpus gives the same sample. */
+export function evenSample<T>(items: readonly T[], max: number): T[] {
+  if (!(max > 0) || items.length <= max) return [...items];
+  const step = items.length / max;
+  return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)]!);
+}
+
 function countFeatures(text: string, tokenizer: Tokenizer): { words: Map<string, number>; bigrams: Map<string, number> } {
   const words = new Map<string, number>();
   for (const w of tokenizer.tokenize(text)) words.set(w, (words.get(w) ?? 0) + 1);
@@ -356,8 +369,9 @@ export class BuiltinEmbedder implements Embedder {
     }
   }
 
-  static train(texts: string[], tokenizer: Tokenizer, opts: Partial<BuiltinEmbedderOptions> = {}): BuiltinEmbedder {
+  static train(allTexts: string[], tokenizer: Tokenizer, opts: Partial<BuiltinEmbedderOptions> = {}): BuiltinEmbedder {
     const options = { ...DEFAULT_BUILTIN_OPTIONS, ...opts };
+    const texts = evenSample(allTexts, options.maxTrainingPassages);
     const n = texts.length;
     const counted = texts.map((t) => countFeatures(t, tokenizer));
 

@@ -12,6 +12,8 @@ export interface Chunk {
   docId: string;
   docTitle: string;
   text: string;
+  /** The corpus file the chunk comes from (the article rule of laws-train needs it). */
+  source?: string;
 }
 
 export interface BaselineHit extends Chunk {
@@ -51,8 +53,31 @@ export function naiveChunks(text: string, size: number = CHUNK_CHARS): string[] 
   return chunks;
 }
 
-export function chunkDocuments(documents: readonly { id: string; title: string | null; text: string }[]): Chunk[] {
-  return documents.flatMap((d) => naiveChunks(d.text).map((text) => ({ docId: d.id, docTitle: d.title ?? d.id, text })));
+export function chunkDocuments(documents: readonly { id: string; title: string | null; text: string; source?: string }[]): Chunk[] {
+  return documents.flatMap((d) =>
+    naiveChunks(d.text).map((text) => ({ docId: d.id, docTitle: d.title ?? d.id, text, ...(d.source !== undefined ? { source: d.source } : {}) })),
+  );
+}
+
+// 第五十四条, 第一千二百条, 第十条之一 at the start of a line: where STARD cuts a law into articles.
+const ARTICLE_START = /^[ \t\u3000]*第[零〇一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?/gmu;
+
+/**
+ * STARD's unit: a law cut into whole articles, each from its 第X条 line to the next one's (the
+ * text before the first article, and lists after the last, go with their neighbour), whitespace
+ * removed. Documents without articles are one unit.
+ */
+export function articleUnits(documents: readonly { id: string; title: string | null; text: string; source?: string }[]): Chunk[] {
+  const out: Chunk[] = [];
+  for (const d of documents) {
+    const starts = [...d.text.matchAll(ARTICLE_START)].map((m) => m.index);
+    if (starts.length === 0 || starts[0] !== 0) starts.unshift(0);
+    starts.forEach((start, i) => {
+      const text = d.text.slice(start, starts[i + 1] ?? d.text.length).replace(/\s+/gu, '');
+      if (text !== '') out.push({ docId: d.id, docTitle: d.title ?? d.id, text, ...(d.source !== undefined ? { source: d.source } : {}) });
+    });
+  }
+  return out;
 }
 
 type CutForSearch = (text: string, hmm?: boolean | null) => string[];
@@ -84,7 +109,7 @@ export function createBaselineTokenizer(): (text: string) => string[] {
   return (text) => cutForSearch(text, true).filter((t) => WORD.test(t)).map((t) => t.toLowerCase());
 }
 
-export function createBm25Baseline(chunks: readonly Chunk[], { k1 = 1.2, b = 0.75 } = {}): Baseline {
+export function createBm25Baseline(chunks: readonly Chunk[], { k1 = 1.2, b = 0.75, name = 'BM25 baseline (jieba)' } = {}): Baseline {
   const tokenize = createBaselineTokenizer();
 
   const postings = new Map<string, { doc: number; tf: number }[]>();
@@ -103,7 +128,7 @@ export function createBm25Baseline(chunks: readonly Chunk[], { k1 = 1.2, b = 0.7
   const averageLength = lengths.reduce((s, l) => s + l, 0) / Math.max(1, n) || 1;
 
   return {
-    name: 'BM25 baseline (jieba)',
+    name,
     async search(query, k) {
       const scores = new Map<number, number>();
       for (const term of new Set(tokenize(query))) {

@@ -1,12 +1,39 @@
 // Runs one system over a query set and scores it by the counting rule: metrics overall and per
 // kind, and for every query whose first result is not correct, what came first instead.
 import { readFile } from 'node:fs/promises';
-import { scoreQuery, summarizeByKind, type EvalQuery, type Metrics, type QueryOutcome, type RankedText } from './eval-metrics.ts';
+import {
+  scoreArticleQuery,
+  scoreQuery,
+  summarizeByKind,
+  type ArticleQuery,
+  type EvalQuery,
+  type Metrics,
+  type QueryOutcome,
+  type RankedText,
+} from './eval-metrics.ts';
 
-/** A result as the report shows it; `path` and `answer` only where the system has them. */
+/** A result as the report shows it; `path`, `label` and `answer` only where the system has them. */
 export interface EvalHit extends RankedText {
   docTitle: string;
+  /** The corpus file of the result's document: the article rule needs it. */
+  source?: string;
+  label?: string | null;
   path?: string[];
+}
+
+/** Which counting rule a query set is scored by (../shared/eval/README.md). */
+export type CountingRule = 'gold-strings' | 'gold-articles';
+export type AnyQuery = EvalQuery | ArticleQuery;
+
+/** Scores one query's hits by the set's rule. */
+export function scoreBy(rule: CountingRule, query: AnyQuery, hits: readonly EvalHit[], hasAnswers: boolean): QueryOutcome {
+  return rule === 'gold-strings'
+    ? scoreQuery(query as EvalQuery, hits, hasAnswers)
+    : scoreArticleQuery(
+        query as ArticleQuery,
+        hits.map((h) => ({ ...h, source: h.source ?? '' })),
+        hasAnswers,
+      );
 }
 
 export interface Miss {
@@ -28,28 +55,31 @@ export interface SystemReport {
 
 export const PREVIEW_CHARS = 60;
 
-export async function readQueries(file: string): Promise<EvalQuery[]> {
+export async function readQueries(file: string): Promise<EvalQuery[]>;
+export async function readQueries(file: string, rule: 'gold-articles'): Promise<ArticleQuery[]>;
+export async function readQueries(file: string, rule?: CountingRule): Promise<AnyQuery[]>;
+export async function readQueries(file: string): Promise<AnyQuery[]> {
   const data: unknown = JSON.parse(await readFile(file, 'utf8'));
   if (!Array.isArray(data)) throw new Error(`${file}: expected a JSON array of queries`);
   return data.map((q: Partial<EvalQuery>, i) => {
     if (typeof q.id !== 'string' || typeof q.query !== 'string' || !Array.isArray(q.gold) || q.gold.length === 0) {
       throw new Error(`${file}: query ${i} needs id, query and a non-empty gold list`);
     }
-    return { ...q, kind: q.kind ?? 'other' } as EvalQuery;
+    return { ...q, kind: q.kind ?? 'other' } as AnyQuery;
   });
 }
 
 export async function evaluateSystem(
   name: string,
-  queries: readonly EvalQuery[],
+  queries: readonly AnyQuery[],
   run: (query: string) => Promise<EvalHit[]>,
-  { hasAnswers }: { hasAnswers: boolean },
+  { hasAnswers, rule = 'gold-strings' }: { hasAnswers: boolean; rule?: CountingRule },
 ): Promise<SystemReport> {
   const outcomes: QueryOutcome[] = [];
   const misses: Miss[] = [];
   for (const q of queries) {
     const hits = await run(q.query);
-    const outcome = scoreQuery(q, hits, hasAnswers);
+    const outcome = scoreBy(rule, q, hits, hasAnswers);
     outcomes.push(outcome);
     if (outcome.rank !== 1) {
       const top = hits[0];
