@@ -23,6 +23,8 @@ const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '，。、；：？！“”‘’（）《》〔〕【】—…·';
 const SPACED_CHAR = new RegExp(`^[${CJK}\\d${CJK_PUNCT}]$`);
 
+/** A markdown code fence. */
+const FENCE = /^ {0,3}(?:`{3,}|~{3,})/;
 /** A row of a markdown table. */
 const PIPE_ROW = /^ {0,3}\|.*\|\s*$/;
 /** A markdown ATX heading: "## 第一章 总 则", "# 中华人民共和国民法典". */
@@ -217,6 +219,7 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
   type Item = { line: Line } | { block: Block };
   const items: Item[] = [];
   let removedHeaders = 0;
+  let inFence = false;
   for (let i = 0; i < rawLines.length; i++) {
     const rawLine = rawLines[i]!;
     if (rawLine.includes('\t')) {
@@ -246,7 +249,12 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
       items.push({ line: { text: '', spaced: false } });
       continue;
     }
-    if (options.markdown && PIPE_ROW.test(rawLine)) {
+    if (options.markdown && FENCE.test(rawLine)) {
+      // a code fence: its marks go, its lines are text (a "# " inside is no heading)
+      inFence = !inFence;
+      continue;
+    }
+    if (options.markdown && !inFence && PIPE_ROW.test(rawLine)) {
       // a markdown table: | 刑法条文 | 罪名 |, its |---| rule dropped
       const rows: string[][] = [];
       for (; i < rawLines.length && PIPE_ROW.test(rawLines[i]!); i++) {
@@ -257,7 +265,7 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
       if (rows.length > 0) items.push({ block: { kind: 'table', rows } });
       continue;
     }
-    const atx = options.markdown ? ATX_HEADING.exec(rawLine) : null;
+    const atx = options.markdown && !inFence ? ATX_HEADING.exec(rawLine) : null;
     if (atx) {
       const text = withLabelSpace(atx[2]!.trim(), (p) => tightenProse(collapseSpacedOut(p)));
       if (text !== '') items.push({ block: { kind: 'heading', level: atx[1]!.length, text } });

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseText } from '../ingest/parse-corpus.ts';
 import { ReadError, readPolicyFile, SUPPORTED_EXTENSIONS } from '../ingest/read-file.ts';
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', 'formats', name);
@@ -68,24 +69,21 @@ describe('readPolicyFile: text encodings', () => {
 });
 
 describe('readPolicyFile: markdown', () => {
-  it('removes heading marks and leaves the rest to the cleaner', async () => {
+  it('hands markdown to the cleaner as written, and the cleaner reads its headings', async () => {
     const result = await readPolicyFile(fixture('policy.md'));
     expect(result.format).toBe('md');
-    expect(result.text).toBe(
-      [
-        '永州市推动先进制造业高质量发展若干措施',
-        '',
-        '三、加快技术改造',
-        '',
-        '（三）**支持企业设备更新**。抢抓政策机遇，引导企业开展工业领域大规模设备更新。',
-        '#不是标题：井号后没有空格',
-        '',
-        '```',
-        '# 代码块里的井号保留',
-        '```',
-        '',
-      ].join('\n'),
-    );
+    expect(result.text).toBe(readFileSync(fixture('policy.md'), 'utf8'));
+
+    const [doc] = parseText('policy.md', result.text, '2026-11-26').documents;
+    expect(doc!.title).toBe('永州市推动先进制造业高质量发展若干措施');
+    const item = doc!.clauses.find((c) => c.label === '（三）')!;
+    expect(item.path).toEqual(['三、加快技术改造']);
+    expect(item.heading).toBe('支持企业设备更新');
+    expect(item.text).not.toContain('**');
+    // "#" without a space is text, and so is a "# " inside a code fence
+    expect(doc!.text).toContain('#不是标题：井号后没有空格');
+    expect(doc!.text).toContain('# 代码块里的井号保留');
+    expect(doc!.text).not.toContain('```');
   });
 });
 
