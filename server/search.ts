@@ -109,7 +109,7 @@ export const FUSION = {
   agreementPool: 50,
   rrfK: 60,
   keywordWeight: 1,
-  vectorWeight: 0.3,
+  vectorWeight: 0.2,
   focusWeight: 1,
   expansionWeight: 0.5,
 };

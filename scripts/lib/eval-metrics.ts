@@ -162,7 +162,11 @@ export function scoreArticleQuery(query: ArticleQuery, results: readonly Article
     kind: query.kind,
     rank: at < 0 ? null : at + 1,
     recall: { 1: recallAt(1), 5: recallAt(5), 10: recallAt(10), 50: recallAt(50) },
-    cited: first !== undefined && query.gold.some((g) => countsForArticle(first, g) && namesArticle(first, g.article)),
+    // A system that gives no labels or paths (the baselines' chunks) cannot be cited: null.
+    cited:
+      first !== undefined && first.label === undefined && first.path === undefined
+        ? null
+        : first !== undefined && query.gold.some((g) => countsForArticle(first, g) && namesArticle(first, g.article)),
     answerHit: hasAnswers
       ? first !== undefined &&
         answer !== null &&
