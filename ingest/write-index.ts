@@ -15,8 +15,11 @@ import type { KeywordIndex } from './keyword-index.ts';
 import type { EmbedderInfo, Passage, PolicyDocument } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
 
-/** Bumped whenever a file's layout changes; a server refuses an index of another version. */
-export const INDEX_FORMAT_VERSION = 2;
+/**
+ * Bumped whenever a file's layout changes; a server refuses an index of another version.
+ * 3: clause and passage texts are stored once, in their document; documents carry their history.
+ */
+export const INDEX_FORMAT_VERSION = 3;
 
 export const TOKENIZER_ID = 'jieba-wasm-2 search mode + policy dictionary + CJK bigrams';
 
@@ -222,8 +225,10 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     const matrix = new Float32Array(vectors.length * dims);
     vectors.forEach((v, i) => matrix.set(v, i * dims));
     const file = (name: string) => join(tmp, name);
-    await writeFile(file(INDEX_FILES.documents), JSON.stringify(documents));
-    await writeFile(file(INDEX_FILES.passages), JSON.stringify(passages));
+    // Each text is stored once, in its document: a clause's and a passage's text are slices of it
+    // (by their offsets), restored when the index is loaded.
+    await writeFile(file(INDEX_FILES.documents), JSON.stringify(documents.map((d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) }))));
+    await writeFile(file(INDEX_FILES.passages), JSON.stringify(passages.map(({ text: _text, ...p }) => p)));
     await writeFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary));
     await writeFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.toJSON()));
     await writeFile(file(INDEX_FILES.vectors), new Uint8Array(matrix.buffer));

@@ -169,6 +169,9 @@ function checkReferences(
     for (const c of d.clauses) {
       if (typeof c?.id !== 'string' || c.docId !== d.id) throw corrupt(`a clause of document ${JSON.stringify(d.id)} names another document`);
       if (clausesById.has(c.id)) throw corrupt(`two clauses share the id ${JSON.stringify(c.id)}`);
+      if (!(c.start >= 0 && c.end <= d.text.length && c.start <= c.end)) throw corrupt(`clause ${JSON.stringify(c.id)} lies outside its document`);
+      // stored once, in the document (V8 keeps a slice as a view of the document's string)
+      c.text = d.text.slice(c.start, c.end);
       clausesById.set(c.id, c);
     }
   }
@@ -177,7 +180,8 @@ function checkReferences(
     if (doc === undefined) throw corrupt(`passage ${n} points at a document that is not there (${JSON.stringify(p?.docId)})`);
     const clause = clausesById.get(p.clauseId);
     if (clause === undefined || clause.docId !== doc.id) throw corrupt(`passage ${n} points at a clause that is not in its document (${JSON.stringify(p.clauseId)})`);
-    if (typeof p.text !== 'string' || !(p.start >= 0 && p.end <= doc.text.length && p.start <= p.end)) throw corrupt(`passage ${n} lies outside its document`);
+    if (!(p.start >= 0 && p.end <= doc.text.length && p.start <= p.end)) throw corrupt(`passage ${n} lies outside its document`);
+    p.text = doc.text.slice(p.start, p.end);
   }
   return { documentsById, clausesById };
 }
