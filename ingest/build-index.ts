@@ -96,9 +96,8 @@ async function readPrevious(indexDir: string): Promise<PreviousIndex | null> {
     const manifest = JSON.parse(await readFile(join(indexDir, INDEX_FILES.manifest), 'utf8')) as IndexManifest;
     if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return null;
     const cache = JSON.parse(await readFile(join(indexDir, INDEX_FILES.embeddingCache), 'utf8')) as { hashes: string[] };
-    const raw = await readFile(join(indexDir, INDEX_FILES.vectors));
-    const vectors = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-    if (vectors.length !== cache.hashes.length * manifest.embedder.dims) return null;
+    // the vectors live in the HNSW graph only
+    const vectors = VectorIndex.load(indexDir, manifest.embedder.dims, cache.hashes.length).allVectors();
     const builtin =
       manifest.embedder.kind === 'builtin'
         ? (JSON.parse(await readFile(join(indexDir, INDEX_FILES.builtinEmbedder), 'utf8')) as BuiltinEmbedderJSON)

@@ -93,6 +93,17 @@ export class VectorIndex {
     return neighbors.map((id, i) => ({ id, score: 1 - distances[i]! }));
   }
 
+  /**
+   * Every vector, by passage id, as one float32 array (passages x dims): read back from the graph,
+   * which holds them exactly ('ip' space stores vectors as given), so they are stored only there.
+   */
+  allVectors(): Float32Array {
+    const flat = new Float32Array(this.count * this.dims);
+    if (this.index === null) return flat;
+    for (let id = 0; id < this.count; id++) flat.set(this.index.getPoint(id), id * this.dims);
+    return flat;
+  }
+
   /** Writes vectors.hnsw and vectors.json (format, dimensions, count, parameters) into dir. */
   save(dir: string): void {
     const meta: VectorIndexMeta = { format: FORMAT, space: 'ip', dims: this.dims, count: this.count, params: this.params };

@@ -17,13 +17,17 @@ import type { VectorIndex } from './vector-index.ts';
 
 /**
  * Bumped whenever a file's layout changes; a server refuses an index of another version.
- * 3: clause and passage texts are stored once, in their document; documents carry their history.
+ * 3: clause and passage texts are stored once, in their document; vectors only in the HNSW graph;
+ *    documents carry their history.
  */
 export const INDEX_FORMAT_VERSION = 3;
 
 export const TOKENIZER_ID = 'jieba-wasm-2 search mode + policy dictionary + CJK bigrams';
 
-/** The files of an index folder (vectors.hnsw and vectors.json are named by VectorIndex). */
+/**
+ * The files of an index folder. vectors.hnsw and vectors.json are named by VectorIndex; the graph
+ * holds the passage vectors, which also serve as the embedding cache (by embedding-cache.json's hashes).
+ */
 export const INDEX_FILES = {
   manifest: 'manifest.json',
   documents: 'documents.json',
@@ -31,8 +35,6 @@ export const INDEX_FILES = {
   dictionary: 'dictionary.json',
   keyword: 'keyword-index.json',
   builtinEmbedder: 'builtin-embedder.json',
-  /** Passage vectors, little-endian float32, passages x dims: the HNSW graph's input and the embedding cache. */
-  vectors: 'vectors.f32',
   /** sha1 of the text each vector was made from, in passage order. */
   embeddingCache: 'embedding-cache.json',
 } as const;
@@ -221,9 +223,6 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     await mkdir(inside ? indexDir : dirname(indexDir), { recursive: true });
     await mkdir(tmp);
 
-    const dims = contents.embedder.dims;
-    const matrix = new Float32Array(vectors.length * dims);
-    vectors.forEach((v, i) => matrix.set(v, i * dims));
     const file = (name: string) => join(tmp, name);
     // Each text is stored once, in its document: a clause's and a passage's text are slices of it
     // (by their offsets), restored when the index is loaded.
@@ -231,7 +230,6 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     await writeFile(file(INDEX_FILES.passages), JSON.stringify(passages.map(({ text: _text, ...p }) => p)));
     await writeFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary));
     await writeFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.toJSON()));
-    await writeFile(file(INDEX_FILES.vectors), new Uint8Array(matrix.buffer));
     await writeFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes }));
     if (contents.builtin) await writeFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin));
     contents.vectorIndex.save(tmp);

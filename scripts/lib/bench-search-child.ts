@@ -1,8 +1,5 @@
 // Child process of the bench: loads an index the way the server does and measures, in process,
 // search() latency per mode and the HNSW graph's recall@10 against exact search.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { INDEX_FILES } from '../../ingest/write-index.ts';
 import { bruteForceSearch } from '../../ingest/vector-index.ts';
 import { loadIndex, type LoadedIndex } from '../../server/load-index.ts';
 import { search, type SearchMode } from '../../server/search.ts';
@@ -66,14 +63,13 @@ reply({
 
 /**
  * Recall@10 of the HNSW graph against exact inner-product search over the same vectors (the
- * vectors.f32 file the graph was built from), probed with the queries' embeddings and a seeded
+ * vectors the graph holds), probed with the queries' embeddings and a seeded
  * sample of passage vectors. A neighbour tied with the exact 10th (near-identical passages in the
  * synthetic corpora) counts as found.
  */
 async function hnswRecall(loaded: LoadedIndex): Promise<SearchBenchResult['hnsw']> {
   const dims = loaded.manifest.embedder.dims;
-  const raw = readFileSync(join(loaded.dir, INDEX_FILES.vectors));
-  const flat = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  const flat = loaded.vectors.allVectors();
   const vectors = Array.from({ length: flat.length / dims }, (_, i) => flat.subarray(i * dims, (i + 1) * dims));
 
   const probes: Float32Array[] = [];
