@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { linkDocuments } from './link-documents.ts';
 import { assignStems, parseFile, type ParsedFile } from './parse-corpus.ts';
 import type { ParseReply, ParseRequest } from './parse-worker.ts';
 import { DEFAULT_READ_LIMITS, ReadError, SUPPORTED_EXTENSIONS, type ReadLimits } from './read-file.ts';
@@ -289,5 +290,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
     }
   }
   options.onFile?.('', done, names.length);
+  // links between documents need the whole corpus: after every file is read
+  linkDocuments(out.documents);
   return out;
 }

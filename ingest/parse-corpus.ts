@@ -103,7 +103,7 @@ export function parseText(source: string, raw: string, today: string, stem = fil
     if (meta.title === null) docWarnings.push('no title found');
     if (clauses.length === 0) docWarnings.push('no clauses found');
     docWarnings.push(...articleOrderWarnings(clauses));
-    documents.push({ id, source, part, ...meta, text, clauses, warnings: docWarnings });
+    documents.push({ id, source, part, ...meta, text, clauses, warnings: docWarnings, explains: null, explainedBy: [], cites: [], citedBy: [] });
     passages.push(...makePassages(clauses, text));
   });
   return { source, documents, passages, warnings };

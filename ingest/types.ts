@@ -109,6 +109,14 @@ export interface PolicyDocument extends DocumentMeta {
   text: string;
   clauses: Clause[];
   warnings: string[];
+  /** For a 解读: the id of the document it explains, when that document is in the corpus. */
+  explains: string | null;
+  /** The 解读 of this document in the corpus. */
+  explainedBy: string[];
+  /** Documents of the corpus this one cites by its 《title》. */
+  cites: string[];
+  /** Documents of the corpus that cite this one. */
+  citedBy: string[];
 }
 
 export interface Passage {

@@ -183,7 +183,19 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
     const doc = index.documentsById.get(String(req.params.id));
     if (doc === undefined) throw new ApiError('DOCUMENT_NOT_FOUND', String(req.params.id));
     const { clauses, warnings: _warnings, part: _part, ...document } = doc;
-    res.json({ document: { ...document, clauseCount: clauses.length }, clauses });
+    // the documents this one is linked with, by title, so the reader can name them
+    const named = (ids: readonly string[] | undefined) =>
+      (ids ?? []).flatMap((id) => {
+        const d = index.documentsById.get(id);
+        return d ? [{ id, title: d.title, type: d.type, status: d.status }] : [];
+      });
+    const related = {
+      explains: named(doc.explains ? [doc.explains] : []),
+      explainedBy: named(doc.explainedBy),
+      cites: named(doc.cites),
+      citedBy: named(doc.citedBy),
+    };
+    res.json({ document: { ...document, clauseCount: clauses.length }, clauses, related });
   });
 
   api.get('/clauses/:id', (req, res) => {

@@ -212,6 +212,16 @@ describe('GET /api/docs, /api/docs/:id, /api/clauses/:id, /api/health', () => {
     for (const c of clauses) for (const child of c.childIds) expect(byId.has(child)).toBe(true);
   });
 
+  it('names the documents a document is linked with: a measure its 解读, the 解读 its measure', async () => {
+    const measure = await request(app).get(`/api/docs/${MEASURES}`);
+    expect(measure.body.related.explainedBy).toEqual([
+      { id: `${MEASURES}-2`, title: '《永州市推进先进制造业高质量发展若干措施》解读', type: '解读', status: '现行有效' },
+    ]);
+    const interpretation = await request(app).get(`/api/docs/${MEASURES}-2`);
+    expect(interpretation.body.related.explains.map((d: { title: string }) => d.title)).toEqual(['永州市推动先进制造业高质量发展若干措施']);
+    expect(interpretation.body.document.status).toBe('现行有效');
+  });
+
   it('gives a clause with its document', async () => {
     const clause = index.documentsById.get(MEASURES)!.clauses.find((c) => c.label === '（三）')!;
     const res = await request(app).get(`/api/clauses/${clause.id}`);

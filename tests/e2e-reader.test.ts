@@ -209,6 +209,18 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await close();
   });
 
+  it('links a measure and its 解读 both ways in the reader', async () => {
+    const { page, problems, close } = await open();
+    await page.goto(`/doc/${MEASURES}`);
+    const link = page.locator('.reader-head .doc-links').getByRole('link', { name: '《永州市推进先进制造业高质量发展若干措施》解读' });
+    await link.click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/doc/${MEASURES}-2`);
+    await page.locator('.reader-head .doc-links').getByRole('link', { name: '《永州市推动先进制造业高质量发展若干措施》' }).waitFor();
+    expect(await page.locator('.reader-head .badge').first().textContent()).toContain('现行有效');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('renders tables from the clause tree as <table>', async () => {
     const { page, close } = await open();
     await page.goto('/doc/hunan-15th-five-year-manufacturing-plan');

@@ -13,7 +13,8 @@ describe('seed corpus', () => {
     const docs = docsOf('yongzhou-gazette-2025-manufacturing-measures.txt');
     expect(docs.map((d) => ({ title: d.title, docNumber: d.docNumber, issuer: d.issuer, date: d.date, type: d.type, region: d.region, validFrom: d.validFrom, validUntil: d.validUntil, status: d.status }))).toEqual([
       { title: '永州市推动先进制造业高质量发展若干措施', docNumber: '永政发〔2025〕2号', issuer: '永州市人民政府', date: '2025-03-10', type: '措施', region: '永州市', validFrom: '2025-03-10', validUntil: '2027-12-31', status: '现行有效' },
-      { title: '《永州市推进先进制造业高质量发展若干措施》解读', docNumber: null, issuer: '永州市工信局', date: null, type: '解读', region: '永州市', validFrom: null, validUntil: null, status: '未知' },
+      // the 解读 takes the status and validity of the measure it explains
+      { title: '《永州市推进先进制造业高质量发展若干措施》解读', docNumber: null, issuer: '永州市工信局', date: null, type: '解读', region: '永州市', validFrom: '2025-03-10', validUntil: '2027-12-31', status: '现行有效' },
       { title: '永州市人民政府关于李序军同志正式任职的通知', docNumber: '永政人〔2025〕3号', issuer: '永州市人民政府', date: '2025-03-12', type: '任免', region: '永州市', validFrom: null, validUntil: null, status: '未知' },
     ]);
   });

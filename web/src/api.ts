@@ -27,9 +27,18 @@ export interface DocsResponse {
   documents: DocSummary[];
 }
 
+/** A document this one is linked with: the measure a 解读 explains, a law it cites … */
+export interface RelatedDocument {
+  id: string;
+  title: string | null;
+  type: string | null;
+  status: DocumentStatus;
+}
+
 export interface DocResponse {
   document: DocSummary & { text: string };
   clauses: Clause[];
+  related?: { explains: RelatedDocument[]; explainedBy: RelatedDocument[]; cites: RelatedDocument[]; citedBy: RelatedDocument[] };
 }
 
 export class ApiError extends Error {

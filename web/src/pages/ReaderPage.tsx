@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { ApiError, getDoc } from '../api.ts';
+import { ApiError, getDoc, type DocResponse } from '../api.ts';
 import { citeClause } from '../citation.ts';
 import { copyText } from '../clipboard.ts';
 import { DocMeta } from '../components/DocMeta.tsx';
@@ -25,6 +25,36 @@ function hashId(hash: string): string | null {
 function validity(from: string | null, until: string | null): string | null {
   if (!from && !until) return null;
   return `${from ?? '—'} 至 ${until ?? '—'}`;
+}
+
+const LINK_KINDS = [
+  ['explains', '解读的文件'],
+  ['explainedBy', '本文件的解读'],
+  ['cites', '引用的文件'],
+  ['citedBy', '被以下文件引用'],
+] as const;
+
+/** 解读 ↔ the measure it explains, and citations within the corpus, each a link to the reader. */
+function RelatedLinks({ related }: { related: NonNullable<DocResponse['related']> }) {
+  const rows = LINK_KINDS.filter(([key]) => related[key].length > 0);
+  if (rows.length === 0) return null;
+  return (
+    <dl className="doc-links">
+      {rows.map(([key, name]) => (
+        <div key={key}>
+          <dt>{name}</dt>
+          <dd>
+            {related[key].slice(0, 8).map((d) => (
+              <Link key={d.id} to={`/doc/${encodeURIComponent(d.id)}`}>
+                {d.title?.startsWith('《') ? d.title : `《${d.title ?? d.id}》`}
+              </Link>
+            ))}
+            {related[key].length > 8 && <span>等 {related[key].length} 件</span>}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 export function ReaderPage() {
@@ -83,6 +113,7 @@ export function ReaderPage() {
   };
   const period = validity(meta.validFrom, meta.validUntil);
   const history = meta.history ?? [];
+  const related = doc.related;
 
   return (
     <div className="page reader">
@@ -104,6 +135,7 @@ export function ReaderPage() {
         ) : (
           period && <p className="validity">有效期：{period}</p>
         )}
+        {related && <RelatedLinks related={related} />}
         {history.length > 0 && (
           // the head of a law: when it was adopted, amended and put in force, as it prints them
           <details className="doc-history" open={history.length <= 3}>

@@ -1,0 +1,81 @@
+// Links between the documents of a corpus, found from what their texts say of each other: a 解读
+// names the document it explains (《永州市推进…若干措施》解读, or its 文号) and takes its status; a
+// document that cites another by its 《title》 (依据《中华人民共和国劳动法》…) links to it when that
+// document is in the corpus.
+import type { PolicyDocument } from './types.ts';
+
+/** 《…》 titles quoted in a text, with the 〈〉 of nested titles read as 《》. */
+function quotedTitles(text: string): string[] {
+  return [...text.matchAll(/《([^》\n]{2,80})》/g)].map((m) => m[1]!.replaceAll('〈', '《').replaceAll('〉', '》').replace(/\s+/g, ''));
+}
+
+function bigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < text.length; i++) out.add(text.slice(i, i + 2));
+  return out;
+}
+
+/** Dice similarity of character bigrams: 推进…若干措施 and 推动…若干措施 are the same title misquoted. */
+function similarity(a: string, b: string): number {
+  const x = bigrams(a);
+  const y = bigrams(b);
+  if (x.size === 0 || y.size === 0) return 0;
+  let shared = 0;
+  for (const g of x) if (y.has(g)) shared++;
+  return (2 * shared) / (x.size + y.size);
+}
+
+const EXPLAINED_TITLE_MIN = 0.8;
+
+/**
+ * Sets explains / explainedBy and cites / citedBy on every document. A 解读 with no status of its
+ * own takes the status and validity of the document it explains.
+ */
+export function linkDocuments(documents: PolicyDocument[]): void {
+  const byTitle = new Map<string, PolicyDocument>();
+  const byNumber = new Map<string, PolicyDocument>();
+  for (const d of documents) {
+    d.explains = null;
+    d.explainedBy = [];
+    d.cites = [];
+    d.citedBy = [];
+    if (d.title && d.type !== '解读') byTitle.set(d.title.replace(/\s+/g, ''), d);
+    if (d.docNumber) byNumber.set(d.docNumber, d);
+  }
+  const operative = documents.filter((d) => d.title && d.type !== '解读');
+
+  for (const d of documents) {
+    if (d.type !== '解读') continue;
+    const named = quotedTitles(d.title ?? '')[0] ?? quotedTitles(d.text.slice(0, 400))[0];
+    let target: PolicyDocument | undefined;
+    if (named) {
+      target = byTitle.get(named);
+      if (!target) {
+        let best = EXPLAINED_TITLE_MIN;
+        for (const o of operative) {
+          const s = similarity(named, o.title!.replace(/\s+/g, ''));
+          if (s >= best) [best, target] = [s, o];
+        }
+      }
+    }
+    target ??= [...d.text.slice(0, 600).matchAll(/[\p{Script=Han}]{1,8}〔\d{4}〕\d+号/gu)].map((m) => byNumber.get(m[0])).find((x) => x !== undefined);
+    if (!target || target === d) continue;
+    d.explains = target.id;
+    target.explainedBy.push(d.id);
+    if (d.status === '未知') {
+      d.status = target.status;
+      d.validFrom = target.validFrom;
+      d.validUntil = target.validUntil;
+    }
+  }
+
+  for (const d of documents) {
+    const cited = new Set<string>();
+    for (const t of quotedTitles(d.text)) {
+      const other = byTitle.get(t) ?? byTitle.get(`中华人民共和国${t}`);
+      if (other && other !== d && other.id !== d.explains) cited.add(other.id);
+    }
+    d.cites = [...cited];
+    for (const id of cited) documents.find((x) => x.id === id)?.citedBy.push(d.id);
+  }
+}
