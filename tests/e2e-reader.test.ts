@@ -205,6 +205,9 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-law.png`, animations: 'disabled' });
     await page.getByRole('button', { name: '复制引用' }).click();
     await expect.poll(() => readClipboard(page)).toBe('《中华人民共和国民法典》第一千条');
+    await page.getByText('已复制：《中华人民共和国民法典》第一千条').waitFor();
+    await page.getByRole('button', { name: '复制条文及出处' }).click();
+    await expect.poll(() => readClipboard(page)).toBe(`${article.text}\n（《中华人民共和国民法典》第一千条）`);
     expect(problems).toEqual([]);
     await close();
   });

@@ -10,6 +10,44 @@ export interface CitedClause {
   id: string;
   parentId: string | null;
   label: string | null;
+  /** The clause kind (article, numbered, box, qa, enumeration …); citations of laws and boxes need it. */
+  kind?: string;
+  /** The clause's own text: how many paragraphs (款) an article has before its items. */
+  text?: string;
+}
+
+const ARTICLE = /^第[^条]+条(?:之[一二三四五六七八九十]+)?$/;
+const CN_NUMERAL = /^[（(]([一二三四五六七八九十百]+)[）)]$/;
+const DIGIT_ITEM = /^[（(]?(\d{1,3})[）)、.．]?$/;
+const CIRCLED = /^[①-⑳]$/;
+
+/** How a label reads inside a citation, given the label above it. */
+function citedLabel(c: CitedClause, parent: CitedClause | undefined, grandparent: CitedClause | undefined, siblings: readonly CitedClause[]): string {
+  const label = c.label!.trim();
+  // 专栏 5 -> 专栏5
+  if (c.kind === 'box') return label.replace(/\s+/g, '');
+  // the third 问 of an interview: 问3
+  if (c.kind === 'qa' && label === '问') return `问${siblings.filter((s) => s.kind === 'qa' && s.label === '问').findIndex((s) => s.id === c.id) + 1}`;
+  if (c.kind === 'enumeration') return `（${label}）`;
+  if (parent?.kind === 'article' || (parent && ARTICLE.test(parent.label ?? ''))) {
+    // items of an article: 第九百零九条第一项, or 第二款第三项 when items follow the article's second paragraph
+    const numeral = CN_NUMERAL.exec(label)?.[1] ?? DIGIT_ITEM.exec(label)?.[1];
+    if (numeral) {
+      const paragraphs = (parent.text ?? '').split('\n').filter((p) => p.trim() !== '').length;
+      return `${paragraphs > 1 ? `第${'一二三四五六七八九十'[paragraphs - 1] ?? paragraphs}款` : ''}第${numeral}项`;
+    }
+  }
+  if (parent && CN_NUMERAL.test(parent.label ?? '') && (grandparent?.kind === 'article' || ARTICLE.test(grandparent?.label ?? ''))) {
+    // 目 under an article's 项: 第一项第2目
+    const digit = DIGIT_ITEM.exec(label)?.[1] ?? (CIRCLED.test(label) ? String(label.charCodeAt(0) - 0x2460 + 1) : undefined);
+    if (digit) return `第${digit}目`;
+  }
+  // a numbered item of a box: 专栏5第2项 (not "专栏 52.")
+  if (parent?.kind === 'box') {
+    const digit = DIGIT_ITEM.exec(label)?.[1];
+    if (digit) return `第${digit}项`;
+  }
+  return label;
 }
 
 /**
@@ -18,18 +56,23 @@ export interface CitedClause {
  */
 export function clauseLabels(clauseId: string, clauses: readonly CitedClause[]): string[] {
   const byId = new Map(clauses.map((c) => [c.id, c]));
-  const labels: string[] = [];
+  const chain: CitedClause[] = [];
   const seen = new Set<string>();
   let current = byId.get(clauseId);
   // `seen` guards against a malformed tree whose parent links form a loop
   while (current && !seen.has(current.id)) {
     seen.add(current.id);
-    const label = current.label?.trim();
-    if (label) labels.unshift(label);
+    chain.unshift(current);
     current = current.parentId === null ? undefined : byId.get(current.parentId);
   }
+  const labels: string[] = [];
+  chain.forEach((c, k) => {
+    if (!c.label?.trim()) return;
+    const siblings = clauses.filter((s) => s.parentId === c.parentId);
+    labels.push(citedLabel(c, chain[k - 1], chain[k - 2], siblings));
+  });
   // Articles are numbered through the whole law: 《民法典》第一千条, not …第四编第一章第一千条.
-  const article = labels.findIndex((l) => /^第[^条]+条(?:之[一二三四五六七八九十]+)?$/.test(l));
+  const article = labels.findIndex((l) => ARTICLE.test(l));
   return article > 0 ? labels.slice(article) : labels;
 }
 

@@ -102,9 +102,16 @@ export function ReaderPage() {
   if (loading || !doc) return <div className="page narrow"><Loading>正在打开文件…</Loading></div>;
 
   const { document: meta, clauses } = doc;
+  const citation = citeClause(meta, target?.id ?? null, clauses);
   const copyCitation = async () => {
-    const ok = await copyText(citeClause(meta, target?.id ?? null, clauses));
-    toast(ok ? '已复制' : '复制失败，请手动选择文字复制');
+    const ok = await copyText(citation);
+    toast(ok ? `已复制：${citation}` : '复制失败，请手动选择文字复制');
+  };
+  // the clause as an official quotes it: its text, then where it comes from
+  const copyQuote = async () => {
+    if (!target) return;
+    const ok = await copyText(`${target.text.replace(/\n+/g, '\n')}\n（${citation}）`);
+    toast(ok ? `已复制条文及出处：${citation}` : '复制失败，请手动选择文字复制');
   };
   const copyLink = async () => {
     const url = `${window.location.origin}/doc/${encodeURIComponent(meta.id)}${target ? `#${target.id}` : ''}`;
@@ -163,6 +170,11 @@ export function ReaderPage() {
           <button type="button" className="button" onClick={copyCitation}>
             复制引用
           </button>
+          {target && (
+            <button type="button" className="button" onClick={copyQuote}>
+              复制条文及出处
+            </button>
+          )}
           <button type="button" className="button" onClick={copyLink}>
             复制链接
           </button>
