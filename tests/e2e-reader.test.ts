@@ -161,6 +161,45 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await close();
   });
 
+  it('goes back to the results as they were: same place on the page, no new request', async () => {
+    const { page, problems, close } = await open();
+    await page.goto(`/?${new URLSearchParams({ q: '企业 奖励', k: '30' })}`);
+    await page.locator('.result').nth(7).waitFor();
+    const later = page.locator('.result').nth(7);
+    await later.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, 120));
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(300);
+    let searches = 0;
+    page.on('request', (r) => {
+      if (r.url().includes('/api/search')) searches++;
+    });
+    // where the page stood when it was left: at the moment the reader's address is pushed
+    await page.evaluate(() => {
+      const push = window.history.pushState.bind(window.history);
+      window.history.pushState = (...args: Parameters<History['pushState']>) => {
+        (window as unknown as { clickedAt: number }).clickedAt = window.scrollY;
+        push(...args);
+      };
+    });
+    await later.getByRole('link', { name: /^查看原文/ }).click();
+    await page.waitForURL('**/doc/**');
+    const clickedAt = await page.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt);
+    expect(clickedAt).toBeGreaterThan(300);
+    await page.goBack();
+    await page.locator('.result').nth(7).waitFor();
+    // back where it was (the link's focus may have nudged the page a line), with the result in view
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(clickedAt - 100);
+    expect(Math.abs((await page.evaluate(() => window.scrollY)) - clickedAt)).toBeLessThanOrEqual(100);
+    expect(await page.locator('.result').nth(7).isVisible()).toBe(true);
+    const box = await page.locator('.result').nth(7).boundingBox();
+    expect(box!.y).toBeGreaterThan(-box!.height);
+    expect(box!.y).toBeLessThan(900);
+    expect(searches).toBe(0);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('opens a deep link cold, cites the clause exactly, and follows the outline', async () => {
     const doc = await getDoc(MEASURES);
     const clause = doc.clauses.find((c) => c.label === '（三）' && c.heading === '支持企业设备更新');

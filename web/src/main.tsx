@@ -7,6 +7,10 @@ import { ReaderPage } from './pages/ReaderPage.tsx';
 import { DocsPage } from './pages/DocsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 
+// Pages restore their own scroll position on back and forward (useScrollMemory), once their
+// content is there; the browser's own restoration would jump before it is.
+if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual';
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 

@@ -11,27 +11,54 @@ export interface FetchState<T> {
   retry: () => void;
 }
 
+// What the last few requests answered, so going back to a page shows it at once, as it was, without
+// asking the server again (and without the flash of a loading state that loses the scroll position).
+const CACHE_SIZE = 30;
+const CACHE_MS = 10 * 60_000;
+const answers = new Map<string, { data: unknown; at: number }>();
+
+function cached<T>(key: string | null): T | undefined {
+  if (key === null) return undefined;
+  const hit = answers.get(key);
+  if (!hit || Date.now() - hit.at > CACHE_MS) return undefined;
+  return hit.data as T;
+}
+
+function remember(key: string, data: unknown): void {
+  answers.delete(key);
+  answers.set(key, { data, at: Date.now() });
+  if (answers.size > CACHE_SIZE) answers.delete(answers.keys().next().value!);
+}
+
 /**
  * Loads `load` whenever `key` changes (null: load nothing) and aborts the request it replaces,
- * so a slow answer to an old query can never overwrite the answer to a newer one.
+ * so a slow answer to an old query can never overwrite the answer to a newer one. `key` names the
+ * request across the app (prefix it with what it is: "search:…", "doc:…"); a recent answer to the
+ * same key is shown at once, without a request; retry() always asks again.
  */
 export function useFetch<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): FetchState<T> {
   const [attempt, setAttempt] = useState(0);
-  const [state, setState] = useState<Omit<FetchState<T>, 'retry'>>({
-    data: undefined,
-    dataKey: null,
-    error: undefined,
-    loading: key !== null,
+  const [state, setState] = useState<Omit<FetchState<T>, 'retry'>>(() => {
+    const data = cached<T>(key);
+    return { data, dataKey: data === undefined ? null : key, error: undefined, loading: key !== null && data === undefined };
   });
   useEffect(() => {
     if (key === null) {
       setState((s) => ({ ...s, loading: false, error: undefined }));
       return;
     }
+    const hit = attempt === 0 ? cached<T>(key) : undefined;
+    if (hit !== undefined) {
+      setState({ data: hit, dataKey: key, error: undefined, loading: false });
+      return;
+    }
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true, error: undefined }));
     load(controller.signal).then(
-      (data) => setState({ data, dataKey: key, error: undefined, loading: false }),
+      (data) => {
+        remember(key, data);
+        setState({ data, dataKey: key, error: undefined, loading: false });
+      },
       (error: unknown) => {
         if (isAbort(error)) return;
         setState((s) => ({ ...s, loading: false, error: error instanceof Error ? error : new Error(String(error)) }));

@@ -15,7 +15,7 @@ function byDate(a: DocSummary, b: DocSummary): number {
 
 export function DocsPage() {
   usePageTitle('文件列表');
-  const { data, error, loading, retry } = useFetch('docs', (signal) => listDocs(signal));
+  const { data, error, loading, retry } = useFetch('docs:list', (signal) => listDocs(signal));
   return (
     <div className="page narrow docs-page">
       <h1>文件列表</h1>

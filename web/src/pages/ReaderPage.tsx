@@ -62,7 +62,7 @@ export function ReaderPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const toast = useToast();
-  const { data, error, loading, retry } = useFetch(docId, (signal) => getDoc(docId, signal));
+  const { data, error, loading, retry } = useFetch(`doc:${docId}`, (signal) => getDoc(docId, signal));
   const doc = data?.document.id === docId ? data : undefined;
   usePageTitle(doc?.document.title ?? null);
 

@@ -6,6 +6,7 @@ import { SearchBox } from '../components/SearchBox.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
 import { EXAMPLE_QUERIES } from '../examples.ts';
 import { useFetch } from '../useFetch.ts';
+import { useScrollMemory } from '../useScrollMemory.ts';
 import { usePageTitle } from '../usePageTitle.ts';
 
 /** URL parameters passed through to /api/search; anything else in the address is ignored. */
@@ -42,9 +43,10 @@ export function SearchPage() {
     const value = params.get(key);
     if (value) apiParams.set(key, key === 'q' ? q : value);
   }
-  const key = q ? apiParams.toString() : null;
+  const key = q ? `search:${apiParams.toString()}` : null;
   const search = useFetch(key, (signal) => searchClauses(apiParams, signal));
   usePageTitle(q || null);
+  useScrollMemory(search.data !== undefined && !search.loading);
 
   const selected = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k)])) as Record<FilterKey, string | null>;
   const hasFilters = FILTER_KEYS.some((k) => selected[k]) || params.has('doc');
