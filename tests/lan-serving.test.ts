@@ -171,3 +171,21 @@ describe('serving on a LAN', () => {
     }, 60_000);
   });
 });
+
+describe('transfer: compression and caching', () => {
+  it('compresses answers for a browser that accepts it, and caches hashed assets for good', async () => {
+    const app = createApp(index, { webDist });
+    const search = await request(app).get('/api/search').query({ q: '设备更新 贴息' }).set('Accept-Encoding', 'gzip');
+    expect(search.status).toBe(200);
+    expect(search.headers['content-encoding']).toBe('gzip');
+    expect(search.body.results.length).toBeGreaterThan(0);
+
+    const page = await request(app).get('/').set('Accept-Encoding', 'br, gzip');
+    expect(page.headers['cache-control']).toMatch(/max-age=0/);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)![1]!;
+    const asset = await request(app).get(script).set('Accept-Encoding', 'br, gzip');
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-encoding']).toBe('br');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+});
