@@ -81,8 +81,9 @@ describe.runIf(chromium.available)('reader in a browser', () => {
   });
 
   /** A page in a fresh context that records script errors and dialogs: a passage that ran as HTML would show up here. */
-  async function open(viewport = DESKTOP) {
-    const context = await browser.newContext({ viewport, baseURL: base, permissions: ['clipboard-read', 'clipboard-write'] });
+  async function open(viewport = DESKTOP, { bypassCSP = false } = {}) {
+    // bypassCSP only for the accessibility check, whose script the page's CSP rightly refuses
+    const context = await browser.newContext({ viewport, baseURL: base, permissions: ['clipboard-read', 'clipboard-write'], bypassCSP });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -261,6 +262,44 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     expect(await page.locator('.reader-head .badge').first().textContent()).toContain('现行有效');
     expect(problems).toEqual([]);
     await close();
+  });
+
+  it('passes axe with no serious or critical violation, has one h1 and shifts its layout by at most 0.1, on every page at both widths', async () => {
+    const pages = ['/', `/?q=${encodeURIComponent('设备更新 贴息')}`, `/doc/${MEASURES}`, '/docs', '/doc/civil-code'];
+    const found: string[] = [];
+    const shifts: string[] = [];
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, close } = await open(viewport, { bypassCSP: true });
+      for (const path of pages) {
+        await page.goto(path);
+        await page.waitForLoadState('networkidle');
+        await page.locator('main :is(.result, .reader-text, .doc-list, .hero)').first().waitFor();
+        if ((await page.locator('h1').count()) !== 1) found.push(`${viewport.width}px ${path}: ${await page.locator('h1').count()} h1`);
+        // cumulative layout shift since the page began loading (Chromium reports it to observers)
+        const shift = await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              let total = 0;
+              new PerformanceObserver((list) => {
+                for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) total += e.value;
+              }).observe({ type: 'layout-shift', buffered: true });
+              setTimeout(() => resolve(total), 300);
+            }),
+        );
+        shifts.push(`${viewport.width}px ${path} ${shift.toFixed(3)}`);
+        if (shift > 0.1) found.push(`${viewport.width}px ${path}: layout shift ${shift.toFixed(3)}`);
+        await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+          const result = await axe.run(document, { resultTypes: ['violations'] });
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        for (const v of violations) found.push(`${viewport.width}px ${path}: ${v}`);
+      }
+      await close();
+    }
+    console.log(`[layout shift] ${shifts.join('; ')}`);
+    expect(found).toEqual([]);
   });
 
   it('renders tables from the clause tree as <table>', async () => {

@@ -99,7 +99,13 @@ export function ReaderPage() {
       </div>
     );
   }
-  if (loading || !doc) return <div className="page narrow"><Loading>正在打开文件…</Loading></div>;
+  // its own element (key): the page that replaces it is new content, not the placeholder moving
+  if (loading || !doc)
+    return (
+      <div key="loading" className="page narrow">
+        <Loading>正在打开文件…</Loading>
+      </div>
+    );
 
   const { document: meta, clauses } = doc;
   const citation = citeClause(meta, target?.id ?? null, clauses);
@@ -123,7 +129,7 @@ export function ReaderPage() {
   const related = doc.related;
 
   return (
-    <div className="page reader">
+    <div key="reader" className="page reader">
       <header className="reader-head">
         {location.key !== 'default' && (
           <button type="button" className="link-button back" onClick={() => navigate(-1)}>

@@ -95,6 +95,8 @@ export function SearchPage() {
 
   return (
     <div className="page search-page">
+      {/* every page has one h1: here the query, for screen readers and the outline of the page */}
+      <h1 className="visually-hidden">检索：{q}</h1>
       <SearchBox initial={q} onSearch={onSearch} />
       {(hasFilters || (shown && shown.results.length > 0)) && (
         <Filters facets={shown?.facets} selected={selected} onChange={onFilter} onClear={clearFilters} />
