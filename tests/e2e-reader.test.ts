@@ -388,4 +388,34 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     expect(problems).toEqual([]);
     await close();
   });
+
+  it('scrolls a wide table sideways on a phone, its first column and header in view, figures unbroken', async () => {
+    const { page, problems, close } = await open(PHONE);
+    await page.goto('/doc/hunan-15th-five-year-manufacturing-plan');
+    const wrap = page.locator('.reader-text .table-wrap').first();
+    await wrap.waitFor();
+    await wrap.scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the page itself does not scroll sideways').toBeLessThanOrEqual(390);
+    const sizes = await wrap.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(sizes.scroll).toBeGreaterThan(sizes.client);
+    const firstCell = wrap.locator('tbody tr').first().locator('td').first();
+    const before = (await firstCell.boundingBox())!.x;
+    await wrap.evaluate((el) => el.scrollBy(200, 0));
+    await expect.poll(async () => (await firstCell.boundingBox())!.x).toBe(before);
+    // a figure cell is one line high, whatever the column count
+    const shortCells = wrap.locator('td.short');
+    expect(await shortCells.count()).toBeGreaterThan(0);
+    const wrapped = await shortCells.evaluateAll((cells) =>
+      cells.slice(0, 20).filter((c) => {
+        // more than one line box: the text's height exceeds one line
+        const range = document.createRange();
+        range.selectNodeContents(c);
+        return range.getClientRects().length > 1;
+      }).map((c) => (c as HTMLElement).innerText),
+    );
+    expect(wrapped).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-table-390.png`, animations: 'disabled' });
+    expect(problems).toEqual([]);
+    await close();
+  });
 });

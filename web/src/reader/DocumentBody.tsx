@@ -3,6 +3,9 @@ import { Link } from 'react-router';
 import type { Clause, Table } from '../../../ingest/types.ts';
 import { clauseParts, clauseTitle, segmentDocument } from './segments.ts';
 
+/** A figure or a short label, which should never wrap: 12.5, ≥70%, 亿元, 2025年. */
+const isShort = (cell: string) => cell.length <= 8 || /^[\d.,%‰≥≤<>~～+\-—/（）()年月亿万元个家项]+$/.test(cell);
+
 function TableView({ table }: { table: Table }) {
   const [head, ...body] = table.rows;
   const width = Math.max(...table.rows.map((r) => r.length));
@@ -15,7 +18,7 @@ function TableView({ table }: { table: Table }) {
           <thead>
             <tr>
               {cells(head).map((c, i) => (
-                <th key={i} scope="col">
+                <th key={i} scope="col" className={isShort(c) ? 'short' : undefined}>
                   {c}
                 </th>
               ))}
@@ -26,7 +29,9 @@ function TableView({ table }: { table: Table }) {
           {(body.length > 0 ? body : table.rows).map((row, r) => (
             <tr key={r}>
               {cells(row).map((c, i) => (
-                <td key={i}>{c}</td>
+                <td key={i} className={isShort(c) ? 'short' : undefined}>
+                  {c}
+                </td>
               ))}
             </tr>
           ))}
