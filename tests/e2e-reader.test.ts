@@ -141,9 +141,14 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     const match = /^\/doc\/([^#]+)#(.+)$/.exec(href ?? '');
     expect(match, `查看原文 link: ${href}`).not.toBeNull();
     const [, docId = '', clauseId = ''] = match!;
+    const answer = (await first.locator('strong.answer').first().textContent())?.trim();
     await first.getByRole('link', { name: /^查看原文/ }).click();
     await page.waitForURL(`**/doc/${docId}#${clauseId}`);
     await expectTarget(page, clauseId);
+    // the reader keeps the search: its words are marked in the clause, its answer in bold
+    expect(await page.locator('.is-target mark').count()).toBeGreaterThan(0);
+    if (answer) expect(await page.locator('.is-target strong.answer').first().textContent()).toBe(answer);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-emphasis.png`, animations: 'disabled' });
 
     const doc = await getDoc(decodeURIComponent(docId));
     const citation = citeClause(doc.document, clauseId, doc.clauses);

@@ -83,3 +83,24 @@ export function HighlightedText({
     </>
   );
 }
+
+/** What the search found in a clause, carried to the reader: the words it matched and its answer. */
+export interface Emphasis {
+  terms: readonly string[];
+  answer: string | null;
+}
+
+/** The distinct words a result's highlights cover, longest first. */
+export function highlightedTerms(text: string, highlights: readonly Range[]): string[] {
+  const terms = new Set(normalizeRanges(highlights, text).map(([a, b]) => text.slice(a, b).trim()).filter((t) => t !== ''));
+  return [...terms].sort((a, b) => b.length - a.length).slice(0, 20);
+}
+
+/** Every occurrence of the terms in a line, as ranges. */
+export function termRanges(line: string, terms: readonly string[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const term of terms) {
+    for (let at = line.indexOf(term); at >= 0; at = line.indexOf(term, at + term.length)) out.push([at, at + term.length]);
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import type { SearchResult } from '../api.ts';
-import { HighlightedText, findAnswer } from '../highlight.tsx';
+import { HighlightedText, findAnswer, highlightedTerms, type Emphasis } from '../highlight.tsx';
 import { DocMeta } from './DocMeta.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -38,7 +38,7 @@ export function ResultCard({ result }: { result: SearchResult }) {
         <HighlightedText text={result.text} highlights={result.highlights} answer={result.answer} />
       </p>
       <p className="result-actions">
-        <Link className="open-link" to={result.url}>
+        <Link className="open-link" to={result.url} state={{ emphasis: { terms: highlightedTerms(result.text, result.highlights), answer: result.answer } satisfies Emphasis }}>
           查看原文
           <span className="visually-hidden">：{result.docTitle} {crumbs.join(' ')}</span>
           <span aria-hidden="true"> →</span>

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, getDoc, type DocResponse } from '../api.ts';
 import { citeClause } from '../citation.ts';
+import type { Emphasis } from '../highlight.tsx';
 import { copyText } from '../clipboard.ts';
 import { DocMeta } from '../components/DocMeta.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
@@ -126,6 +127,8 @@ export function ReaderPage() {
   };
   const period = validity(meta.validFrom, meta.validUntil);
   const history = meta.history ?? [];
+  // what the search found, when the reader was opened from a result (kept in the history entry)
+  const emphasis = (location.state as { emphasis?: Emphasis } | null)?.emphasis ?? null;
   const related = doc.related;
 
   return (
@@ -198,7 +201,7 @@ export function ReaderPage() {
           <Outline clauses={clauses} targetId={target?.id ?? null} />
         </aside>
         <article className="reader-text" aria-label="正文">
-          <DocumentBody text={meta.text} clauses={clauses} title={meta.title} targetId={target?.id ?? null} />
+          <DocumentBody text={meta.text} clauses={clauses} title={meta.title} targetId={target?.id ?? null} emphasis={emphasis} />
         </article>
       </div>
     </div>

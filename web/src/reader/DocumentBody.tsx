@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { Link } from 'react-router';
 import type { Clause, Table } from '../../../ingest/types.ts';
 import { clauseParts, clauseTitle, segmentDocument } from './segments.ts';
+import { HighlightedText, termRanges, type Emphasis } from '../highlight.tsx';
 
 /** A figure or a short label, which should never wrap: 12.5, ≥70%, 亿元, 2025年. */
 const isShort = (cell: string) => cell.length <= 8 || /^[\d.,%‰≥≤<>~～+\-—/（）()年月亿万元个家项]+$/.test(cell);
@@ -43,7 +44,23 @@ function TableView({ table }: { table: Table }) {
 
 const HEADING_TAGS = ['h2', 'h3', 'h4'] as const;
 
-const ClauseBlock = memo(function ClauseBlock({ text, clause, isTarget }: { text: string; clause: Clause; isTarget: boolean }) {
+/** A line of the clause, with the search's words marked and its answer sentence in bold. */
+function Line({ line, emphasis }: { line: string; emphasis: Emphasis | null }) {
+  if (!emphasis) return <>{line}</>;
+  return <HighlightedText text={line} highlights={termRanges(line, emphasis.terms)} answer={emphasis.answer && line.includes(emphasis.answer) ? emphasis.answer : null} />;
+}
+
+const ClauseBlock = memo(function ClauseBlock({
+  text,
+  clause,
+  isTarget,
+  emphasis,
+}: {
+  text: string;
+  clause: Clause;
+  isTarget: boolean;
+  emphasis: Emphasis | null;
+}) {
   const lead = (clause.label ?? '') + (clause.heading ?? '');
   const parts = clauseParts(text, clause);
   const Heading = HEADING_TAGS[Math.min(clause.level, 3) - 1] ?? 'h4';
@@ -68,23 +85,56 @@ const ClauseBlock = memo(function ClauseBlock({ text, clause, isTarget }: { text
             return (
               <p key={key}>
                 <strong className="clause-lead">{lead}</strong>
-                {line.slice(lead.length)}
+                <Line line={line.slice(lead.length)} emphasis={emphasis} />
               </p>
             );
           }
-          return <p key={key}>{line}</p>;
+          return (
+            <p key={key}>
+              <Line line={line} emphasis={emphasis} />
+            </p>
+          );
         });
       })}
     </section>
   );
 });
 
-export function DocumentBody({ text, clauses, title, targetId }: { text: string; clauses: readonly Clause[]; title: string | null; targetId: string | null }) {
+export function DocumentBody({
+  text,
+  clauses,
+  title,
+  targetId,
+  emphasis = null,
+}: {
+  text: string;
+  clauses: readonly Clause[];
+  title: string | null;
+  targetId: string | null;
+  /** What the search found, marked in the target clause and its items. */
+  emphasis?: Emphasis | null;
+}) {
+  // the target and its items (a passage may hold an article with its items)
+  const marked = new Set<string>();
+  if (targetId !== null && emphasis) {
+    const byId = new Map(clauses.map((c) => [c.id, c]));
+    const visit = (id: string) => {
+      marked.add(id);
+      for (const child of byId.get(id)?.childIds ?? []) visit(child);
+    };
+    visit(targetId);
+  }
   return (
     <div className="doc-body">
       {segmentDocument(text, clauses).map((segment) =>
         segment.kind === 'clause' ? (
-          <ClauseBlock key={segment.clause.id} text={text} clause={segment.clause} isTarget={segment.clause.id === targetId} />
+          <ClauseBlock
+            key={segment.clause.id}
+            text={text}
+            clause={segment.clause}
+            isTarget={segment.clause.id === targetId}
+            emphasis={marked.has(segment.clause.id) ? emphasis : null}
+          />
         ) : (
           <div key={`m${segment.start}`} className="masthead">
             {segment.lines.map((line, i) => (
