@@ -394,6 +394,36 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await close();
   });
 
+  it('follows the reading position in the outline, and opens the outline from a button on a phone', async () => {
+    const doc = await getDoc('hunan-15th-five-year-manufacturing-plan');
+    const deep = doc.clauses.filter((c) => c.label && c.heading)[15]!;
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, problems, close } = await open(viewport);
+      await page.goto('/doc/hunan-15th-five-year-manufacturing-plan');
+      await page.locator('.reader-text .clause').first().waitFor();
+      await page.evaluate((id) => window.scrollTo(0, document.getElementById(id)!.getBoundingClientRect().top + window.scrollY - 100), deep.id);
+      await expect.poll(() => page.locator('.outline a.is-reading').getAttribute('data-clause')).toBe(deep.id);
+      if (viewport === PHONE) {
+        const before = await page.evaluate(() => window.scrollY);
+        await page.getByRole('button', { name: '目录' }).click();
+        const reading = page.locator('.outline a.is-reading');
+        await expect.poll(() => reading.isVisible()).toBe(true);
+        const box = (await reading.boundingBox())!;
+        expect(box.y).toBeGreaterThanOrEqual(0);
+        expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
+        // the page stayed where it was
+        expect(await page.evaluate(() => window.scrollY)).toBe(before);
+        await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-outline-390.png`, animations: 'disabled' });
+        await reading.click();
+        await expect.poll(() => page.locator('.outline').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      } else {
+        expect(await page.getByRole('button', { name: '目录' }).isVisible()).toBe(false);
+      }
+      expect(problems).toEqual([]);
+      await close();
+    }
+  });
+
   it('scrolls a wide table sideways on a phone, its first column and header in view, figures unbroken', async () => {
     const { page, problems, close } = await open(PHONE);
     await page.goto('/doc/hunan-15th-five-year-manufacturing-plan');
