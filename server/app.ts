@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import compression from 'compression';
 import helmet from 'helmet';
 import type { Clause, PolicyDocument } from '../ingest/types.ts';
+import { documentCard, findNamedDocument } from './document-card.ts';
 import { ApiError } from './errors.ts';
 import type { LoadedIndex } from './load-index.ts';
 import { FILTER_NAMES, matchesFilters, search, validateFilters, type SearchFilters, type SearchMode } from './search.ts';
@@ -168,7 +169,22 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
       embedTimeoutMs: options.embedTimeoutMs,
     };
     // search() validates the request and throws ApiError for anything it cannot answer
-    res.json(await search(index, request));
+    const named = request.filters.doc === undefined ? findNamedDocument(index, request.q) : null;
+    if (named === null) {
+      res.json(await search(index, request));
+      return;
+    }
+    // The query names a document: the document first, then its clauses that match the rest of the
+    // query; when the rest is in no clause of it, say so and answer from the whole collection.
+    const filters = { ...request.filters, doc: named.document.id };
+    const inside = named.rest === '' ? null : await search(index, { ...request, q: named.rest, mode: 'keyword', k: 1, filters });
+    const found = inside === null || inside.results.some((r) => r.highlights.length > 0);
+    const answer = await search(index, found ? { ...request, q: named.rest || request.q, filters } : { ...request, q: named.rest });
+    if (named.rest === '') {
+      // the query was only the document's name: marking its digits ("2" of 2025) in every clause helps no one
+      for (const r of answer.results) r.highlights = r.highlights.filter(([a, b]) => !/^[\d\s〔〕［］\[\]（）()号第年]*$/.test(r.text.slice(a, b)));
+    }
+    res.json({ ...answer, query: request.q, document: documentCard(named.document), within: { docId: named.document.id, rest: named.rest, found } });
   });
 
   api.get('/docs', (req, res) => {

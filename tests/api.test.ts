@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildIndex } from '../ingest/build-index.ts';
 import { createApp } from '../server/app.ts';
 import { loadIndex, type LoadedIndex } from '../server/load-index.ts';
+import type { ApiSearchResponse } from '../server/document-card.ts';
 import type { SearchResponse, SearchResult } from '../server/search.ts';
 import { ensureTestModel } from './helpers/test-model.ts';
 
@@ -28,10 +29,10 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-const searchFor = async (query: Record<string, string>): Promise<SearchResponse> => {
+const searchFor = async (query: Record<string, string>): Promise<ApiSearchResponse> => {
   const res = await request(app).get('/api/search').query(query);
   expect(res.status).toBe(200);
-  return res.body as SearchResponse;
+  return res.body as ApiSearchResponse;
 };
 const errorOf = async (url: string, status: number): Promise<string> => {
   const res = await request(app).get(url);
@@ -91,6 +92,29 @@ describe('GET /api/search', () => {
       const expected = q.startsWith('永政人') ? `${MEASURES}-3` : MEASURES;
       expect(body.results[0]!.docId, q).toBe(expected);
     }
+  });
+
+  it('answers a query that names a document with its card, then its clauses that match the rest', async () => {
+    const PLAN = 'hunan-15th-five-year-manufacturing-plan';
+    for (const q of ['湘政发〔2026〕6号', '湘政发2026 6号', '湘政发[2026]6号']) {
+      const body = await searchFor({ q });
+      expect(body.document?.id, q).toBe(PLAN);
+      expect(body.document!.docNumber).toBe('湘政发〔2026〕6号');
+      expect(body.document!.outline.length).toBeGreaterThan(3);
+      expect(body.within).toEqual({ docId: PLAN, rest: '', found: true });
+      expect(body.results.every((r) => r.docId === PLAN), q).toBe(true);
+    }
+    // the rest of the query is looked for inside the document
+    const inside = await searchFor({ q: '湘政发〔2026〕6号 人工智能' });
+    expect(inside.within).toEqual({ docId: PLAN, rest: '人工智能', found: true });
+    expect(inside.results[0]!.docId).toBe(PLAN);
+    expect(inside.results[0]!.text).toMatch(/人工智能/);
+    // …and when it is not in the document, the page can say so; results come from everywhere
+    const elsewhere = await searchFor({ q: '湘政发〔2026〕6号 贴息' });
+    expect(elsewhere.within).toEqual({ docId: PLAN, rest: '贴息', found: false });
+    expect(elsewhere.results[0]!.text).toMatch(/贴息/);
+    // a query that names no document has no card
+    expect((await searchFor({ q: '设备更新 贴息' })).document).toBeUndefined();
   });
 
   it('leads with the document a query names by its title', async () => {

@@ -206,6 +206,32 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await close();
   });
 
+  it('shows the document a query names as a card, then what the rest of the query finds, or says it is not there', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, problems, close } = await open(viewport);
+      for (const q of ['湘政发〔2026〕6号', '湘政发2026 6号', '永政发〔2025〕2号']) {
+        await page.goto(`/?${new URLSearchParams({ q })}`);
+        const card = page.locator('.doc-card');
+        await card.waitFor();
+        const expected = q.startsWith('永') ? '永州市推动先进制造业高质量发展若干措施' : '湖南省推进新型工业化和制造强省建设“十五五”规划';
+        expect(await card.locator('.result-title').textContent(), q).toBe(expected);
+        expect(await card.locator('.doc-number').textContent()).toMatch(/〔20\d\d〕\d号/);
+      }
+      await page.screenshot({ path: `${ARTIFACTS_DIR}/doc-card-${viewport.width}.png`, animations: 'disabled' });
+      await page.goto(`/?${new URLSearchParams({ q: '湘政发〔2026〕6号 贴息' })}`);
+      await page.locator('.doc-card').waitFor();
+      expect(await page.getByRole('note').filter({ hasText: '没有与“贴息”直接相关的条款' }).count()).toBe(1);
+      // search within the document from its card
+      await page.locator('.doc-card input').fill('人工智能');
+      await page.locator('.doc-card').getByRole('button', { name: '检索' }).click();
+      await page.waitForURL(/doc=hunan-15th-five-year-manufacturing-plan/);
+      await page.locator('.result').first().waitFor();
+      expect(await page.locator('.result .result-title').allTextContents()).toSatisfy((titles: string[]) => titles.every((t) => t.includes('十五五')));
+      expect(problems).toEqual([]);
+      await close();
+    }
+  });
+
   it('opens a deep link cold, cites the clause exactly, and follows the outline', async () => {
     const doc = await getDoc(MEASURES);
     const clause = doc.clauses.find((c) => c.label === '（三）' && c.heading === '支持企业设备更新');

@@ -1,5 +1,6 @@
 import { Link, useSearchParams } from 'react-router';
 import { FILTER_KEYS, searchClauses, type FilterKey } from '../api.ts';
+import { DocumentCardView } from '../components/DocumentCardView.tsx';
 import { Filters } from '../components/Filters.tsx';
 import { ResultCard } from '../components/ResultCard.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
@@ -121,6 +122,14 @@ export function SearchPage() {
             // the server's reason is a technical English sentence: kept for the curious, on hover
             <p className="notice degraded-notice" role="note" title={shown.degraded}>
               <strong>语义检索暂不可用，</strong>以下仅为关键词匹配结果，可能漏掉换了说法的条款。
+            </p>
+          )}
+          {shown.document && <DocumentCardView card={shown.document} />}
+          {shown.document && shown.within && shown.within.rest !== '' && (
+            <p className={shown.within.found ? 'scope-note' : 'notice'} role="note">
+              {shown.within.found
+                ? `以下是《${shown.document.title ?? shown.document.id}》中与“${shown.within.rest}”相关的条款。`
+                : `《${shown.document.title ?? shown.document.id}》中没有与“${shown.within.rest}”直接相关的条款；以下是全部文件中的结果。`}
             </p>
           )}
           {shown.results.length === 0 ? (

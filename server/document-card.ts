@@ -1,0 +1,118 @@
+// A query that names a document: by its 文号 (in any bracket style, or none: "湘政发2026 6号"), its
+// title or most of it, or a law's short name (民法典, 商标法). The search page shows that document
+// first, as a card, then its clauses that match the rest of the query.
+import { findDocNumbers } from '../ingest/policy-patterns.ts';
+import type { DocumentStatus, DocumentType, PolicyDocument } from '../ingest/types.ts';
+import type { LoadedIndex } from './load-index.ts';
+import { namedDocuments, type SearchResponse } from './search.ts';
+
+export interface DocumentCard {
+  id: string;
+  title: string | null;
+  docNumber: string | null;
+  issuer: string | null;
+  date: string | null;
+  type: DocumentType | null;
+  status: DocumentStatus;
+  validFrom: string | null;
+  validUntil: string | null;
+  /** The document's top-level headings, for a glance at what it covers. */
+  outline: { id: string; title: string }[];
+  clauseCount: number;
+}
+
+export interface NamedDocument {
+  document: PolicyDocument;
+  /** The query without the words that named the document: what to look for inside it. */
+  rest: string;
+}
+
+// 湘政发〔2026〕6号, 湘政发[2026]6号, 湘政发2026 6号, 湘政发2026年6号
+const LOOSE_NUMBER = /([\p{Script=Han}]{1,10}?)\s*[〔［\[(（【﹝]?\s*((?:19|20)\d{2})\s*[〕］\])）】﹞年]?\s*第?\s*(\d{1,5})\s*号/u;
+const FILLER = /^[\s，。、；：？！,.;:?!“”"'《》〈〉（）()的和与及中里关于有没有是否吗呢]+|[\s，。、；：？！,.;:?!“”"'《》〈〉（）()的和与及中里关于有没有是否吗呢]+$/g;
+
+/** A law's name as people say it: 中华人民共和国民法典 -> 民法典. */
+function shortName(title: string): string {
+  return title.replace(/^中华人民共和国/, '').replace(/[（(][^）)]*[）)]$/, '');
+}
+
+const shortNames = new WeakMap<LoadedIndex, Map<string, PolicyDocument>>();
+
+function shortNameIndex(index: LoadedIndex): Map<string, PolicyDocument> {
+  let names = shortNames.get(index);
+  if (!names) {
+    names = new Map();
+    for (const d of index.documents) {
+      if (!d.title || d.type === '解读') continue;
+      const name = shortName(d.title);
+      // only names that say what they are (…法, …条例, …规定) and are not ambiguous
+      if (name.length < 3 || name.length > 24 || !/(?:法|法典|条例|规定|办法|细则|解释)$/.test(name)) continue;
+      names.set(name, names.has(name) ? (undefined as unknown as PolicyDocument) : d);
+    }
+    for (const [k, v] of names) if (v === undefined) names.delete(k);
+    shortNames.set(index, names);
+  }
+  return names;
+}
+
+export function findNamedDocument(index: LoadedIndex, q: string): NamedDocument | null {
+  const query = q.trim();
+  if (query === '') return null;
+  // 1. a 文号
+  const loose = LOOSE_NUMBER.exec(query);
+  if (loose) {
+    const key = `〔${loose[2]}〕${Number(loose[3])}号`;
+    const prefix = loose[1]!;
+    const doc = index.documents.find((d) => {
+      const have = d.docNumber ? findDocNumbers(d.docNumber)[0] : undefined;
+      return have !== undefined && have.key === key && prefix !== '' && (have.prefix.endsWith(prefix) || prefix.endsWith(have.prefix));
+    });
+    if (doc) return { document: doc, rest: (query.slice(0, loose.index) + ' ' + query.slice(loose.index + loose[0].length)).replace(FILLER, '').trim() };
+  }
+  // 2. a law's short name, the longest one the query contains (刑事诉讼法 before 刑法)
+  let best: { name: string; doc: PolicyDocument } | null = null;
+  for (const [name, doc] of shortNameIndex(index)) {
+    if (query.includes(name) && (best === null || name.length > best.name.length)) best = { name, doc };
+  }
+  if (best) return { document: best.doc, rest: query.replace(`中华人民共和国${best.name}`, ' ').replace(best.name, ' ').replace(/《\s*》/g, ' ').replace(FILLER, '').trim() };
+  // 3. the title or most of it
+  const named = [...namedDocuments(index, query)].map((id) => index.documentsById.get(id)!).filter((d) => d.type !== '解读');
+  if (named.length === 1) {
+    const title = named[0]!.title ?? '';
+    let rest = query;
+    // drop the longest part of the query that is in the title
+    for (let len = Math.min(query.length, title.length); len >= 4; len--) {
+      const at = [...Array(query.length - len + 1).keys()].find((i) => title.includes(query.slice(i, i + len)));
+      if (at !== undefined) {
+        rest = query.slice(0, at) + ' ' + query.slice(at + len);
+        break;
+      }
+    }
+    return { document: named[0]!, rest: rest.replace(/《\s*》/g, ' ').replace(FILLER, '').trim() };
+  }
+  return null;
+}
+
+export function documentCard(doc: PolicyDocument): DocumentCard {
+  const top = doc.clauses.filter((c) => c.parentId === null && (c.label || c.heading));
+  return {
+    id: doc.id,
+    title: doc.title,
+    docNumber: doc.docNumber,
+    issuer: doc.issuer,
+    date: doc.date,
+    type: doc.type,
+    status: doc.status,
+    validFrom: doc.validFrom,
+    validUntil: doc.validUntil,
+    outline: top.slice(0, 12).map((c) => ({ id: c.id, title: `${c.label ?? ''}${c.label && /[编章节条]$/.test(c.label) && c.heading ? ' ' : ''}${c.heading ?? ''}`.trim() || c.text.slice(0, 20) })),
+    clauseCount: doc.clauses.length,
+  };
+}
+
+/** What /api/search answers: a search response, with the document the query names, if any. */
+export interface ApiSearchResponse extends SearchResponse {
+  document?: DocumentCard;
+  /** Where the rest of the query was looked for: found=false when it is in no clause of the document. */
+  within?: { docId: string; rest: string; found: boolean };
+}
