@@ -81,6 +81,17 @@ function hasBody(req: Request): boolean {
   return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
+const statusCache = new WeakMap<LoadedIndex, Record<string, number>>();
+function statusCounts(index: LoadedIndex): Record<string, number> {
+  let counts = statusCache.get(index);
+  if (!counts) {
+    counts = {};
+    for (const d of index.documents) counts[d.status] = (counts[d.status] ?? 0) + 1;
+    statusCache.set(index, counts);
+  }
+  return counts;
+}
+
 /** Largest request the server reads; the API takes no body, so anything bigger is refused. */
 const MAX_BODY_BYTES = 1024;
 
@@ -237,6 +248,8 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
       tokenizer: manifest.tokenizer.id,
       builtAt: manifest.builtAt,
       formatVersion: manifest.formatVersion,
+      // how many documents are in force: the search page filters to 现行有效 by default when most are known
+      statuses: statusCounts(index),
     });
   });
 

@@ -232,6 +232,29 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     }
   });
 
+  it('filters to clauses in force with one click, saying how many it hides', async () => {
+    const { page, problems, close } = await open();
+    // on by default when most documents have a known status
+    const health = (await (await fetch(`${base}/api/health`)).json()) as { documents: number; statuses: Record<string, number> };
+    const byDefault = (health.statuses['现行有效'] ?? 0) + (health.statuses['已失效'] ?? 0) >= 0.8 * health.documents;
+    await page.goto(`/?${new URLSearchParams({ q: '企业 任职 措施' })}`);
+    await page.locator('.result').first().waitFor();
+    const toggle = page.getByRole('checkbox', { name: '仅现行有效' });
+    expect(await toggle.isChecked()).toBe(byDefault);
+    await page.goto(`/?${new URLSearchParams({ q: '企业 任职 措施', all: '1' })}`);
+    await page.locator('.result').first().waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await page.locator('.result').first().waitFor();
+    expect(await page.locator('.result .badge').allTextContents()).toSatisfy((badges: string[]) => badges.every((b) => b.includes('现行有效')));
+    await expect.poll(() => page.locator('.hidden-count').textContent()).toMatch(/另有 \d+ 条已失效或效力未知的条款未显示/);
+    await page.getByRole('button', { name: '显示全部' }).click();
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('opens a deep link cold, cites the clause exactly, and follows the outline', async () => {
     const doc = await getDoc(MEASURES);
     const clause = doc.clauses.find((c) => c.label === '（三）' && c.heading === '支持企业设备更新');

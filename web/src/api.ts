@@ -86,3 +86,15 @@ export function getDoc(id: string, signal?: AbortSignal): Promise<DocResponse> {
 export function isAbort(e: unknown): boolean {
   return e instanceof DOMException && e.name === 'AbortError';
 }
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  documents: number;
+  builtAt: string;
+  /** Documents per status (现行有效, 已失效, 未知). */
+  statuses?: Record<string, number>;
+}
+
+export function getHealth(signal?: AbortSignal): Promise<Health> {
+  return getJson('/api/health', signal);
+}

@@ -16,6 +16,10 @@ export function useScrollMemory(ready: boolean): void {
   useLayoutEffect(() => {
     if (!ready || navigation !== 'POP') return;
     const saved = positions.get(key);
-    if (saved !== undefined) window.scrollTo(0, saved);
+    if (saved === undefined) return;
+    window.scrollTo(0, saved);
+    // and once more after the children's effects, should any of them have changed the layout
+    const frame = requestAnimationFrame(() => window.scrollTo(0, saved));
+    return () => cancelAnimationFrame(frame);
   }, [ready, key, navigation]);
 }

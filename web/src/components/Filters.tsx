@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useState } from 'react';
 import { FILTER_KEYS, FILTER_LABELS, type FilterKey, type SearchResponse } from '../api.ts';
 
 function options(key: FilterKey, counts: Record<string, number> | undefined, selected: string | null): [string, number | null][] {
@@ -21,13 +21,11 @@ export function Filters({
   onClear: () => void;
 }) {
   const activeCount = FILTER_KEYS.filter((k) => selected[k]).length;
-  const panel = useRef<HTMLDetailsElement>(null);
-  // open beside the results on wide screens; folded on phones unless a filter is already set
-  useEffect(() => {
-    if (panel.current && (activeCount > 0 || window.matchMedia('(min-width: 720px)').matches)) panel.current.open = true;
-  }, []);
+  // open beside the results on wide screens; folded on phones unless a filter is already set. Decided
+  // at the first render (not in an effect), so the page does not move once it is drawn.
+  const [initiallyOpen] = useState(() => activeCount > 0 || window.matchMedia('(min-width: 720px)').matches);
   return (
-    <details ref={panel} className="filters-panel">
+    <details className="filters-panel" open={initiallyOpen || undefined}>
       <summary>
         筛选{activeCount > 0 && <span className="filter-count">（已选 {activeCount} 项）</span>}
       </summary>

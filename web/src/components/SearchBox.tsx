@@ -44,7 +44,7 @@ export function SearchBox({ initial, onSearch, autoFocus }: { initial: string; o
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
         placeholder="输入问题或关键词，如：设备更新 贴息"
-        maxLength={200}
+        maxLength={1000}
         autoComplete="off"
         enterKeyHint="search"
         autoFocus={autoFocus}

@@ -1,5 +1,5 @@
 import { Link, useSearchParams } from 'react-router';
-import { FILTER_KEYS, searchClauses, type FilterKey } from '../api.ts';
+import { FILTER_KEYS, getHealth, searchClauses, type FilterKey, type Health } from '../api.ts';
 import { DocumentCardView } from '../components/DocumentCardView.tsx';
 import { Filters } from '../components/Filters.tsx';
 import { ResultCard } from '../components/ResultCard.tsx';
@@ -36,20 +36,59 @@ function Examples({ title }: { title: string }) {
   );
 }
 
+/**
+ * 仅现行有效 is on by default once the collection's status is known for most documents (at least
+ * 80% 现行有效 or 已失效): a collection of laws, not of news and speeches.
+ */
+export function inForceOnlyByDefault(health: Health | undefined): boolean {
+  if (!health || health.documents === 0) return false;
+  const known = (health.statuses?.['现行有效'] ?? 0) + (health.statuses?.['已失效'] ?? 0);
+  return known >= 0.8 * health.documents;
+}
+
+/** Clauses the 现行有效 filter leaves out: the others' counts over the unfiltered matches. */
+function hiddenByStatus(status: Record<string, number> | undefined): number {
+  return Object.entries(status ?? {}).reduce((n, [k, v]) => (k === '现行有效' ? n : n + v), 0);
+}
+
+function InForceToggle({ on, hidden, onChange }: { on: boolean; hidden: number; onChange: (on: boolean) => void }) {
+  return (
+    <p className="in-force-toggle">
+      <label>
+        <input type="checkbox" checked={on} onChange={(e) => onChange(e.target.checked)} /> 仅现行有效
+      </label>
+      {on && hidden > 0 && (
+        <span className="hidden-count">
+          另有 {hidden} 条已失效或效力未知的条款未显示 ·{' '}
+          <button type="button" className="link-button" onClick={() => onChange(false)}>
+            显示全部
+          </button>
+        </span>
+      )}
+    </p>
+  );
+}
+
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q')?.trim() ?? '';
+  // 仅现行有效 is on by default once most documents of the collection have a known status
+  const health = useFetch('health', (signal) => getHealth(signal));
+  const inForceByDefault = inForceOnlyByDefault(health.data);
+  const inForceOnly = params.get('status') === '现行有效' || (inForceByDefault && !params.has('status') && params.get('all') !== '1');
   const apiParams = new URLSearchParams();
   for (const key of API_KEYS) {
     const value = params.get(key);
     if (value) apiParams.set(key, key === 'q' ? q : value);
   }
-  const key = q ? `search:${apiParams.toString()}` : null;
+  if (inForceOnly) apiParams.set('status', '现行有效');
+  // wait for the collection's statuses before the first search, so it is not run twice
+  const key = q && (health.data !== undefined || health.error !== undefined) ? `search:${apiParams.toString()}` : null;
   const search = useFetch(key, (signal) => searchClauses(apiParams, signal));
   usePageTitle(q || null);
   useScrollMemory(search.data !== undefined && !search.loading);
 
-  const selected = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k)])) as Record<FilterKey, string | null>;
+  const selected = Object.fromEntries(FILTER_KEYS.map((k) => [k, k === 'status' && inForceOnly ? '现行有效' : params.get(k)])) as Record<FilterKey, string | null>;
   const hasFilters = FILTER_KEYS.some((k) => selected[k]) || params.has('doc');
   const k = Math.min(MAX_K, Number(params.get('k')) || PAGE);
 
@@ -61,11 +100,29 @@ export function SearchPage() {
   };
   const onSearch = (query: string) => update((next) => next.set('q', query));
   const onFilter = (name: FilterKey, value: string | null) =>
-    update((next) => (value ? next.set(name, value) : next.delete(name)));
+    update((next) => {
+      if (value) next.set(name, value);
+      else next.delete(name);
+      if (name === 'status') {
+        // "全部" when 现行有效 is the default: say so in the address, or the default comes back
+        if (value === null && inForceByDefault) next.set('all', '1');
+        else next.delete('all');
+      }
+    });
   const clearFilters = () =>
     update((next) => {
       for (const name of FILTER_KEYS) next.delete(name);
       next.delete('doc');
+      if (inForceByDefault) next.set('all', '1');
+    });
+  const setInForceOnly = (on: boolean) =>
+    update((next) => {
+      next.delete('all');
+      if (on) next.set('status', '现行有效');
+      else {
+        next.delete('status');
+        if (inForceByDefault) next.set('all', '1');
+      }
     });
   const showMore = () => {
     const next = new URLSearchParams(params);
@@ -124,6 +181,12 @@ export function SearchPage() {
               <strong>语义检索暂不可用，</strong>以下仅为关键词匹配结果，可能漏掉换了说法的条款。
             </p>
           )}
+          {shown.notice && (
+            <p className="notice" role="note">
+              {shown.notice}
+            </p>
+          )}
+          <InForceToggle on={inForceOnly} hidden={inForceOnly ? hiddenByStatus(shown.facets.status) : 0} onChange={setInForceOnly} />
           {shown.document && <DocumentCardView card={shown.document} />}
           {shown.document && shown.within && shown.within.rest !== '' && (
             <p className={shown.within.found ? 'scope-note' : 'notice'} role="note">
