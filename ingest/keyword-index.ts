@@ -393,4 +393,41 @@ export class KeywordIndex {
       new Map(Object.entries(json.labels).map(([label, docs]) => [label, Int32Array.from(docs)])),
     );
   }
+
+  /**
+   * The same terms over groups of passages (a document, a chapter): each group's term frequency
+   * and length are the sums of its passages', so a group is scored as if its passages were one
+   * text. Built from the postings, nothing is tokenized again; no 文号 or label matching. Used by
+   * search to rank documents first (hierarchical retrieval).
+   */
+  grouped(groupOf: Int32Array, groupCount: number, params: Partial<KeywordIndexParams> = {}): KeywordIndex {
+    const p = { ...this.params, ...params };
+    const group = (f: Field): Field => {
+      const lengths = new Int32Array(groupCount);
+      for (let d = 0; d < f.lengths.length; d++) lengths[groupOf[d]!]! += f.lengths[d]!;
+      const offsets = new Int32Array(f.offsets.length);
+      const docs = new Int32Array(f.docs.length);
+      const tfs = new Float32Array(f.docs.length);
+      const sums = new Float64Array(groupCount);
+      const seen: number[] = [];
+      let at = 0;
+      for (let t = 0; t + 1 < f.offsets.length; t++) {
+        for (let i = f.offsets[t]!; i < f.offsets[t + 1]!; i++) {
+          const g = groupOf[f.docs[i]!]!;
+          if (sums[g] === 0) seen.push(g);
+          sums[g]! += f.tfs[i]!;
+        }
+        seen.sort((a, b) => a - b);
+        for (const g of seen) {
+          docs[at] = g;
+          tfs[at++] = sums[g]!;
+          sums[g] = 0;
+        }
+        seen.length = 0;
+        offsets[t + 1] = at;
+      }
+      return { termIds: f.termIds, offsets, docs: docs.slice(0, at), tfs: tfs.slice(0, at), lengths, norms: lengthNorms(lengths, p) };
+    };
+    return new KeywordIndex(this.tokenizer, p, groupCount, group(this.words), group(this.bigrams), new Map(), new Map());
+  }
 }

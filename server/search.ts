@@ -8,7 +8,7 @@ import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, Sco
 import { ApiError } from './errors.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
-import type { WeightedQuery } from '../ingest/keyword-index.ts';
+import type { KeywordIndex, WeightedQuery } from '../ingest/keyword-index.ts';
 
 export const SEARCH_MODES = ['hybrid', 'keyword', 'vector'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -110,6 +110,8 @@ export const FUSION = {
   rrfK: 60,
   keywordWeight: 1,
   vectorWeight: 0.2,
+  /** The agreement trust is raised to this power: a leg that agrees on little gets less than a proportional say. */
+  trustExponent: 2,
   focusWeight: 1,
   expansionWeight: 0.5,
 };
@@ -333,22 +335,100 @@ export const KEYWORD_LEG = {
   documentPrior: 0,
   /** Each passage's score times (1 + this x its document's citation prior, 0..1). */
   citationPrior: 0.5,
+  /** ... and times (1 + this x its article's citation prior, 0..1): how often the corpus refers to the article by number. */
+  articlePrior: 0.25,
+  /**
+   * Hierarchical ranking: the query is scored over whole documents and over sections (the
+   * passages under one heading path) as well, and each passage's score is multiplied by
+   * (1 + documentLevel x its document's score + sectionLevel x its section's score), each scaled
+   * to 0..1 by the best of its level and raised to levelExponent.
+   */
+  documentLevel: 0,
+  sectionLevel: 0.5,
+  levelExponent: 1,
+  /** k1 and b of the document and section levels (long units). */
+  levelK1: 1.2,
+  levelB: 0.75,
 };
 
 // The documents' citation priors, and the per-passage boost made from them, once per loaded index.
 const citationCache = new WeakMap<LoadedIndex, Map<string, number>>();
-const boostCache = new WeakMap<LoadedIndex, { weight: number; boost: Float32Array }>();
+const boostCache = new WeakMap<LoadedIndex, { key: string; boost: Float32Array }>();
 
 /** 1 + citationPrior x the passage's document's prior, per passage; undefined when the prior is off. */
 function passageBoost(index: LoadedIndex): Float32Array | undefined {
   const weight = KEYWORD_LEG.citationPrior;
   if (!(weight > 0)) return undefined;
+  const articleWeight = KEYWORD_LEG.articlePrior;
+  const key = `${weight}/${articleWeight}`;
   const cached = boostCache.get(index);
-  if (cached !== undefined && cached.weight === weight) return cached.boost;
+  if (cached !== undefined && cached.key === key) return cached.boost;
   const priors = citationPriors(index);
-  const boost = Float32Array.from(index.passages, (p) => 1 + weight * (priors.get(p.docId) ?? 0));
-  boostCache.set(index, { weight, boost });
+  const articles = articleWeight > 0 ? articlePriors(index) : null;
+  const boost = Float32Array.from(index.passages, (p, i) => (1 + weight * (priors.get(p.docId) ?? 0)) * (1 + articleWeight * (articles?.[i] ?? 0)));
+  boostCache.set(index, { key, boost });
   return boost;
+}
+
+const articleCache = new WeakMap<LoadedIndex, Float32Array>();
+const ARTICLE_REF = /第([一二三四五六七八九十百千零〇]+)条(之[一二三四五六七八九十]+)?/gu;
+
+/**
+ * How often the corpus refers to each passage's article by number, as a prior from 0 to 1 (log
+ * scale, the most referred-to article 1): "民法典第一千一百六十五条", "《民事诉讼法》第三十四条",
+ * "依照本法第四十七条". A reference names its law just before the number (a cited name, as for the
+ * citation prior, in 《》 or not); one with no name, or with 本法/本条例/本规定/本解释, is to its own
+ * document. The articles that the rest of the corpus keeps pointing to are the general rules that
+ * people's particular questions are answered by. Computed from the corpus alone.
+ */
+export function articlePriors(index: LoadedIndex): Float32Array {
+  const cached = articleCache.get(index);
+  if (cached !== undefined) return cached;
+  const byName = new Map<string, string[]>();
+  for (const d of index.documents) {
+    const name = citedName(d);
+    if (name.length >= 2) byName.set(name, [...(byName.get(name) ?? []), d.id]);
+  }
+  const counts = new Map<string, number>(); // docId \0 label -> references
+  for (const d of index.documents) {
+    for (const m of d.text.matchAll(ARTICLE_REF)) {
+      const label = m[0];
+      const raw = d.text.slice(Math.max(0, m.index - 40), m.index);
+      // an article's own heading at the start of its line is no reference
+      if (/(^|\n)[\s\u3000#*]*$/u.test(raw) && (m.index < 40 || raw.includes('\n'))) continue;
+      const before = raw.normalize('NFKC');
+      let targets: string[] | undefined;
+      const quoted = /《([^《》]{2,38})》$/u.exec(before);
+      if (quoted) targets = byName.get(compact(quoted[1]!).replace(/^中华人民共和国/u, '')) ?? [];
+      else {
+        const tail = compact(before);
+        for (let len = Math.min(30, tail.length); len >= 2 && targets === undefined; len--) {
+          targets = byName.get(tail.slice(tail.length - len).replace(/^中华人民共和国/u, ''));
+        }
+        // 同法第十条 / 该法第十条 name another law without saying which: not counted.
+        if (targets === undefined) targets = /[同该][法条例规定]{1,2}$/u.test(tail) ? [] : [d.id];
+      }
+      for (const id of targets) {
+        const key = `${id}\u0000${label}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  const articleOf = (clause: Clause | undefined): Clause | undefined => {
+    for (let c = clause; c !== undefined; c = c.parentId !== null ? index.clausesById.get(c.parentId) : undefined) {
+      if (c.kind === 'article') return c;
+    }
+    return undefined;
+  };
+  const raw = index.passages.map((p) => {
+    const article = articleOf(index.clausesById.get(p.clauseId));
+    const label = article?.label?.replace(/\s+/gu, '');
+    return label ? (counts.get(`${p.docId}\u0000${label}`) ?? 0) : 0;
+  });
+  const max = Math.max(1, ...raw);
+  const priors = Float32Array.from(raw, (n) => Math.log1p(n) / Math.log1p(max));
+  articleCache.set(index, priors);
+  return priors;
 }
 
 /** A document's name as other documents cite it: its title, or its file name without date and extension. */
@@ -407,7 +487,7 @@ function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
 
   const prior = KEYWORD_LEG.documentPrior;
   const depth = prior > 0 ? Math.max(k, 1000) : k;
-  const boost = passageBoost(index);
+  const boost = levelBoost(index, query, passageBoost(index));
   let hits = index.keyword.searchWeighted(query, KEYWORD_LEG.feedbackDocs > 0 ? Math.max(depth, KEYWORD_LEG.feedbackDocs) : depth, boost);
   if (KEYWORD_LEG.feedbackDocs > 0 && hits.length > 0) {
     hits = index.keyword.searchWeighted(withFeedback(index, query, hits.slice(0, KEYWORD_LEG.feedbackDocs)), depth, boost);
@@ -423,6 +503,65 @@ function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
       .sort((a, b) => b.score - a.score || a.id - b.id);
   }
   return hits.slice(0, k);
+}
+
+interface Levels {
+  key: string;
+  document: { groupOf: Int32Array; index: KeywordIndex };
+  section: { groupOf: Int32Array; index: KeywordIndex };
+}
+const levelsCache = new WeakMap<LoadedIndex, Levels>();
+const LEVEL_DEPTH = 100;
+
+/** The document and section levels of the keyword index, made from its postings once per loaded index. */
+function levels(index: LoadedIndex): Levels {
+  const key = `${KEYWORD_LEG.levelK1}/${KEYWORD_LEG.levelB}`;
+  const cached = levelsCache.get(index);
+  if (cached !== undefined && cached.key === key) return cached;
+  const params = { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB };
+  const level = (keyOf: (p: Passage) => string) => {
+    const ids = new Map<string, number>();
+    const groupOf = Int32Array.from(index.passages, (p) => {
+      const key = keyOf(p);
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      return id;
+    });
+    return { groupOf, index: index.keyword.grouped(groupOf, ids.size, params) };
+  };
+  const made: Levels = {
+    key,
+    document: level((p) => p.docId),
+    section: level((p) => `${p.docId}\u0000${(index.clausesById.get(p.clauseId)?.path ?? []).join('\u0000')}`),
+  };
+  levelsCache.set(index, made);
+  return made;
+}
+
+/** The static per-passage boost times each passage's document and section scores for this query (KEYWORD_LEG.documentLevel). */
+function levelBoost(index: LoadedIndex, query: WeightedQuery, base: Float32Array | undefined): Float32Array | undefined {
+  const { documentLevel, sectionLevel, levelExponent } = KEYWORD_LEG;
+  if (!(documentLevel > 0) && !(sectionLevel > 0)) return base;
+  const { document, section } = levels(index);
+  const boost = base !== undefined ? Float32Array.from(base) : new Float32Array(index.passages.length).fill(1);
+  const apply = (level: Levels['document'], weight: number) => {
+    if (!(weight > 0)) return;
+    // beyond the first LEVEL_DEPTH groups the boost is small, and ranking them all would cost more than the passage search
+    const hits = level.index.searchWeighted(query, LEVEL_DEPTH);
+    const top = hits[0]?.score ?? 0;
+    if (!(top > 0)) return;
+    // a group past the first LEVEL_DEPTH scores at most what the last of them does
+    const floor = hits.length < LEVEL_DEPTH ? 0 : weight * (hits[hits.length - 1]!.score / top) ** levelExponent;
+    const scaled = new Float32Array(level.index.count).fill(floor);
+    for (const h of hits) scaled[h.id] = weight * (h.score / top) ** levelExponent;
+    return scaled;
+  };
+  const fd = apply(document, documentLevel);
+  const fs = apply(section, sectionLevel);
+  for (let i = 0; i < boost.length; i++) {
+    boost[i]! *= 1 + (fd !== undefined ? fd[document.groupOf[i]!]! : 0) + (fs !== undefined ? fs[section.groupOf[i]!]! : 0);
+  }
+  return boost;
 }
 
 /**
@@ -523,7 +662,7 @@ function fuse(candidates: Candidate[], keywordHits: ScoredId[], vectorHits: Scor
   const kTop = keywordHits[0]?.score ?? 0;
   const vTop = vectorHits[0]?.score ?? 0;
   const vFloor = vectorHits[vectorHits.length - 1]?.score ?? 0;
-  const wv = FUSION.vectorWeight * (FUSION.adaptive ? trust : 1);
+  const wv = FUSION.vectorWeight * (FUSION.adaptive ? trust ** FUSION.trustExponent : 1);
   for (const c of candidates) {
     const nk = c.keyword && kTop > 0 ? c.keyword.score / kTop : 0;
     const nv = c.vector && vTop > vFloor ? (c.vector.score - vFloor) / (vTop - vFloor) : 0;
