@@ -2,7 +2,7 @@
 // names the document it explains (《永州市推进…若干措施》解读, or its 文号) and takes its status; a
 // document that cites another by its 《title》 (依据《中华人民共和国劳动法》…) links to it when that
 // document is in the corpus.
-import type { PolicyDocument } from './types.ts';
+import type { Clause, PolicyDocument } from './types.ts';
 
 /** 《…》 titles quoted in a text, with the 〈〉 of nested titles read as 《》. */
 function quotedTitles(text: string): string[] {
@@ -26,6 +26,33 @@ function similarity(a: string, b: string): number {
 }
 
 const EXPLAINED_TITLE_MIN = 0.8;
+const EXPLAINED_HEADING_MIN = 0.6;
+
+/** What a clause is about, for matching a 解读's points to the measure's: its heading, else its first words. */
+function topic(c: Clause): string {
+  return (c.heading ?? c.text.slice((c.label ?? '').length, (c.label ?? '').length + 24)).replace(/[\s，。；：、“”]/g, '');
+}
+
+/**
+ * A 解读 walks through the measure point by point ("三是支持企业设备更新"): each of its clauses with a
+ * heading is linked to the measure's clause with the most similar heading, when similar enough.
+ */
+function linkClauses(interpretation: PolicyDocument, measure: PolicyDocument): void {
+  const candidates = measure.clauses.filter((c) => c.heading !== null && c.heading.length >= 4);
+  for (const c of interpretation.clauses) {
+    if (c.heading === null || c.heading.length < 4 || c.kind === 'qa') continue;
+    const mine = topic(c);
+    let best: Clause | undefined;
+    let bestScore = EXPLAINED_HEADING_MIN;
+    for (const m of candidates) {
+      const score = similarity(mine, topic(m));
+      if (score > bestScore) [best, bestScore] = [m, score];
+    }
+    if (!best) continue;
+    c.explains = best.id;
+    (best.interpretations ??= []).push(c.id);
+  }
+}
 
 /**
  * Sets explains / explainedBy and cites / citedBy on every document. A 解读 with no status of its
@@ -62,6 +89,7 @@ export function linkDocuments(documents: PolicyDocument[]): void {
     if (!target || target === d) continue;
     d.explains = target.id;
     target.explainedBy.push(d.id);
+    linkClauses(d, target);
     if (d.status === '未知') {
       d.status = target.status;
       d.validFrom = target.validFrom;

@@ -1,7 +1,13 @@
 // The data model shared by every stage of ingest, the index and the server.
 // Offsets are UTF-16 code unit offsets (JavaScript string indices) into PolicyDocument.text.
 
-export type SourceFormat = 'txt' | 'docx' | 'pdf' | 'html' | 'md';
+export type SourceFormat = 'txt' | 'docx' | 'pdf' | 'html' | 'md' | 'doc' | 'wps' | 'ofd' | 'xlsx';
+
+/** A document read by OCR: how many pages were recognized from images, and the mean confidence (0..1) of the recognized characters. */
+export interface OcrSummary {
+  pages: number;
+  confidence: number;
+}
 
 /** A table as rows of cells. In the cleaned text each row is one line, cells joined by " | ". */
 export interface Table {
@@ -97,6 +103,10 @@ export interface Clause {
   end: number;
   tables: Table[];
   childIds: string[];
+  /** In a 解读: the clause of the explained document this clause explains ("三是支持企业设备更新" -> "（三）支持企业设备更新"). */
+  explains?: string;
+  /** Clauses of 解读 that explain this clause. */
+  interpretations?: string[];
 }
 
 export interface PolicyDocument extends DocumentMeta {
@@ -117,6 +127,8 @@ export interface PolicyDocument extends DocumentMeta {
   cites: string[];
   /** Documents of the corpus that cite this one. */
   citedBy: string[];
+  /** Present when some of the text was recognized by OCR from page images. */
+  ocr?: OcrSummary;
 }
 
 export interface Passage {

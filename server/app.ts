@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import compression from 'compression';
 import helmet from 'helmet';
 import type { Clause, PolicyDocument } from '../ingest/types.ts';
-import { documentCard, findNamedDocument } from './document-card.ts';
+import { documentCard, findNamedDocument, withInterpretations } from './document-card.ts';
 import { ApiError } from './errors.ts';
 import type { LoadedIndex } from './load-index.ts';
 import { FILTER_NAMES, matchesFilters, search, validateFilters, type SearchFilters, type SearchMode } from './search.ts';
@@ -182,7 +182,7 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
     // search() validates the request and throws ApiError for anything it cannot answer
     const named = request.filters.doc === undefined ? findNamedDocument(index, request.q) : null;
     if (named === null) {
-      res.json(await search(index, request));
+      res.json(withInterpretations(index, await search(index, request)));
       return;
     }
     // The query names a document: the document first, then its clauses that match the rest of the
@@ -195,7 +195,7 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
       // the query was only the document's name: marking its digits ("2" of 2025) in every clause helps no one
       for (const r of answer.results) r.highlights = r.highlights.filter(([a, b]) => !/^[\d\s〔〕［］\[\]（）()号第年]*$/.test(r.text.slice(a, b)));
     }
-    res.json({ ...answer, query: request.q, document: documentCard(named.document), within: { docId: named.document.id, rest: named.rest, found } });
+    res.json({ ...withInterpretations(index, answer), query: request.q, document: documentCard(named.document), within: { docId: named.document.id, rest: named.rest, found } });
   });
 
   api.get('/docs', (req, res) => {

@@ -4,7 +4,7 @@
 import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { DocumentStatus, DocumentType, PolicyDocument } from '../ingest/types.ts';
 import type { LoadedIndex } from './load-index.ts';
-import { namedDocuments, type SearchResponse } from './search.ts';
+import { namedDocuments, type SearchResponse, type SearchResult } from './search.ts';
 
 export interface DocumentCard {
   id: string;
@@ -110,8 +110,57 @@ export function documentCard(doc: PolicyDocument): DocumentCard {
   };
 }
 
+/** A clause and its 解读, or a 解读 and the clause it explains, as a result shows them. */
+export interface LinkedClause {
+  clauseId: string;
+  docId: string;
+  docTitle: string | null;
+  label: string | null;
+  text: string;
+  url: string;
+}
+
+export interface ApiSearchResult extends SearchResult {
+  /** The 解读 of this clause (本条解读). */
+  interpretation?: LinkedClause;
+  /** For a clause of a 解读: the clause it explains. */
+  explains?: LinkedClause;
+}
+
+function linked(index: LoadedIndex, clauseId: string): LinkedClause | undefined {
+  const clause = index.clausesById.get(clauseId);
+  const doc = clause && index.documentsById.get(clause.docId);
+  if (!clause || !doc) return undefined;
+  const text = clause.text.length > 240 ? `${clause.text.slice(0, 240)}…` : clause.text;
+  return { clauseId, docId: doc.id, docTitle: doc.title, label: clause.label, text, url: `/doc/${encodeURIComponent(doc.id)}#${clauseId}` };
+}
+
+/**
+ * Links each result to its 解读 (本条解读) or to the clause it explains, and puts the operative text
+ * first: a 解读's clause that ranks above the clause it explains gives that clause its place.
+ */
+export function withInterpretations<T extends SearchResponse>(index: LoadedIndex, response: T): T & { results: ApiSearchResult[] } {
+  const results: ApiSearchResult[] = response.results.map((r) => {
+    const clause = index.clausesById.get(r.clauseId);
+    const interpretation = clause?.interpretations?.[0] ? linked(index, clause.interpretations[0]) : undefined;
+    const explains = clause?.explains ? linked(index, clause.explains) : undefined;
+    return { ...r, ...(interpretation ? { interpretation } : {}), ...(explains ? { explains } : {}) };
+  });
+  for (let i = 0; i < results.length; i++) {
+    const explained = results[i]!.explains?.clauseId;
+    if (!explained) continue;
+    const j = results.findIndex((r, k) => k > i && r.clauseId === explained);
+    if (j < 0) continue;
+    const [operative] = results.splice(j, 1);
+    results.splice(i, 0, operative!);
+    i++;
+  }
+  return { ...response, results };
+}
+
 /** What /api/search answers: a search response, with the document the query names, if any. */
 export interface ApiSearchResponse extends SearchResponse {
+  results: ApiSearchResult[];
   document?: DocumentCard;
   /** Where the rest of the query was looked for: found=false when it is in no clause of the document. */
   within?: { docId: string; rest: string; found: boolean };

@@ -117,6 +117,19 @@ describe('GET /api/search', () => {
     expect((await searchFor({ q: '设备更新 贴息' })).document).toBeUndefined();
   });
 
+  it('puts the measure above its own 解读, and gives each the other: 本条解读 and 解读的条款', async () => {
+    for (const q of ['设备更新 贴息', '我们买了新设备，贷款利息能补吗？']) {
+      const { results } = await searchFor({ q });
+      const measure = results.findIndex((r) => r.docId === MEASURES && r.label === '（三）');
+      const interpretation = results.findIndex((r) => r.docId === `${MEASURES}-2` && r.label === '三是');
+      expect(measure, q).toBeGreaterThanOrEqual(0);
+      if (interpretation >= 0) expect(measure, q).toBeLessThan(interpretation);
+      expect(results[measure]!.interpretation?.text).toMatch(/^三是支持企业设备更新/);
+      expect(results[measure]!.interpretation?.url).toMatch(new RegExp(`^/doc/${MEASURES}-2#`));
+      if (interpretation >= 0) expect(results[interpretation]!.explains?.label).toBe('（三）');
+    }
+  });
+
   it('leads with the document a query names by its title', async () => {
     const body = await searchFor({ q: '永州市“十四五”工业发展规划' });
     expect(body.results[0]!.docId).toBe('yongzhou-14th-five-year-industry-plan');

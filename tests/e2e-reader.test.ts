@@ -232,6 +232,28 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     }
   });
 
+  it('ranks the measure above its 解读, shows 本条解读 under it, and links the two clauses in the reader', async () => {
+    const { page, problems, close } = await open();
+    await page.goto(`/?${new URLSearchParams({ q: '设备更新 贴息' })}`);
+    await page.locator('.result').first().waitFor();
+    const measure = page.locator('.result').filter({ has: page.locator('.linked-clause summary', { hasText: '本条解读' }) }).first();
+    await measure.locator('summary').click();
+    expect(await measure.locator('.linked-clause p').textContent()).toMatch(/^三是支持企业设备更新/);
+    const titles = await page.locator('.result .result-title').allTextContents();
+    const firstMeasure = titles.indexOf('永州市推动先进制造业高质量发展若干措施');
+    const firstInterpretation = titles.findIndex((t) => t.includes('解读'));
+    expect(firstMeasure).toBeGreaterThanOrEqual(0);
+    if (firstInterpretation >= 0) expect(firstMeasure).toBeLessThan(firstInterpretation);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/interpretation.png`, animations: 'disabled' });
+    // in the reader: the measure's clause leads to its 解读, and back
+    await measure.getByRole('link', { name: /^查看原文/ }).click();
+    await page.locator('.is-target').getByRole('link', { name: '本条解读 →' }).click();
+    await page.locator('.is-target').getByRole('link', { name: '解读的条款 →' }).waitFor();
+    expect(await page.locator('.is-target').textContent()).toContain('三是支持企业设备更新');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('filters to clauses in force with one click, saying how many it hides', async () => {
     const { page, problems, close } = await open();
     // on by default when most documents have a known status

@@ -1,12 +1,14 @@
 // The browser's side of docs/API.md. Types come from the shared data model so a change there
 // shows up here at type-check time.
 import type { Clause, DocumentMeta, DocumentStatus } from '../../ingest/types.ts';
-import type { ApiSearchResponse, DocumentCard } from '../../server/document-card.ts';
-import type { SearchResult } from '../../server/search.ts';
+import type { ApiSearchResponse, ApiSearchResult, DocumentCard } from '../../server/document-card.ts';
+
+/** One clause found, with its 解读 or the clause it explains. */
+export type SearchResult = ApiSearchResult;
 
 /** What /api/search answers: results, facets, and the document the query names, if any. */
 export type SearchResponse = ApiSearchResponse;
-export type { Clause, DocumentCard, DocumentStatus, SearchResult };
+export type { Clause, DocumentCard, DocumentStatus };
 
 export const FILTER_KEYS = ['type', 'issuer', 'region', 'year', 'status'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];

@@ -17,6 +17,7 @@ export function ResultCard({ result }: { result: SearchResult }) {
         <div className="result-tags">
           <StatusBadge status={result.status} />
           {result.type && <span className="tag">{result.type}</span>}
+          {result.interpretation && <span className="tag tag-soft">有解读</span>}
         </div>
       </header>
       <DocMeta docNumber={result.docNumber} issuer={result.issuer} date={result.date} />
@@ -37,6 +38,21 @@ export function ResultCard({ result }: { result: SearchResult }) {
       <p className="passage">
         <HighlightedText text={result.text} highlights={result.highlights} answer={result.answer} />
       </p>
+      {result.interpretation && (
+        <details className="linked-clause">
+          <summary>本条解读</summary>
+          <p>{result.interpretation.text}</p>
+          <Link to={result.interpretation.url}>查看解读全文：{result.interpretation.docTitle}</Link>
+        </details>
+      )}
+      {result.explains && (
+        <p className="linked-clause">
+          解读的条款：
+          <Link to={result.explains.url}>
+            《{result.explains.docTitle}》{result.explains.label}
+          </Link>
+        </p>
+      )}
       <p className="result-actions">
         <Link className="open-link" to={result.url} state={{ emphasis: { terms: highlightedTerms(result.text, result.highlights), answer: result.answer } satisfies Emphasis }}>
           查看原文

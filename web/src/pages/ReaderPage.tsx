@@ -130,6 +130,7 @@ export function ReaderPage() {
   // what the search found, when the reader was opened from a result (kept in the history entry)
   const emphasis = (location.state as { emphasis?: Emphasis } | null)?.emphasis ?? null;
   const related = doc.related;
+  const clauseLinks = { interpretationDoc: related?.explainedBy[0]?.id, explainedDoc: related?.explains[0]?.id };
 
   return (
     <div key="reader" className="page reader">
@@ -201,7 +202,7 @@ export function ReaderPage() {
           <Outline clauses={clauses} targetId={target?.id ?? null} />
         </aside>
         <article className="reader-text" aria-label="正文">
-          <DocumentBody text={meta.text} clauses={clauses} title={meta.title} targetId={target?.id ?? null} emphasis={emphasis} />
+          <DocumentBody text={meta.text} clauses={clauses} title={meta.title} targetId={target?.id ?? null} emphasis={emphasis} links={clauseLinks} />
         </article>
       </div>
     </div>

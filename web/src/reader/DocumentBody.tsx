@@ -43,6 +43,7 @@ function TableView({ table }: { table: Table }) {
 }
 
 const HEADING_TAGS = ['h2', 'h3', 'h4'] as const;
+const NO_LINKS: ClauseLinks = {};
 
 /** A line of the clause, with the search's words marked and its answer sentence in bold. */
 function Line({ line, emphasis }: { line: string; emphasis: Emphasis | null }) {
@@ -50,16 +51,27 @@ function Line({ line, emphasis }: { line: string; emphasis: Emphasis | null }) {
   return <HighlightedText text={line} highlights={termRanges(line, emphasis.terms)} answer={emphasis.answer && line.includes(emphasis.answer) ? emphasis.answer : null} />;
 }
 
+/** The documents a clause's 解读 links lead to: this document's 解读, or the document it explains. */
+export interface ClauseLinks {
+  interpretationDoc?: string;
+  explainedDoc?: string;
+}
+
 const ClauseBlock = memo(function ClauseBlock({
   text,
   clause,
   isTarget,
   emphasis,
+  interpretationDoc,
+  explainedDoc,
 }: {
   text: string;
   clause: Clause;
   isTarget: boolean;
   emphasis: Emphasis | null;
+  // strings, not an object, so the memo holds across renders
+  interpretationDoc: string | undefined;
+  explainedDoc: string | undefined;
 }) {
   const lead = (clause.label ?? '') + (clause.heading ?? '');
   const parts = clauseParts(text, clause);
@@ -96,6 +108,16 @@ const ClauseBlock = memo(function ClauseBlock({
           );
         });
       })}
+      {interpretationDoc && clause.interpretations?.[0] && (
+        <p className="clause-link">
+          <Link to={`/doc/${encodeURIComponent(interpretationDoc)}#${clause.interpretations[0]}`}>本条解读 →</Link>
+        </p>
+      )}
+      {explainedDoc && clause.explains && (
+        <p className="clause-link">
+          <Link to={`/doc/${encodeURIComponent(explainedDoc)}#${clause.explains}`}>解读的条款 →</Link>
+        </p>
+      )}
     </section>
   );
 });
@@ -106,6 +128,7 @@ export function DocumentBody({
   title,
   targetId,
   emphasis = null,
+  links = NO_LINKS,
 }: {
   text: string;
   clauses: readonly Clause[];
@@ -113,6 +136,7 @@ export function DocumentBody({
   targetId: string | null;
   /** What the search found, marked in the target clause and its items. */
   emphasis?: Emphasis | null;
+  links?: ClauseLinks;
 }) {
   // the target and its items (a passage may hold an article with its items)
   const marked = new Set<string>();
@@ -134,6 +158,8 @@ export function DocumentBody({
             clause={segment.clause}
             isTarget={segment.clause.id === targetId}
             emphasis={marked.has(segment.clause.id) ? emphasis : null}
+            interpretationDoc={links.interpretationDoc}
+            explainedDoc={links.explainedDoc}
           />
         ) : (
           <div key={`m${segment.start}`} className="masthead">
