@@ -195,7 +195,7 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
       // the query was only the document's name: marking its digits ("2" of 2025) in every clause helps no one
       for (const r of answer.results) r.highlights = r.highlights.filter(([a, b]) => !/^[\d\s〔〕［］\[\]（）()号第年]*$/.test(r.text.slice(a, b)));
     }
-    res.json({ ...withInterpretations(index, answer), query: request.q, document: documentCard(named.document), within: { docId: named.document.id, rest: named.rest, found } });
+    res.json({ ...withInterpretations(index, answer, named.rest || request.q), query: request.q, document: documentCard(named.document), within: { docId: named.document.id, rest: named.rest, found } });
   });
 
   api.get('/docs', (req, res) => {

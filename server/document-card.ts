@@ -4,6 +4,7 @@
 import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { DocumentStatus, DocumentType, PolicyDocument } from '../ingest/types.ts';
 import type { LoadedIndex } from './load-index.ts';
+import { RELEVANCE_LINE, relevanceOf, resultRelevanceText } from './relevance.ts';
 import { namedDocuments, type SearchResponse, type SearchResult } from './search.ts';
 
 export interface DocumentCard {
@@ -121,6 +122,10 @@ export interface LinkedClause {
 }
 
 export interface ApiSearchResult extends SearchResult {
+  /** Share of what the query asks for that the result contains (server/relevance.ts), 0 to 1. */
+  relevance: number;
+  /** Below the relevance line: shown apart, as 相关度较低. */
+  weak: boolean;
   /** The 解读 of this clause (本条解读). */
   interpretation?: LinkedClause;
   /** For a clause of a 解读: the clause it explains. */
@@ -139,12 +144,17 @@ function linked(index: LoadedIndex, clauseId: string): LinkedClause | undefined 
  * Links each result to its 解读 (本条解读) or to the clause it explains, and puts the operative text
  * first: a 解读's clause that ranks above the clause it explains gives that clause its place.
  */
-export function withInterpretations<T extends SearchResponse>(index: LoadedIndex, response: T): T & { results: ApiSearchResult[] } {
+export function withInterpretations<T extends SearchResponse>(
+  index: LoadedIndex,
+  response: T,
+  asked: string = response.query,
+): T & { results: ApiSearchResult[]; strong: number } {
   const results: ApiSearchResult[] = response.results.map((r) => {
     const clause = index.clausesById.get(r.clauseId);
     const interpretation = clause?.interpretations?.[0] ? linked(index, clause.interpretations[0]) : undefined;
     const explains = clause?.explains ? linked(index, clause.explains) : undefined;
-    return { ...r, ...(interpretation ? { interpretation } : {}), ...(explains ? { explains } : {}) };
+    const relevance = Math.round(relevanceOf(asked, resultRelevanceText(r)) * 100) / 100;
+    return { ...r, relevance, weak: relevance < RELEVANCE_LINE, ...(interpretation ? { interpretation } : {}), ...(explains ? { explains } : {}) };
   });
   for (let i = 0; i < results.length; i++) {
     const explained = results[i]!.explains?.clauseId;
@@ -155,12 +165,16 @@ export function withInterpretations<T extends SearchResponse>(index: LoadedIndex
     results.splice(i, 0, operative!);
     i++;
   }
-  return { ...response, results };
+  // the well-matching results first, the others set apart below them, each group in rank order
+  const ordered = [...results.filter((r) => !r.weak), ...results.filter((r) => r.weak)];
+  return { ...response, results: ordered, strong: ordered.filter((r) => !r.weak).length };
 }
 
 /** What /api/search answers: a search response, with the document the query names, if any. */
 export interface ApiSearchResponse extends SearchResponse {
   results: ApiSearchResult[];
+  /** Results above the relevance line: "找到 N 条相关条款" counts these; 0 gives the empty state. */
+  strong: number;
   document?: DocumentCard;
   /** Where the rest of the query was looked for: found=false when it is in no clause of the document. */
   within?: { docId: string; rest: string; found: boolean };

@@ -130,6 +130,18 @@ describe('GET /api/search', () => {
     }
   });
 
+  it('counts only results that hold enough of the query as related, and sets the others apart', async () => {
+    const offTopic = await searchFor({ q: '量子纠缠 火星殖民' });
+    expect(offTopic.strong).toBe(0);
+    expect(offTopic.results.every((r) => r.weak)).toBe(true);
+    const real = await searchFor({ q: '设备更新 贴息' });
+    expect(real.strong).toBeGreaterThan(0);
+    expect(real.results[0]!.weak).toBe(false);
+    // the related ones first, the weak ones after them
+    const firstWeak = real.results.findIndex((r) => r.weak);
+    if (firstWeak >= 0) expect(real.results.slice(firstWeak).every((r) => r.weak)).toBe(true);
+  });
+
   it('leads with the document a query names by its title', async () => {
     const body = await searchFor({ q: '永州市“十四五”工业发展规划' });
     expect(body.results[0]!.docId).toBe('yongzhou-14th-five-year-industry-plan');

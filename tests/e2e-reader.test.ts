@@ -398,6 +398,16 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await close();
   });
 
+  it('says so when nothing matches well, setting the nearest clauses apart', async () => {
+    const { page, problems, close } = await open();
+    await page.goto(`/?${new URLSearchParams({ q: '量子纠缠 火星殖民' })}`);
+    await page.getByRole('heading', { name: '未找到直接相关的条款' }).waitFor();
+    expect(await page.getByRole('heading', { name: '相关度较低' }).count()).toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/search-weak.png`, animations: 'disabled' });
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('shows markup in a passage as literal text, in results and in the reader', async () => {
     const { page, problems, close } = await open();
     for (const [query, literal] of [

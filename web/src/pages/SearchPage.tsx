@@ -1,5 +1,5 @@
 import { Link, useSearchParams } from 'react-router';
-import { FILTER_KEYS, getHealth, searchClauses, type FilterKey, type Health } from '../api.ts';
+import { FILTER_KEYS, getHealth, searchClauses, type FilterKey, type Health, type SearchResponse } from '../api.ts';
 import { DocumentCardView } from '../components/DocumentCardView.tsx';
 import { Filters } from '../components/Filters.tsx';
 import { ResultCard } from '../components/ResultCard.tsx';
@@ -33,6 +33,25 @@ function Examples({ title }: { title: string }) {
         ))}
       </ul>
     </div>
+  );
+}
+
+/** Results below the relevance line, set apart: the nearest the collection has, not answers. */
+function WeakResults({ results }: { results: SearchResponse['results'] }) {
+  const weak = results.filter((r) => r.weak);
+  if (weak.length === 0) return null;
+  return (
+    <section className="weak-results" aria-labelledby="weak-results-title">
+      <h2 id="weak-results-title">相关度较低</h2>
+      <p className="weak-note">以下条款只含查询的少部分内容，仅供参考。</p>
+      <ol className="results">
+        {weak.map((r) => (
+          <li key={r.clauseId}>
+            <ResultCard result={r} />
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 
@@ -195,9 +214,9 @@ export function SearchPage() {
                 : `《${shown.document.title ?? shown.document.id}》中没有与“${shown.within.rest}”直接相关的条款；以下是全部文件中的结果。`}
             </p>
           )}
-          {shown.results.length === 0 ? (
+          {shown.results.length === 0 || (shown.strong ?? shown.results.length) === 0 ? (
             <div className="state state-empty">
-              <h2>没有找到相关条款</h2>
+              <h2>{shown.results.length === 0 ? '没有找到相关条款' : '未找到直接相关的条款'}</h2>
               <ul className="suggestions">
                 <li>换一种说法，或只保留两三个关键词；</li>
                 <li>检查文号、机关名称是否有错别字。</li>
@@ -211,20 +230,25 @@ export function SearchPage() {
                 )}
               </ul>
               <Examples title="也可以试试：" />
+              {shown.results.length > 0 && <WeakResults results={shown.results} />}
             </div>
           ) : (
             <>
               <p className="results-summary" aria-live="polite">
-                找到 {shown.total} 条相关条款{shown.total > shown.results.length && `，显示前 ${shown.results.length} 条`}
+                找到 {shown.strong ?? shown.results.length} 条相关条款
+                {shown.total > shown.results.length && `（共检索 ${shown.total} 条，显示前 ${shown.results.length} 条）`}
                 <span className="took">（{Math.max(1, Math.round(shown.tookMs))} 毫秒）</span>
               </p>
               <ol className="results">
-                {shown.results.map((r) => (
-                  <li key={r.clauseId}>
-                    <ResultCard result={r} />
-                  </li>
-                ))}
+                {shown.results
+                  .filter((r) => !r.weak)
+                  .map((r) => (
+                    <li key={r.clauseId}>
+                      <ResultCard result={r} />
+                    </li>
+                  ))}
               </ol>
+              <WeakResults results={shown.results} />
               {shown.total > shown.results.length && k < MAX_K && (
                 <p className="more">
                   <button type="button" className="button" onClick={showMore} disabled={search.loading}>
