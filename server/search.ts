@@ -338,15 +338,14 @@ export const KEYWORD_LEG = {
   /** ... and times (1 + this x its article's citation prior, 0..1): how often the corpus refers to the article by number. */
   articlePrior: 0.25,
   /**
-   * Hierarchical ranking: the query is scored over whole documents and over sections (the
-   * passages under one heading path) as well, and each passage's score is multiplied by
-   * (1 + documentLevel x its document's score + sectionLevel x its section's score), each scaled
-   * to 0..1 by the best of its level and raised to levelExponent.
+   * Hierarchical ranking: the query is scored over sections as well (the passages of one
+   * document under one heading path, as one text), and each passage's score is multiplied by
+   * 1 + sectionLevel x its section's score, scaled to 0..1 by the best section's and raised to
+   * levelExponent.
    */
-  documentLevel: 0,
   sectionLevel: 0.5,
   levelExponent: 1,
-  /** k1 and b of the document and section levels (long units). */
+  /** k1 and b of the section level (long units). */
   levelK1: 1.2,
   levelB: 0.75,
 };
@@ -487,7 +486,7 @@ function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
 
   const prior = KEYWORD_LEG.documentPrior;
   const depth = prior > 0 ? Math.max(k, 1000) : k;
-  const boost = levelBoost(index, query, passageBoost(index));
+  const boost = sectionBoost(index, query, passageBoost(index));
   let hits = index.keyword.searchWeighted(query, KEYWORD_LEG.feedbackDocs > 0 ? Math.max(depth, KEYWORD_LEG.feedbackDocs) : depth, boost);
   if (KEYWORD_LEG.feedbackDocs > 0 && hits.length > 0) {
     hits = index.keyword.searchWeighted(withFeedback(index, query, hits.slice(0, KEYWORD_LEG.feedbackDocs)), depth, boost);
@@ -505,61 +504,70 @@ function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
   return hits.slice(0, k);
 }
 
-interface Levels {
+/** The sections of a loaded index: the passages of one document under one heading path, as one text. */
+interface Sections {
   key: string;
-  document: { groupOf: Int32Array; index: KeywordIndex };
-  section: { groupOf: Int32Array; index: KeywordIndex };
+  index: KeywordIndex;
+  /** The passages of section g are members[offsets[g] .. offsets[g + 1]). */
+  offsets: Int32Array;
+  members: Int32Array;
+  /** Scratch for the per-query boost; filled and used synchronously within one keyword search. */
+  scratch: Float32Array;
 }
-const levelsCache = new WeakMap<LoadedIndex, Levels>();
-const LEVEL_DEPTH = 100;
+const sectionsCache = new WeakMap<LoadedIndex, Sections>();
+// Sections ranked per query; past these the boost is small, and ranking them all would cost more.
+const SECTION_DEPTH = 100;
 
-/** The document and section levels of the keyword index, made from its postings once per loaded index. */
-function levels(index: LoadedIndex): Levels {
+/** The section level of the keyword index, made from its postings once per loaded index (at the first search). */
+function sections(index: LoadedIndex): Sections {
   const key = `${KEYWORD_LEG.levelK1}/${KEYWORD_LEG.levelB}`;
-  const cached = levelsCache.get(index);
+  const cached = sectionsCache.get(index);
   if (cached !== undefined && cached.key === key) return cached;
-  const params = { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB };
-  const level = (keyOf: (p: Passage) => string) => {
-    const ids = new Map<string, number>();
-    const groupOf = Int32Array.from(index.passages, (p) => {
-      const key = keyOf(p);
-      let id = ids.get(key);
-      if (id === undefined) ids.set(key, (id = ids.size));
-      return id;
-    });
-    return { groupOf, index: index.keyword.grouped(groupOf, ids.size, params) };
-  };
-  const made: Levels = {
+  const ids = new Map<string, number>();
+  const groupOf = Int32Array.from(index.passages, (p) => {
+    const name = `${p.docId}\u0000${(index.clausesById.get(p.clauseId)?.path ?? []).join('\u0000')}`;
+    let id = ids.get(name);
+    if (id === undefined) ids.set(name, (id = ids.size));
+    return id;
+  });
+  const offsets = new Int32Array(ids.size + 1);
+  for (const g of groupOf) offsets[g + 1]!++;
+  for (let g = 0; g < ids.size; g++) offsets[g + 1]! += offsets[g]!;
+  const members = new Int32Array(groupOf.length);
+  const fill = offsets.slice(0, ids.size);
+  groupOf.forEach((g, passage) => (members[fill[g]!++] = passage));
+  const made: Sections = {
     key,
-    document: level((p) => p.docId),
-    section: level((p) => `${p.docId}\u0000${(index.clausesById.get(p.clauseId)?.path ?? []).join('\u0000')}`),
+    index: index.keyword.grouped(groupOf, ids.size, { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB }),
+    offsets,
+    members,
+    scratch: new Float32Array(groupOf.length),
   };
-  levelsCache.set(index, made);
+  sectionsCache.set(index, made);
   return made;
 }
 
-/** The static per-passage boost times each passage's document and section scores for this query (KEYWORD_LEG.documentLevel). */
-function levelBoost(index: LoadedIndex, query: WeightedQuery, base: Float32Array | undefined): Float32Array | undefined {
-  const { documentLevel, sectionLevel, levelExponent } = KEYWORD_LEG;
-  if (!(documentLevel > 0) && !(sectionLevel > 0)) return base;
-  const { document, section } = levels(index);
-  const boost = base !== undefined ? Float32Array.from(base) : new Float32Array(index.passages.length).fill(1);
-  const apply = (level: Levels['document'], weight: number) => {
-    if (!(weight > 0)) return;
-    // beyond the first LEVEL_DEPTH groups the boost is small, and ranking them all would cost more than the passage search
-    const hits = level.index.searchWeighted(query, LEVEL_DEPTH);
-    const top = hits[0]?.score ?? 0;
-    if (!(top > 0)) return;
-    // a group past the first LEVEL_DEPTH scores at most what the last of them does
-    const floor = hits.length < LEVEL_DEPTH ? 0 : weight * (hits[hits.length - 1]!.score / top) ** levelExponent;
-    const scaled = new Float32Array(level.index.count).fill(floor);
-    for (const h of hits) scaled[h.id] = weight * (h.score / top) ** levelExponent;
-    return scaled;
-  };
-  const fd = apply(document, documentLevel);
-  const fs = apply(section, sectionLevel);
-  for (let i = 0; i < boost.length; i++) {
-    boost[i]! *= 1 + (fd !== undefined ? fd[document.groupOf[i]!]! : 0) + (fs !== undefined ? fs[section.groupOf[i]!]! : 0);
+/**
+ * The static per-passage boost times 1 + sectionLevel x each passage's section score for this
+ * query (scaled by the best section's). Sections past the first SECTION_DEPTH count as the last
+ * of them; as a constant factor on every passage changes no order (fusion scales by the best
+ * score), only the passages of the first sections are touched, by (1 + theirs) / (1 + that floor).
+ */
+function sectionBoost(index: LoadedIndex, query: WeightedQuery, base: Float32Array | undefined): Float32Array | undefined {
+  const { sectionLevel, levelExponent } = KEYWORD_LEG;
+  if (!(sectionLevel > 0)) return base;
+  const level = sections(index);
+  const hits = level.index.searchWeighted(query, SECTION_DEPTH);
+  const top = hits[0]?.score ?? 0;
+  if (!(top > 0)) return base;
+  const boost = level.scratch;
+  if (base !== undefined) boost.set(base);
+  else boost.fill(1);
+  const scaled = (score: number) => sectionLevel * (score / top) ** levelExponent;
+  const floor = hits.length < SECTION_DEPTH ? 0 : scaled(hits[hits.length - 1]!.score);
+  for (const h of hits) {
+    const factor = (1 + scaled(h.score)) / (1 + floor);
+    for (let i = level.offsets[h.id]!; i < level.offsets[h.id + 1]!; i++) boost[level.members[i]!]! *= factor;
   }
   return boost;
 }
