@@ -126,6 +126,9 @@ export interface ApiSearchResult extends SearchResult {
   relevance: number;
   /** Below the relevance line: shown apart, as 相关度较低. */
   weak: boolean;
+  /** The document's validity, shown on the card beside its status. */
+  validFrom: string | null;
+  validUntil: string | null;
   /** The 解读 of this clause (本条解读). */
   interpretation?: LinkedClause;
   /** For a clause of a 解读: the clause it explains. */
@@ -154,7 +157,8 @@ export function withInterpretations<T extends SearchResponse>(
     const interpretation = clause?.interpretations?.[0] ? linked(index, clause.interpretations[0]) : undefined;
     const explains = clause?.explains ? linked(index, clause.explains) : undefined;
     const relevance = Math.round(relevanceOf(asked, resultRelevanceText(r)) * 100) / 100;
-    return { ...r, relevance, weak: relevance < RELEVANCE_LINE, ...(interpretation ? { interpretation } : {}), ...(explains ? { explains } : {}) };
+    const doc = index.documentsById.get(r.docId);
+    return { ...r, relevance, weak: relevance < RELEVANCE_LINE, validFrom: doc?.validFrom ?? null, validUntil: doc?.validUntil ?? null, ...(interpretation ? { interpretation } : {}), ...(explains ? { explains } : {}) };
   });
   for (let i = 0; i < results.length; i++) {
     const explained = results[i]!.explains?.clauseId;

@@ -136,6 +136,9 @@ describe('GET /api/search', () => {
     expect(offTopic.results.every((r) => r.weak)).toBe(true);
     const real = await searchFor({ q: '设备更新 贴息' });
     expect(real.strong).toBeGreaterThan(0);
+    // each card says how long its document is valid
+    const measure = real.results.find((r) => r.docId === MEASURES)!;
+    expect([measure.validFrom, measure.validUntil]).toEqual(['2025-03-10', '2027-12-31']);
     expect(real.results[0]!.weak).toBe(false);
     // the related ones first, the weak ones after them
     const firstWeak = real.results.findIndex((r) => r.weak);

@@ -21,6 +21,11 @@ export function ResultCard({ result }: { result: SearchResult }) {
         </div>
       </header>
       <DocMeta docNumber={result.docNumber} issuer={result.issuer} date={result.date} />
+      {(result.validFrom || result.validUntil) && (
+        <p className="result-validity">
+          {result.validUntil ? `有效期：${result.validFrom ?? '—'} 至 ${result.validUntil}` : `施行日期：${result.validFrom}`}
+        </p>
+      )}
       {crumbs.length > 0 && (
         <div className="breadcrumb">
           <ol aria-label="条款位置">
