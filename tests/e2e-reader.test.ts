@@ -225,8 +225,13 @@ describe.runIf(chromium.available)('reader in a browser', () => {
       await page.locator('.doc-card input').fill('人工智能');
       await page.locator('.doc-card').getByRole('button', { name: '检索' }).click();
       await page.waitForURL(/doc=hunan-15th-five-year-manufacturing-plan/);
-      await page.locator('.result').first().waitFor();
-      expect(await page.locator('.result .result-title').allTextContents()).toSatisfy((titles: string[]) => titles.every((t) => t.includes('十五五')));
+      // the previous answer stays on screen while the new one loads: wait for the new one
+      await expect
+        .poll(async () => {
+          const titles = await page.locator('.result .result-title').allTextContents();
+          return titles.length > 0 && titles.every((t) => t.includes('十五五'));
+        })
+        .toBe(true);
       expect(problems).toEqual([]);
       await close();
     }
