@@ -59,6 +59,7 @@ function linkClauses(interpretation: PolicyDocument, measure: PolicyDocument): v
  * own takes the status and validity of the document it explains.
  */
 export function linkDocuments(documents: PolicyDocument[]): void {
+  const byId = new Map(documents.map((d) => [d.id, d]));
   const byTitle = new Map<string, PolicyDocument>();
   const byNumber = new Map<string, PolicyDocument>();
   for (const d of documents) {
@@ -104,6 +105,6 @@ export function linkDocuments(documents: PolicyDocument[]): void {
       if (other && other !== d && other.id !== d.explains) cited.add(other.id);
     }
     d.cites = [...cited];
-    for (const id of cited) documents.find((x) => x.id === id)?.citedBy.push(d.id);
+    for (const id of cited) byId.get(id)?.citedBy.push(d.id);
   }
 }

@@ -46,7 +46,6 @@ const pathMisses: string[] = [];
 const pathMissFiles = new Map<string, number>();
 let debris = 0;
 const debrisExamples: string[] = [];
-const structural = (_p: string) => true;
 
 for (const file of corpus.files.filter((f) => f.ok)) {
   const raw = (await readFile(path.join(corpusDir, file.source), 'utf8')).replace(/\r\n?/g, '\n');
@@ -101,8 +100,8 @@ for (const file of corpus.files.filter((f) => f.ok)) {
     cursor = found + 1;
     exact++;
     const wantPath = heads.filter((h): h is string => h !== null);
-    const gotPath = articles[found]!.path.map(compact).filter(structural);
-    if (gotPath.join('>') === wantPath.join('>') && articles[found]!.path.length === gotPath.length) pathOk++;
+    const gotPath = articles[found]!.path.map(compact);
+    if (gotPath.join('>') === wantPath.join('>')) pathOk++;
     else {
       pathMissFiles.set(file.source, (pathMissFiles.get(file.source) ?? 0) + 1);
       if (pathMisses.length < Number(values.misses)) pathMisses.push(`${file.source} ${label}: want ${wantPath.join('>') || '(none)'}; got ${articles[found]!.path.join('>') || '(none)'}`);

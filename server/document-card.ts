@@ -43,14 +43,16 @@ function shortNameIndex(index: LoadedIndex): Map<string, PolicyDocument> {
   let names = shortNames.get(index);
   if (!names) {
     names = new Map();
+    const ambiguous = new Set<string>();
     for (const d of index.documents) {
       if (!d.title || d.type === '解读') continue;
       const name = shortName(d.title);
-      // only names that say what they are (…法, …条例, …规定) and are not ambiguous
+      // only names that say what they are (…法, …条例, …规定) and name one document
       if (name.length < 3 || name.length > 24 || !/(?:法|法典|条例|规定|办法|细则|解释)$/.test(name)) continue;
-      names.set(name, names.has(name) ? (undefined as unknown as PolicyDocument) : d);
+      if (names.has(name)) ambiguous.add(name);
+      names.set(name, d);
     }
-    for (const [k, v] of names) if (v === undefined) names.delete(k);
+    for (const name of ambiguous) names.delete(name);
     shortNames.set(index, names);
   }
   return names;
