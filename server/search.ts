@@ -1,5 +1,6 @@
-// Clause-level search: the keyword leg (BM25) and the vector leg (HNSW) each rank passages; each
-// leg keeps a clause's best passage; the two clause rankings are fused by reciprocal rank; a query
+// Clause-level search: the keyword leg (BM25 with citation priors and a section level) and the
+// vector leg (HNSW) each rank passages; each leg keeps a clause's best passage; the two clause
+// rankings are fused by scaled scores, the vector leg weighed by its agreement; a query
 // that names a document (its 文号 or its title) leads with that document. Each result carries the
 // passage, the sentence of its clause that best answers the query, and where the query's terms are.
 import { cjkBigrams } from '../ingest/chinese-tokenizer.ts';
