@@ -1,11 +1,12 @@
-// npm run ingest [-- --corpus DIR --index DIR --embedder auto|builtin|bge-small-zh --retrain --quiet --report FILE]
+// npm run ingest [-- --corpus DIR --index DIR --embedder auto|builtin|bge-small-zh --retrain --quiet --report FILE --no-ocr]
 // corpus/ -> index/, with progress while it works and a summary at the end.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ModelLoadError } from './embedders/bge-embedder.ts';
-import { CorpusError, stopAllReaders } from './load-corpus.ts';
+import { CorpusError, stopAllReaders, watchReadProgress } from './load-corpus.ts';
+import type { ReadProgress } from './read-file.ts';
 import { IndexWriteError } from './write-index.ts';
 import { corpusReport, reportSummaryText, writeReport } from './corpus-report.ts';
 import { buildIndex, EMBEDDER_CHOICES, type BuildProgress, type BuildStage, type EmbedderChoice } from './build-index.ts';
@@ -21,8 +22,12 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     // per document: title, 文号, issuer, dates, type, status, counts, warnings (.tsv or .json)
     report: { type: 'string' },
+    // scanned PDF pages are recognized by OCR unless this is given (or OCR=off)
+    'no-ocr': { type: 'boolean', default: false },
   },
 });
+// the reader threads take OCR's setting from the environment, like the other reading limits
+if (values['no-ocr']) process.env.OCR = 'off';
 
 // An operator's mistake (no corpus, disk full, read-only index folder, a bad limit) is one line,
 // not a stack trace; anything else is a bug and keeps its trace.
@@ -83,8 +88,8 @@ const LABELS: Record<BuildStage, string> = {
  * On a terminal: a bar per stage with rate and ETA. Elsewhere (CI, logs): one line per stage and,
  * while embedding, a line every tenth of the way, so a long ingest is never silent.
  */
-function progressReporter(quiet: boolean): { onProgress: (p: BuildProgress) => void; stop: () => void } {
-  if (quiet) return { onProgress: () => {}, stop: () => {} };
+function progressReporter(quiet: boolean): { onProgress: (p: BuildProgress) => void; onOcr: (p: ReadProgress) => void; stop: () => void } {
+  if (quiet) return { onProgress: () => {}, onOcr: () => {}, stop: () => {} };
   const tty = process.stderr.isTTY === true;
   let stage: BuildStage | null = null;
   let bar: cliProgress.SingleBar | null = null;
@@ -131,10 +136,20 @@ function progressReporter(quiet: boolean): { onProgress: (p: BuildProgress) => v
       }
     }
   };
-  return { onProgress, stop };
+  // OCR of a scanned PDF, page by page: on the reading bar, or a line a page
+  let ocrStart = 0;
+  const onOcr = (p: ReadProgress) => {
+    if (p.done === 0) ocrStart = performance.now();
+    const perPage = p.done > 0 ? ` (${((performance.now() - ocrStart) / 1000 / p.done).toFixed(1)} s a page)` : '';
+    const what = `${basename(p.file)}: OCR page ${Math.min(p.done + 1, p.total)}/${p.total}${perPage}`;
+    if (bar) bar.update({ file: what });
+    else if (p.done > 0) console.error(`  ${basename(p.file)}: OCR ${p.done}/${p.total} pages${perPage}`);
+  };
+  return { onProgress, onOcr, stop };
 }
 
 const reporter = progressReporter(values.quiet);
+watchReadProgress(reporter.onOcr);
 const report = await buildIndex({
   corpusDir: resolve(values.corpus),
   indexDir: resolve(values.index),
@@ -161,6 +176,7 @@ if (!values.quiet && report.documents.length > 40) {
       类型: d.type ?? '',
       状态: d.status,
       条款: d.clauses.length,
+      OCR: d.ocr ? `${(d.ocr.confidence * 100).toFixed(1)}%` : '',
       提示: d.warnings.join('; '),
     })),
   );
@@ -173,4 +189,10 @@ console.log(
     `embedder ${embedder.id} (${embedder.dims}-d): ${report.embedded} embedded, ${report.reused} reused; ` +
     `${report.seconds.toFixed(1)}s. Index: ${values.index}/`,
 );
+const ocrDocuments = report.documents.filter((d) => d.ocr);
+if (ocrDocuments.length > 0) {
+  const pages = ocrDocuments.reduce((n, d) => n + d.ocr!.pages, 0);
+  const mean = ocrDocuments.reduce((sum, d) => sum + d.ocr!.confidence * d.ocr!.pages, 0) / pages;
+  console.log(`OCR: ${ocrDocuments.length} document(s) read from ${pages} scanned page(s), mean confidence ${(mean * 100).toFixed(1)}%; check them against the scans.`);
+}
 if (values.report) console.log(`Report: ${values.report}`);

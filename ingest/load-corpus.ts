@@ -13,7 +13,8 @@ import { Worker } from 'node:worker_threads';
 import { linkDocuments } from './link-documents.ts';
 import { assignStems, parseFile, type ParsedFile } from './parse-corpus.ts';
 import type { ParseReply, ParseRequest } from './parse-worker.ts';
-import { DEFAULT_READ_LIMITS, ReadError, SUPPORTED_EXTENSIONS, type ReadLimits } from './read-file.ts';
+import { DEFAULT_READ_LIMITS, ReadError, SUPPORTED_EXTENSIONS, setReadOptions, type ReadLimits, type ReadProgress } from './read-file.ts';
+import { attachmentsByName } from './readers/attachments.ts';
 import type { Passage, PolicyDocument } from './types.ts';
 
 export interface CorpusFileReport {
@@ -28,13 +29,15 @@ export interface CorpusFileReport {
 export interface FileLimits extends ReadLimits {
   maxSeconds: number;
   maxMemoryMb: number;
+  /** Memory for a file whose pages are being recognized: OCR's models and a page's detection need more than text does. */
+  maxOcrMemoryMb: number;
 }
 
 const MB = 1024 * 1024;
 
-export const DEFAULT_FILE_LIMITS: Readonly<FileLimits> = Object.freeze({ ...DEFAULT_READ_LIMITS, maxSeconds: 60, maxMemoryMb: 640 });
+export const DEFAULT_FILE_LIMITS: Readonly<FileLimits> = Object.freeze({ ...DEFAULT_READ_LIMITS, maxSeconds: 60, maxMemoryMb: 640, maxOcrMemoryMb: 1536 });
 
-/** Limits from MAX_FILE_MB, MAX_UNZIPPED_MB, MAX_ZIP_ENTRIES, MAX_PDF_PAGES, MAX_HTML_ELEMENTS, MAX_FILE_SECONDS, MAX_FILE_MEMORY_MB. */
+/** Limits from MAX_FILE_MB, MAX_UNZIPPED_MB, MAX_ZIP_ENTRIES, MAX_PDF_PAGES, MAX_HTML_ELEMENTS, MAX_FILE_SECONDS, MAX_FILE_MEMORY_MB, MAX_OCR_MEMORY_MB. */
 export function fileLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): FileLimits {
   const read = (name: string, fallback: number, scale = 1): number => {
     const raw = env[name]?.trim();
@@ -52,7 +55,21 @@ export function fileLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): FileLim
     maxHtmlElements: read('MAX_HTML_ELEMENTS', d.maxHtmlElements),
     maxSeconds: read('MAX_FILE_SECONDS', d.maxSeconds),
     maxMemoryMb: read('MAX_FILE_MEMORY_MB', d.maxMemoryMb),
+    maxOcrMemoryMb: read('MAX_OCR_MEMORY_MB', d.maxOcrMemoryMb),
   };
+}
+
+/** OCR of scanned PDF pages: on unless OCR is off, 0, false or no (`npm run ingest -- --no-ocr` sets it). */
+export function ocrFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !/^(off|0|false|no)$/i.test(env.OCR?.trim() ?? '');
+}
+
+const progressListeners = new Set<(progress: ReadProgress) => void>();
+
+/** Progress of long reads (OCR page by page) in this process, for a progress bar; returns the way to stop listening. */
+export function watchReadProgress(listener: (progress: ReadProgress) => void): () => void {
+  progressListeners.add(listener);
+  return () => progressListeners.delete(listener);
 }
 
 /** sha256 of a file, read as a stream (a file over the size limit still has a hash). */
@@ -79,9 +96,12 @@ class ParseWorker {
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
   private next = 0;
-  private waiting: { id: number; resolve: (reply: ParseReply) => void; reject: (error: Error) => void } | null = null;
+  private waiting: { id: number; resolve: (reply: ParseReply) => void; reject: (error: Error) => void; alive: () => void; ocr: boolean } | null = null;
 
-  constructor(private readonly limits: FileLimits) {}
+  constructor(
+    private readonly limits: FileLimits,
+    private readonly ocr: boolean,
+  ) {}
 
   private start(): Promise<void> {
     // The worker is TypeScript like the rest of ingest: it registers tsx, then loads it.
@@ -89,7 +109,7 @@ class ParseWorker {
     const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
     const worker = new Worker(bootstrap, {
       eval: true,
-      workerData: { limits: this.limits },
+      workerData: { limits: this.limits, ocr: this.ocr },
       // the V8 heap of the thread; buffers outside it are watched through the process's RSS
       resourceLimits: { maxOldGenerationSizeMb: this.limits.maxMemoryMb, maxYoungGenerationSizeMb: 32 },
       stdout: false,
@@ -99,6 +119,14 @@ class ParseWorker {
     this.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (reply: ParseReply) => {
         if (reply.id === -1) return resolve();
+        if ('progress' in reply) {
+          if (this.waiting?.id === reply.id) {
+            this.waiting.ocr = true;
+            this.waiting.alive();
+          }
+          for (const listener of progressListeners) listener(reply.progress);
+          return;
+        }
         if (this.waiting?.id === reply.id) {
           const { resolve: done } = this.waiting;
           this.waiting = null;
@@ -123,23 +151,34 @@ class ParseWorker {
     else await this.ready;
     const worker = this.worker!;
     const id = this.next++;
-    const { maxSeconds, maxMemoryMb } = this.limits;
+    const { maxSeconds, maxMemoryMb, maxOcrMemoryMb } = this.limits;
     const baseline = process.memoryUsage.rss();
     let timer: NodeJS.Timeout | undefined;
     let watch: NodeJS.Timeout | undefined;
     try {
       return await new Promise<ParseReply>((resolve, reject) => {
-        this.waiting = { id, resolve, reject };
         const stop = (why: string) => {
           this.waiting = null;
           this.worker = null;
           void worker.terminate();
           reject(new FileLimitError(why));
         };
-        timer = setTimeout(() => stop(`it took longer than ${maxSeconds} s, the limit set by MAX_FILE_SECONDS`), maxSeconds * 1000);
+        const startClock = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => stop(`it took longer than ${maxSeconds} s, the limit set by MAX_FILE_SECONDS`), maxSeconds * 1000);
+        };
+        // A scanned PDF is read page by page: each recognized page starts the clock again, so
+        // MAX_FILE_SECONDS bounds a page's OCR, and a stalled read is still stopped.
+        const waiting = { id, resolve, reject, alive: startClock, ocr: false };
+        this.waiting = waiting;
+        startClock();
         watch = setInterval(() => {
           const grown = process.memoryUsage.rss() - baseline;
-          if (grown > maxMemoryMb * MB) stop(`it needed more than ${maxMemoryMb} MB of memory, the limit set by MAX_FILE_MEMORY_MB`);
+          if (waiting.ocr) {
+            if (grown > maxOcrMemoryMb * MB) stop(`its OCR needed more than ${maxOcrMemoryMb} MB of memory, the limit set by MAX_OCR_MEMORY_MB`);
+          } else if (grown > maxMemoryMb * MB) {
+            stop(`it needed more than ${maxMemoryMb} MB of memory, the limit set by MAX_FILE_MEMORY_MB`);
+          }
         }, 50);
         worker.postMessage({ ...request, id } satisfies ParseRequest);
       });
@@ -238,6 +277,8 @@ export interface LoadCorpusOptions {
   limits?: Partial<FileLimits>;
   /** Read on this thread, without time and memory limits (quick tools and tests of parsing only). */
   inProcess?: boolean;
+  /** OCR of scanned PDF pages; default: from the environment (ocrFromEnv). */
+  ocr?: boolean;
 }
 
 export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
@@ -249,20 +290,36 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   }
   const { stems, collisions } = assignStems(names);
   const out: LoadedCorpus = { documents: [], passages: [], files: [], collisions, ignored };
-  const worker = options.inProcess ? null : new ParseWorker(limits);
+  const ocr = options.ocr ?? ocrFromEnv();
+  if (options.inProcess) setReadOptions({ ocr, onProgress: (p) => progressListeners.forEach((listener) => listener(p)) });
+  const worker = options.inProcess ? null : new ParseWorker(limits, ocr);
   if (worker) openWorkers.add(worker);
+  // files published as a notice's attachments are read into its document (readers/attachments.ts)
+  const attachmentsOf = attachmentsByName(names);
+  const noticeOf = new Map([...attachmentsOf].flatMap(([notice, list]) => list.map((a) => [a, notice] as const)));
+  const failedNotices = new Set<string>();
+  // an attachment whose notice could not be read is read on its own, after the others
+  const order = [...names.filter((n) => !noticeOf.has(n)), ...names.filter((n) => noticeOf.has(n))];
   let done = 0;
   try {
-    for (const name of names) {
+    for (const name of order) {
       options.onFile?.(name, done, names.length);
       const path = join(dir, name);
       const hash = await hashFile(path).catch(() => undefined);
+      const notice = noticeOf.get(name);
+      if (notice !== undefined && !failedNotices.has(notice)) {
+        out.files.push({ source: name, ok: true, warnings: [`read as an attachment of ${notice}`], ...(hash ? { hash } : {}) });
+        done++;
+        continue;
+      }
+      const attachments = (attachmentsOf.get(name) ?? []).map((source) => ({ path: join(dir, source), source }));
       try {
         let parsed: ParsedFile;
         if (worker === null) {
-          parsed = await parseFile(path, name, today, stems.get(name));
+          parsed = await parseFile(path, name, today, stems.get(name), attachments);
         } else {
-          const reply = await worker.parse({ path, source: name, today, stem: stems.get(name) });
+          const reply = await worker.parse({ path, source: name, today, stem: stems.get(name), attachments });
+          if ('progress' in reply) throw new NamedError(`${name}: no answer from the reader`);
           if (!reply.ok) throw new NamedError(reply.message);
           if (!('parsed' in reply)) throw new NamedError(`${name}: no answer from the reader`);
           parsed = reply.parsed;
@@ -280,6 +337,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
               ? error.message
               : `${name}: ${(error as Error).message}`;
         out.files.push({ source: name, ok: false, warnings: [`skipped: ${message}`], ...(hash ? { hash } : {}) });
+        if (attachments.length > 0) failedNotices.add(name);
       }
       done++;
     }

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { cleanText } from './clean-text.ts';
 import { extractMetadata } from './extract-metadata.ts';
 import { makePassages } from './make-passages.ts';
-import { readPolicyFile } from './read-file.ts';
+import { applyReadFacts, readWithAttachments } from './readers/attachments.ts';
 import { pairQuestions, segmentClauses } from './segment-clauses.ts';
 import { splitDocuments } from './split-documents.ts';
 import { chineseNumber } from './policy-patterns.ts';
@@ -109,9 +109,17 @@ export function parseText(source: string, raw: string, today: string, stem = fil
   return { source, documents, passages, warnings };
 }
 
-export async function parseFile(path: string, source: string, today: string, stem = fileStem(source)): Promise<ParsedFile> {
-  const read = await readPolicyFile(path);
+/** One file (with the attachments published beside it, see readers/attachments.ts) -> its documents. */
+export async function parseFile(
+  path: string,
+  source: string,
+  today: string,
+  stem = fileStem(source),
+  attachments: Array<{ path: string; source: string }> = [],
+): Promise<ParsedFile> {
+  const read = await readWithAttachments(path, attachments, source);
   const parsed = parseText(source, read.text, today, stem);
   parsed.warnings.unshift(...read.warnings);
+  applyReadFacts(parsed.documents, read);
   return parsed;
 }

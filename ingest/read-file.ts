@@ -3,12 +3,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import * as chardet from 'chardet';
 import { parseDocument } from 'htmlparser2';
 import iconv from 'iconv-lite';
 import mammoth from 'mammoth';
-import type { SourceFormat } from './types.ts';
+import { readOfdContent } from './readers/ofd.ts';
+import { readSheets, sheetsText } from './readers/spreadsheet.ts';
+import { readWordBinary } from './readers/word-binary.ts';
+import { recognizeImage } from './recognize-text.ts';
+import type { OcrSummary, SourceFormat } from './types.ts';
 
 export interface ReadResult {
   text: string;
@@ -16,6 +20,25 @@ export interface ReadResult {
   /** The character encoding the bytes were decoded from; null for docx and pdf. */
   encoding: string | null;
   warnings: string[];
+  /** Pages without a text layer that were recognized by OCR, and the mean confidence. */
+  ocr?: OcrSummary;
+  /** What the file says of itself beside its text (an OFD's seal, its DocInfo): used where the text names none. */
+  meta?: { title: string | null; docNumber: string | null; issuer: string | null };
+}
+
+/** How files are read, beside their limits: OCR on or off, and progress through long work. */
+export interface ReadOptions {
+  /** Recognize scanned PDF pages (pages without a text layer); on by default. */
+  ocr: boolean;
+  /** Called after each OCR'd page; the worker that reads files also takes it as a sign of life. */
+  onProgress?: (progress: ReadProgress) => void;
+}
+
+export interface ReadProgress {
+  file: string;
+  /** OCR'd pages done, of total pages to recognize. */
+  done: number;
+  total: number;
 }
 
 const FORMAT_BY_EXTENSION: Readonly<Record<string, SourceFormat>> = {
@@ -25,6 +48,10 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, SourceFormat>> = {
   '.htm': 'html',
   '.docx': 'docx',
   '.pdf': 'pdf',
+  '.doc': 'doc',
+  '.wps': 'wps',
+  '.ofd': 'ofd',
+  '.xlsx': 'xlsx',
 };
 
 export const SUPPORTED_EXTENSIONS: readonly string[] = Object.freeze(Object.keys(FORMAT_BY_EXTENSION));
@@ -90,6 +117,7 @@ export const READ_LIMIT_VARIABLES: Readonly<Record<keyof ReadLimits, string>> = 
 };
 
 let activeLimits: ReadLimits = { ...DEFAULT_READ_LIMITS };
+let activeOptions: ReadOptions = { ocr: true };
 
 /** The limits readPolicyFile applies when it is given none (set once per ingest worker). */
 export function setReadLimits(limits: Partial<ReadLimits>): void {
@@ -103,8 +131,13 @@ function overLimit(file: string, what: string, value: number, limits: ReadLimits
   return new ReadError('OVER_LIMIT', file, `${what} ${show(value)}; the limit is ${show(limits[limit])}, set by ${READ_LIMIT_VARIABLES[limit]}`);
 }
 
+/** How readPolicyFile reads when it is given no options (set once per ingest worker). */
+export function setReadOptions(options: Partial<ReadOptions>): void {
+  activeOptions = { ocr: true, ...options };
+}
+
 /** Reads one corpus file into raw text; throws ReadError when it cannot. File system errors pass through. */
-export async function readPolicyFile(path: string, limits: ReadLimits = activeLimits): Promise<ReadResult> {
+export async function readPolicyFile(path: string, limits: ReadLimits = activeLimits, options: ReadOptions = activeOptions): Promise<ReadResult> {
   const format = FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
   if (!format) throw new ReadError('UNSUPPORTED_FORMAT', path);
 
@@ -116,6 +149,8 @@ export async function readPolicyFile(path: string, limits: ReadLimits = activeLi
   const warnings: string[] = [];
   let text: string;
   let encoding: string | null = null;
+  let ocr: OcrSummary | undefined;
+  let meta: ReadResult['meta'];
   switch (format) {
     case 'txt':
     case 'md': {
@@ -123,25 +158,75 @@ export async function readPolicyFile(path: string, limits: ReadLimits = activeLi
       text = normalizeNewlines(text);
       break;
     }
-    case 'html': {
-      const declared = declaredHtmlCharset(bytes);
-      ({ text, encoding } = decodeText(bytes, path, warnings, declared));
-      if (countElements(text, limits.maxHtmlElements) > limits.maxHtmlElements) {
-        throw overLimit(path, 'HTML elements: more than', limits.maxHtmlElements, limits, 'maxHtmlElements');
-      }
-      text = htmlToText(normalizeNewlines(text));
+    case 'html':
+      ({ text, encoding } = readHtml(bytes, path, warnings, limits));
       break;
-    }
     case 'docx':
       checkZip(bytes, path, limits);
       text = await docxToText(bytes, path, warnings);
       break;
+    case 'doc':
+    case 'wps': {
+      const content = await readWordBinary(bytes);
+      text = '';
+      if (content.kind === 'ole') {
+        text = content.text;
+        warnings.push(...content.warnings);
+      } else if (content.kind === 'docx') {
+        warnings.push(`a .docx file with a .${format} name`);
+        checkZip(bytes, path, limits);
+        text = await docxToText(bytes, path, warnings);
+      } else if (content.kind === 'html') {
+        warnings.push(`a web page with a .${format} name`);
+        ({ text, encoding } = readHtml(bytes, path, warnings, limits));
+      } else if (content.kind === 'unreadable') {
+        throw new ReadError('CORRUPT_FILE', path, content.detail);
+      }
+      break;
+    }
+    case 'ofd': {
+      checkZip(bytes, path, limits, true);
+      let content;
+      try {
+        content = await readOfdContent(bytes, limits.maxUnzippedBytes);
+      } catch (error) {
+        throw new ReadError('CORRUPT_FILE', path, `ofd: ${(error as Error).message}`, { cause: error });
+      }
+      text = content.text;
+      warnings.push(...content.warnings);
+      if (content.seals.length > 0) warnings.push(`ofd: sealed by ${content.seals.join(', ')}`);
+      meta = { title: content.title, docNumber: content.docNumber, issuer: content.issuer ?? content.seals[0] ?? null };
+      break;
+    }
+    case 'xlsx': {
+      checkZip(bytes, path, limits, true);
+      let sheets;
+      try {
+        sheets = await readSheets(bytes, warnings);
+      } catch (error) {
+        throw new ReadError('CORRUPT_FILE', path, `xlsx: ${(error as Error).message}`, { cause: error });
+      }
+      // a spreadsheet has no title line of its own: its file name is its title
+      const title = basename(path, extname(path)).trim();
+      text = sheets.length > 0 ? `${title}\n\n${sheetsText(sheets)}` : '';
+      meta = { title, docNumber: null, issuer: null };
+      break;
+    }
     case 'pdf':
-      text = await pdfToText(bytes, path, warnings, limits);
+      ({ text, ocr } = await pdfToText(bytes, path, warnings, limits, options));
       break;
   }
   if (!/\S/u.test(text)) throw new ReadError('EMPTY_FILE', path, undefined, { warnings });
-  return { text, format, encoding, warnings };
+  return { text, format, encoding, warnings, ...(ocr ? { ocr } : {}), ...(meta ? { meta } : {}) };
+}
+
+function readHtml(bytes: Buffer, path: string, warnings: string[], limits: ReadLimits): Decoded {
+  const declared = declaredHtmlCharset(bytes);
+  const { text, encoding } = decodeText(bytes, path, warnings, declared);
+  if (countElements(text, limits.maxHtmlElements) > limits.maxHtmlElements) {
+    throw overLimit(path, 'HTML elements: more than', limits.maxHtmlElements, limits, 'maxHtmlElements');
+  }
+  return { text: htmlToText(normalizeNewlines(text)), encoding };
 }
 
 function normalizeNewlines(text: string): string {
@@ -697,11 +782,11 @@ function countElements(html: string, stop: number): number {
 }
 
 /**
- * A .docx is a zip: its entry count and decompressed size are checked before any of it is
+ * A .docx, .xlsx or .ofd is a zip: its entry count and decompressed size are checked before any of it is
  * unpacked. The sizes the zip declares are not trusted: every entry is inflated against what is
  * left of the budget, which stops at the limit however much the entry would expand to.
  */
-function checkZip(bytes: Buffer, file: string, limits: ReadLimits): void {
+function checkZip(bytes: Buffer, file: string, limits: ReadLimits, required = false): void {
   // End of central directory: 22 bytes plus a comment of up to 65535, at the end of the file.
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
@@ -710,7 +795,10 @@ function checkZip(bytes: Buffer, file: string, limits: ReadLimits): void {
       break;
     }
   }
-  if (eocd === -1) return; // not a zip at all: mammoth says so
+  if (eocd === -1) {
+    if (required) throw new ReadError('CORRUPT_FILE', file, 'not a zip archive');
+    return; // not a zip at all: mammoth says so
+  }
   const entries = bytes.readUInt16LE(eocd + 10);
   if (entries > limits.maxZipEntries) throw overLimit(file, 'zip entries', entries, limits, 'maxZipEntries');
   let at = bytes.readUInt32LE(eocd + 16);
@@ -838,7 +926,7 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjsPromise: Promise<PdfJs> | null = null;
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
-async function pdfToText(bytes: Buffer, file: string, warnings: string[], limits: ReadLimits): Promise<string> {
+async function pdfToText(bytes: Buffer, file: string, warnings: string[], limits: ReadLimits, options: ReadOptions): Promise<{ text: string; ocr?: OcrSummary }> {
   pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   const pdfjs = await pdfjsPromise;
   const task = pdfjs.getDocument({
@@ -906,13 +994,76 @@ async function pdfToText(bytes: Buffer, file: string, warnings: string[], limits
 
     if (failed.length === doc.numPages) throw new ReadError('CORRUPT_FILE', file, 'pdf: no page could be read');
     if (failed.length > 0) warnings.push(`pdf: page(s) ${failed.join(', ')} could not be read`);
+
+    // Pages without a text layer are scans (or blank): those that show an image are recognized.
+    // A page with a text layer is never recognized, whatever else it shows.
+    let ocr: OcrSummary | undefined;
+    let ocrTried = false;
+    if (textless.length > 0 && options.ocr) {
+      const scanned: number[] = [];
+      for (const n of textless) if (await pageHasImage(doc, n)) scanned.push(n);
+      ocrTried = scanned.length > 0;
+      if (ocrTried) options.onProgress?.({ file, done: 0, total: scanned.length });
+      let weighted = 0;
+      let chars = 0;
+      for (const [i, n] of scanned.entries()) {
+        const page = await recognizePdfPage(doc, n, file);
+        pages[n - 1] = page.lines.join('\n');
+        weighted += page.confidence * page.chars;
+        chars += page.chars;
+        options.onProgress?.({ file, done: i + 1, total: scanned.length });
+      }
+      const recognized = scanned.filter((n) => pages[n - 1] !== '');
+      if (recognized.length > 0) {
+        ocr = { pages: recognized.length, confidence: chars > 0 ? weighted / chars : 0 };
+        warnings.push(`ocr: page(s) ${recognized.join(', ')} recognized from the image, mean confidence ${(ocr.confidence * 100).toFixed(1)}%`);
+      }
+      textless.splice(0, textless.length, ...textless.filter((n) => pages[n - 1] === ''));
+    }
+
     if (textless.length + failed.length === doc.numPages) {
       warnings.push('no text layer (scanned PDF?)');
-      throw new ReadError('EMPTY_FILE', file, 'no text layer; scanned PDF?', { warnings });
+      const detail = !options.ocr ? 'OCR is off' : ocrTried ? 'OCR found no text' : 'no page shows an image';
+      throw new ReadError('EMPTY_FILE', file, `no text layer; ${detail}`, { warnings });
     }
-    if (textless.length > 0) warnings.push(`pdf: page(s) ${textless.join(', ')} have no text layer (scanned?)`);
-    return pages.join('\n\f\n') + '\n';
+    if (textless.length > 0) warnings.push(`pdf: page(s) ${textless.join(', ')} have no text layer${options.ocr ? ' and no recognizable text' : ' (scanned? OCR is off)'}`);
+    return { text: pages.join('\n\f\n') + '\n', ...(ocr ? { ocr } : {}) };
   } finally {
     await task.destroy();
   }
+}
+
+type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+
+/** Resolution pages are rendered at for OCR: enough for 10.5 pt characters, small enough to be quick. */
+export const OCR_DPI = 150;
+
+async function pageHasImage(doc: PdfDocument, n: number): Promise<boolean> {
+  const pdfjs = await pdfjsPromise!;
+  const { OPS } = pdfjs;
+  const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat]);
+  try {
+    const list = await (await doc.getPage(n)).getOperatorList();
+    return list.fnArray.some((op) => imageOps.has(op));
+  } catch {
+    return false;
+  }
+}
+
+/** Renders one page at OCR_DPI on a white ground and recognizes its text. */
+async function recognizePdfPage(doc: PdfDocument, n: number, file: string): Promise<{ lines: string[]; confidence: number; chars: number }> {
+  const page = await doc.getPage(n);
+  const viewport = page.getViewport({ scale: OCR_DPI / 72 });
+  const width = Math.ceil(viewport.width);
+  const height = Math.ceil(viewport.height);
+  // an A0 page at 150 dpi is 4967 x 7022: anything larger is no document page
+  if (width * height > 40_000_000) throw new ReadError('CORRUPT_FILE', file, `pdf: page ${n} is ${width} x ${height} pixels at ${OCR_DPI} dpi`);
+  const factory = doc.canvasFactory as { create(w: number, h: number): { canvas: { toBuffer(mime: string): Buffer }; context: CanvasRenderingContext2D } };
+  const { canvas, context } = factory.create(width, height);
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, width, height);
+  await page.render({ canvasContext: context, canvas: canvas as unknown as HTMLCanvasElement, viewport }).promise;
+  const png = canvas.toBuffer('image/png');
+  page.cleanup();
+  return recognizeImage(png);
 }

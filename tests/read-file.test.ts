@@ -1,9 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseText } from '../ingest/parse-corpus.ts';
-import { ReadError, readPolicyFile, SUPPORTED_EXTENSIONS } from '../ingest/read-file.ts';
+import { ReadError, readPolicyFile, setReadOptions, SUPPORTED_EXTENSIONS } from '../ingest/read-file.ts';
+
+// OCR of scanned pages is tested in read-formats.test.ts; here a scan is a file without text.
+beforeAll(() => setReadOptions({ ocr: false }));
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', 'formats', name);
 
@@ -214,6 +217,6 @@ describe('readPolicyFile: files it cannot read', () => {
   });
 
   it('lists what it reads', () => {
-    expect([...SUPPORTED_EXTENSIONS].sort()).toEqual(['.docx', '.htm', '.html', '.md', '.pdf', '.txt']);
+    expect([...SUPPORTED_EXTENSIONS].sort()).toEqual(['.doc', '.docx', '.htm', '.html', '.md', '.ofd', '.pdf', '.txt', '.wps', '.xlsx']);
   });
 });

@@ -1,6 +1,6 @@
 // The browser's side of docs/API.md. Types come from the shared data model so a change there
 // shows up here at type-check time.
-import type { Clause, DocumentMeta, DocumentStatus } from '../../ingest/types.ts';
+import type { Clause, DocumentMeta, DocumentStatus, OcrSummary } from '../../ingest/types.ts';
 import type { ApiSearchResponse, ApiSearchResult, DocumentCard } from '../../server/document-card.ts';
 
 /** One clause found, with its 解读 or the clause it explains. */
@@ -25,6 +25,8 @@ export interface DocSummary extends DocumentMeta {
   id: string;
   source: string;
   clauseCount: number;
+  /** Present when the text was recognized by OCR from a scan. */
+  ocr?: OcrSummary;
 }
 
 export interface DocsResponse {

@@ -152,6 +152,12 @@ export function ReaderPage() {
         ) : (
           period && <p className="validity">有效期：{period}</p>
         )}
+        {meta.ocr && (
+          // recognized text can be wrong where the scan is poor: say so before anyone quotes it
+          <p className="ocr-note">
+            本文由扫描件经文字识别（OCR）得到：{meta.ocr.pages} 页，平均置信度 {(meta.ocr.confidence * 100).toFixed(1)}%。引用前请与原件核对。
+          </p>
+        )}
         {related && <RelatedLinks related={related} />}
         {history.length > 0 && (
           // the head of a law: when it was adopted, amended and put in force, as it prints them
