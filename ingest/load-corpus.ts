@@ -29,13 +29,11 @@ export interface CorpusFileReport {
 export interface FileLimits extends ReadLimits {
   maxSeconds: number;
   maxMemoryMb: number;
-  /** Memory for a file whose pages are being recognized: OCR's models and a page's detection need more than text does. */
-  maxOcrMemoryMb: number;
 }
 
 const MB = 1024 * 1024;
 
-export const DEFAULT_FILE_LIMITS: Readonly<FileLimits> = Object.freeze({ ...DEFAULT_READ_LIMITS, maxSeconds: 60, maxMemoryMb: 640, maxOcrMemoryMb: 1536 });
+export const DEFAULT_FILE_LIMITS: Readonly<FileLimits> = Object.freeze({ ...DEFAULT_READ_LIMITS, maxSeconds: 60, maxMemoryMb: 640 });
 
 /** Limits from MAX_FILE_MB, MAX_UNZIPPED_MB, MAX_ZIP_ENTRIES, MAX_PDF_PAGES, MAX_HTML_ELEMENTS, MAX_FILE_SECONDS, MAX_FILE_MEMORY_MB, MAX_OCR_MEMORY_MB. */
 export function fileLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): FileLimits {
@@ -96,7 +94,7 @@ class ParseWorker {
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
   private next = 0;
-  private waiting: { id: number; resolve: (reply: ParseReply) => void; reject: (error: Error) => void; alive: () => void; ocr: boolean } | null = null;
+  private waiting: { id: number; resolve: (reply: ParseReply) => void; reject: (error: Error) => void; alive: () => void } | null = null;
 
   constructor(
     private readonly limits: FileLimits,
@@ -120,10 +118,7 @@ class ParseWorker {
       worker.on('message', (reply: ParseReply) => {
         if (reply.id === -1) return resolve();
         if ('progress' in reply) {
-          if (this.waiting?.id === reply.id) {
-            this.waiting.ocr = true;
-            this.waiting.alive();
-          }
+          if (this.waiting?.id === reply.id) this.waiting.alive();
           for (const listener of progressListeners) listener(reply.progress);
           return;
         }
@@ -151,7 +146,7 @@ class ParseWorker {
     else await this.ready;
     const worker = this.worker!;
     const id = this.next++;
-    const { maxSeconds, maxMemoryMb, maxOcrMemoryMb } = this.limits;
+    const { maxSeconds, maxMemoryMb } = this.limits;
     const baseline = process.memoryUsage.rss();
     let timer: NodeJS.Timeout | undefined;
     let watch: NodeJS.Timeout | undefined;
@@ -169,16 +164,11 @@ class ParseWorker {
         };
         // A scanned PDF is read page by page: each recognized page starts the clock again, so
         // MAX_FILE_SECONDS bounds a page's OCR, and a stalled read is still stopped.
-        const waiting = { id, resolve, reject, alive: startClock, ocr: false };
-        this.waiting = waiting;
+        this.waiting = { id, resolve, reject, alive: startClock };
         startClock();
         watch = setInterval(() => {
           const grown = process.memoryUsage.rss() - baseline;
-          if (waiting.ocr) {
-            if (grown > maxOcrMemoryMb * MB) stop(`its OCR needed more than ${maxOcrMemoryMb} MB of memory, the limit set by MAX_OCR_MEMORY_MB`);
-          } else if (grown > maxMemoryMb * MB) {
-            stop(`it needed more than ${maxMemoryMb} MB of memory, the limit set by MAX_FILE_MEMORY_MB`);
-          }
+          if (grown > maxMemoryMb * MB) stop(`it needed more than ${maxMemoryMb} MB of memory, the limit set by MAX_FILE_MEMORY_MB`);
         }, 50);
         worker.postMessage({ ...request, id } satisfies ParseRequest);
       });

@@ -11,7 +11,7 @@ import mammoth from 'mammoth';
 import { readOfdContent } from './readers/ofd.ts';
 import { readSheets, sheetsText } from './readers/spreadsheet.ts';
 import { readWordBinary } from './readers/word-binary.ts';
-import { recognizeImage } from './recognize-text.ts';
+import { OcrMemoryError, recognizeImage, type RecognizedPage } from './recognize-text.ts';
 import type { OcrSummary, SourceFormat } from './types.ts';
 
 export interface ReadResult {
@@ -39,6 +39,8 @@ export interface ReadProgress {
   /** OCR'd pages done, of total pages to recognize. */
   done: number;
   total: number;
+  /** Peak memory of the OCR process so far. */
+  ocrPeakRssMb?: number;
 }
 
 const FORMAT_BY_EXTENSION: Readonly<Record<string, SourceFormat>> = {
@@ -95,6 +97,8 @@ export interface ReadLimits {
   maxZipEntries: number;
   maxPdfPages: number;
   maxHtmlElements: number;
+  /** Memory of the OCR process that recognizes scanned pages (its models and one page). */
+  maxOcrMemoryMb: number;
 }
 
 const MB = 1024 * 1024;
@@ -105,6 +109,7 @@ export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxZipEntries: 5000,
   maxPdfPages: 3000,
   maxHtmlElements: 200_000,
+  maxOcrMemoryMb: 1536,
 });
 
 /** The environment variable that sets each limit, named in the message of a file that broke it. */
@@ -114,6 +119,7 @@ export const READ_LIMIT_VARIABLES: Readonly<Record<keyof ReadLimits, string>> = 
   maxZipEntries: 'MAX_ZIP_ENTRIES',
   maxPdfPages: 'MAX_PDF_PAGES',
   maxHtmlElements: 'MAX_HTML_ELEMENTS',
+  maxOcrMemoryMb: 'MAX_OCR_MEMORY_MB',
 };
 
 let activeLimits: ReadLimits = { ...DEFAULT_READ_LIMITS };
@@ -127,7 +133,7 @@ export function setReadLimits(limits: Partial<ReadLimits>): void {
 const megabytes = (n: number): string => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
 
 function overLimit(file: string, what: string, value: number, limits: ReadLimits, limit: keyof ReadLimits): ReadError {
-  const show = (n: number) => (limit === 'maxBytes' || limit === 'maxUnzippedBytes' ? megabytes(n) : String(n));
+  const show = (n: number) => (limit === 'maxBytes' || limit === 'maxUnzippedBytes' ? megabytes(n) : limit === 'maxOcrMemoryMb' ? `${n} MB` : String(n));
   return new ReadError('OVER_LIMIT', file, `${what} ${show(value)}; the limit is ${show(limits[limit])}, set by ${READ_LIMIT_VARIABLES[limit]}`);
 }
 
@@ -1007,11 +1013,17 @@ async function pdfToText(bytes: Buffer, file: string, warnings: string[], limits
       let weighted = 0;
       let chars = 0;
       for (const [i, n] of scanned.entries()) {
-        const page = await recognizePdfPage(doc, n, file);
+        let page;
+        try {
+          page = await recognizePdfPage(doc, n, file, limits.maxOcrMemoryMb);
+        } catch (error) {
+          if (error instanceof OcrMemoryError) throw overLimit(file, `OCR of page ${n}: memory over`, limits.maxOcrMemoryMb, limits, 'maxOcrMemoryMb');
+          throw error;
+        }
         pages[n - 1] = page.lines.join('\n');
         weighted += page.confidence * page.chars;
         chars += page.chars;
-        options.onProgress?.({ file, done: i + 1, total: scanned.length });
+        options.onProgress?.({ file, done: i + 1, total: scanned.length, ...(page.peakRssMb ? { ocrPeakRssMb: page.peakRssMb } : {}) });
       }
       const recognized = scanned.filter((n) => pages[n - 1] !== '');
       if (recognized.length > 0) {
@@ -1051,7 +1063,7 @@ async function pageHasImage(doc: PdfDocument, n: number): Promise<boolean> {
 }
 
 /** Renders one page at OCR_DPI on a white ground and recognizes its text. */
-async function recognizePdfPage(doc: PdfDocument, n: number, file: string): Promise<{ lines: string[]; confidence: number; chars: number }> {
+async function recognizePdfPage(doc: PdfDocument, n: number, file: string, maxMemoryMb: number): Promise<RecognizedPage> {
   const page = await doc.getPage(n);
   const viewport = page.getViewport({ scale: OCR_DPI / 72 });
   const width = Math.ceil(viewport.width);
@@ -1065,5 +1077,5 @@ async function recognizePdfPage(doc: PdfDocument, n: number, file: string): Prom
   await page.render({ canvasContext: context, canvas: canvas as unknown as HTMLCanvasElement, viewport }).promise;
   const png = canvas.toBuffer('image/png');
   page.cleanup();
-  return recognizeImage(png);
+  return recognizeImage(png, maxMemoryMb);
 }

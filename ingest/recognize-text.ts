@@ -8,9 +8,16 @@
 // or later, whose install script downloads binaries, and it imports the CommonJS build of
 // onnxruntime-node by named export. The few lines of that backend are here instead, over sharp.
 //
-// Everything here is loaded when the first page needs it (opencv.js alone is 120 MB of memory):
-// an ingest without scans never pays for it.
+// The models run in a child process of their own (ocr-process.ts), started when the first page
+// needs it and kept for the pages after: onnxruntime-node 1.14 can be loaded by one thread of a
+// process only (a second gets "Module did not self-register"), and ingest's reader thread may be
+// replaced, while the main thread embeds with the same runtime. The child's memory is watched
+// here against MAX_OCR_MEMORY_MB; it ends with the thread that started it.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type BaseOcr from '@gutenye/ocr-common';
 import type sharpModule from 'sharp';
 
@@ -21,6 +28,83 @@ export interface RecognizedPage {
   confidence: number;
   /** Characters recognized. */
   chars: number;
+  /** Peak memory of the OCR process so far (MB). */
+  peakRssMb?: number;
+}
+
+/** A page whose recognition broke the OCR process's memory limit. */
+export class OcrMemoryError extends Error {}
+
+interface Pending {
+  resolve: (page: RecognizedPage) => void;
+  reject: (error: Error) => void;
+}
+
+let child: ChildProcess | null = null;
+const pending = new Map<number, Pending>();
+let nextId = 0;
+
+function startChild(): ChildProcess {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const started = fork(join(root, 'ingest', 'ocr-process.ts'), [], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  started.on('message', (reply: { id: number; page?: RecognizedPage; error?: string }) => {
+    const waiting = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.page) waiting?.resolve(reply.page);
+    else waiting?.reject(new Error(reply.error ?? 'OCR failed'));
+  });
+  started.on('exit', (code, signal) => {
+    if (child === started) child = null;
+    for (const waiting of pending.values()) waiting.reject(new Error(`the OCR process ended (${signal ?? `exit code ${code}`})`));
+    pending.clear();
+  });
+  // the reader thread must not wait for the child to end
+  started.unref();
+  started.channel?.unref();
+  return started;
+}
+
+/** Resident memory of a process in MB, from /proc (Linux); null where that cannot be read. */
+function rssMb(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Recognizes the text of one page image (PNG, JPEG, or any format sharp reads) in the OCR
+ * process. Past `maxMemoryMb` the process is ended and OcrMemoryError thrown; the next page
+ * starts a fresh one.
+ */
+export async function recognizeImage(image: Buffer, maxMemoryMb = Infinity): Promise<RecognizedPage> {
+  child ??= startChild();
+  const worker = child;
+  const id = nextId++;
+  let watch: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<RecognizedPage>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      watch = setInterval(() => {
+        const used = worker.pid === undefined ? null : rssMb(worker.pid);
+        if (used !== null && used > maxMemoryMb) {
+          pending.delete(id);
+          worker.kill('SIGKILL');
+          reject(new OcrMemoryError(`its OCR needed more than ${maxMemoryMb} MB of memory`));
+        }
+      }, 50);
+      worker.send({ id, image });
+    });
+  } finally {
+    clearInterval(watch);
+  }
 }
 
 /** Lines the recognizer itself rates below this are left out (specks, seal rings, smudges). */
@@ -80,8 +164,8 @@ function engine(): Promise<BaseOcr> {
   return enginePromise;
 }
 
-/** Recognizes the text of one page image (PNG, JPEG, or any format sharp reads). */
-export async function recognizeImage(image: Buffer): Promise<RecognizedPage> {
+/** Recognizes one page image in this process (the OCR process's side). */
+export async function recognizeImageHere(image: Buffer): Promise<RecognizedPage> {
   const ocr = await engine();
   // The type says a path; the backend above opens bytes as well.
   const found = await ocr.detect(image as unknown as string);
@@ -96,5 +180,5 @@ export async function recognizeImage(image: Buffer): Promise<RecognizedPage> {
     weighted += line.mean * n;
     chars += n;
   }
-  return { lines, confidence: chars > 0 ? weighted / chars : 0, chars };
+  return { lines, confidence: chars > 0 ? weighted / chars : 0, chars, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }

@@ -165,6 +165,13 @@ describe('scanned PDF (OCR)', () => {
     expect(d.clauses.filter((c) => c.label).map((c) => `${c.label}${c.heading}`)).toEqual(['一、明确工作目标', '二、优化区域布局', '（一）改造提升传统产业']);
   });
 
+  it('stops OCR that needs more memory than MAX_OCR_MEMORY_MB allows', async () => {
+    const limits = { ...DEFAULT_READ_LIMITS, maxOcrMemoryMb: 150 };
+    const error = (await readPolicyFile(fixture('scanned-measures.pdf'), limits).catch((e: unknown) => e)) as ReadError;
+    expect(error.code).toBe('OVER_LIMIT');
+    expect(error.message).toContain('MAX_OCR_MEMORY_MB');
+  });
+
   it('never recognizes a PDF that has a text layer', async () => {
     const read = await readPolicyFile(fixture('policy.pdf'));
     expect(read.ocr).toBeUndefined();
