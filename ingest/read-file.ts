@@ -9,7 +9,8 @@ import { parseDocument } from 'htmlparser2';
 import iconv from 'iconv-lite';
 import mammoth from 'mammoth';
 import { readOfdContent } from './readers/ofd.ts';
-import { readSheets, sheetsText } from './readers/spreadsheet.ts';
+import { readExcel97 } from './readers/excel97.ts';
+import { readSheets, sheetsText, type SheetTable } from './readers/spreadsheet.ts';
 import { readWordBinary } from './readers/word-binary.ts';
 import { OcrMemoryError, recognizeImage, type RecognizedPage } from './recognize-text.ts';
 import type { OcrSummary, SourceFormat } from './types.ts';
@@ -54,6 +55,8 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, SourceFormat>> = {
   '.wps': 'wps',
   '.ofd': 'ofd',
   '.xlsx': 'xlsx',
+  '.xls': 'xls',
+  '.et': 'xls',
 };
 
 export const SUPPORTED_EXTENSIONS: readonly string[] = Object.freeze(Object.keys(FORMAT_BY_EXTENSION));
@@ -204,13 +207,22 @@ export async function readPolicyFile(path: string, limits: ReadLimits = activeLi
       meta = { title: content.title, docNumber: content.docNumber, issuer: content.issuer ?? content.seals[0] ?? null };
       break;
     }
+    case 'xls':
     case 'xlsx': {
-      checkZip(bytes, path, limits, true);
-      let sheets;
+      let sheets: SheetTable[];
       try {
-        sheets = await readSheets(bytes, warnings);
+        if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+          // WPS and some sites save .xlsx under an .xls name
+          checkZip(bytes, path, limits, true);
+          sheets = await readSheets(bytes, warnings);
+        } else if (format === 'xls') {
+          sheets = await readExcel97(bytes, warnings);
+        } else {
+          throw new Error('not a zip archive');
+        }
       } catch (error) {
-        throw new ReadError('CORRUPT_FILE', path, `xlsx: ${(error as Error).message}`, { cause: error });
+        if (error instanceof ReadError) throw error;
+        throw new ReadError('CORRUPT_FILE', path, `${format}: ${(error as Error).message}`, { cause: error });
       }
       // a spreadsheet has no title line of its own: its file name is its title
       const title = basename(path, extname(path)).trim();

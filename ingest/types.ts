@@ -1,7 +1,7 @@
 // The data model shared by every stage of ingest, the index and the server.
 // Offsets are UTF-16 code unit offsets (JavaScript string indices) into PolicyDocument.text.
 
-export type SourceFormat = 'txt' | 'docx' | 'pdf' | 'html' | 'md' | 'doc' | 'wps' | 'ofd' | 'xlsx';
+export type SourceFormat = 'txt' | 'docx' | 'pdf' | 'html' | 'md' | 'doc' | 'wps' | 'ofd' | 'xlsx' | 'xls';
 
 /** A document read by OCR: how many pages were recognized from images, and the mean confidence (0..1) of the recognized characters. */
 export interface OcrSummary {

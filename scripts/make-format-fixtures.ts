@@ -10,6 +10,7 @@
 //                            Office writes its .wps files in (saved by LibreOffice: no WPS here)
 //   notice-附件1 项目清单.xlsx  the notice's attachment: two sheets, a merged title row, a date
 //   资金分配表.xlsx            a spreadsheet on its own
+//   项目清单.xls               the attachment's workbook saved by LibreOffice as Excel 97-2003
 //   scanned-measures.pdf     one page of the seed 措施 (corpus/yongzhou-gazette-…), typeset as a
 //                            公文 page (16 pt, 28 characters a line), rendered at 150 dpi to a
 //                            grey JPEG and wrapped in a PDF with no text layer
@@ -365,6 +366,27 @@ function wordBinary(html: string, target: string): boolean {
   }
 }
 
+/** An .xlsx fixture saved again by LibreOffice as Excel 97-2003. */
+function excel97(source: string, target: string): void {
+  const soffice = ['soffice', 'libreoffice'].find((cmd) => {
+    try {
+      execFileSync('which', [cmd], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!soffice) return console.warn(`LibreOffice not found: ${target} left as it is`);
+  const dir = mkdtempSync(join(tmpdir(), 'fixture-'));
+  try {
+    copyFileSync(join(OUT, source), join(dir, 'source.xlsx'));
+    execFileSync(soffice, ['--headless', '--convert-to', 'xls:MS Excel 97', '--outdir', dir, join(dir, 'source.xlsx')], { stdio: 'ignore', timeout: 120_000 });
+    copyFileSync(join(dir, 'source.xls'), join(OUT, target));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // .xlsx
 
@@ -400,9 +422,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(join(OUT, 'scanned-measures.expected.txt'), SCANNED_PAGE_PARAGRAPHS.map((p) => p.text + '\n').join(''));
   writeFileSync(join(OUT, 'notice-附件1 项目清单.xlsx'), await attachmentXlsx());
   writeFileSync(join(OUT, '资金分配表.xlsx'), await fundsXlsx());
+  excel97('notice-附件1 项目清单.xlsx', '项目清单.xls');
   wordBinary(NOTICE_HTML, 'notice.doc');
   wordBinary(MEASURES_HTML, 'measures.wps');
-  for (const name of ['notice.ofd', 'scanned-measures.pdf', 'notice-附件1 项目清单.xlsx', '资金分配表.xlsx', 'notice.doc', 'measures.wps']) {
+  for (const name of ['项目清单.xls', 'notice.ofd', 'scanned-measures.pdf', 'notice-附件1 项目清单.xlsx', '资金分配表.xlsx', 'notice.doc', 'measures.wps']) {
     const path = join(OUT, name);
     if (existsSync(path)) console.log(`${name}: ${readFileSync(path).length} bytes`);
   }

@@ -217,6 +217,6 @@ describe('readPolicyFile: files it cannot read', () => {
   });
 
   it('lists what it reads', () => {
-    expect([...SUPPORTED_EXTENSIONS].sort()).toEqual(['.doc', '.docx', '.htm', '.html', '.md', '.ofd', '.pdf', '.txt', '.wps', '.xlsx']);
+    expect([...SUPPORTED_EXTENSIONS].sort()).toEqual(['.doc', '.docx', '.et', '.htm', '.html', '.md', '.ofd', '.pdf', '.txt', '.wps', '.xls', '.xlsx']);
   });
 });

@@ -1,4 +1,4 @@
-// The formats government sites publish beside .docx and text PDFs: .doc, .wps, .ofd, .xlsx
+// The formats government sites publish beside .docx and text PDFs: .doc, .wps, .ofd, .xlsx, .xls
 // (alone, or as a notice's attachment) and scanned PDFs (OCR). Fixtures are made by
 // scripts/make-format-fixtures.ts.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -111,6 +111,20 @@ describe('.xlsx', () => {
     ]);
   });
 
+  it('reads an Excel 97-2003 .xls workbook: shared strings, numbers, dates, formula results, both sheets', async () => {
+    const { documents } = await parseFile(fixture('项目清单.xls'), '项目清单.xls', TODAY);
+    const d = documents[0]!;
+    expect(d.title).toBe('项目清单');
+    expect(tables(d)).toEqual([
+      [
+        ['序号', '企业名称', '改造内容', '计划完成时间'],
+        ['1', '永州市湘江机械有限公司', '生产线数控化改造', '2025-09-30'],
+        ['2', '零陵区潇湘食品有限公司', 'MES系统上线', '2025-11-15'],
+      ],
+      [['地区', '项目数'], ['冷水滩区', '1'], ['零陵区', '1'], ['合计', '2']],
+    ]);
+  });
+
   it('finds attachments by file name', () => {
     expect(attachmentsByName(['notice.doc', 'notice-附件1 项目清单.xlsx', 'notice_附件2.xlsx', 'other.pdf', '附件3.xlsx'])).toEqual(
       new Map([['notice.doc', ['notice-附件1 项目清单.xlsx', 'notice_附件2.xlsx']]]),
@@ -163,7 +177,8 @@ describe('scanned PDF (OCR)', () => {
     expect(d.ocr?.confidence).toBeGreaterThan(0.9);
     expect(warnings.some((w) => /^ocr: page\(s\) 1 recognized from the image, mean confidence \d+\.\d%$/.test(w))).toBe(true);
     expect(d.clauses.filter((c) => c.label).map((c) => `${c.label}${c.heading}`)).toEqual(['一、明确工作目标', '二、优化区域布局', '（一）改造提升传统产业']);
-  });
+    // about 10 s on two idle cores (models loaded, one page); more while other suites run beside it
+  }, 180_000);
 
   it('stops OCR that needs more memory than MAX_OCR_MEMORY_MB allows', async () => {
     const limits = { ...DEFAULT_READ_LIMITS, maxOcrMemoryMb: 150 };

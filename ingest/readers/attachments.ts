@@ -66,7 +66,7 @@ export async function readWithAttachments(path: string, attachments: Array<{ pat
       continue;
     }
     // a spreadsheet's text opens with its file name as a title; here the heading stands for it
-    const content = body.format === 'xlsx' ? body.text.replace(/^[^\n]*\n+/, '') : body.text;
+    const content = body.format === 'xlsx' || body.format === 'xls' ? body.text.replace(/^[^\n]*\n+/, '') : body.text;
     text += `\n${label}\n\n${title ? `${title}\n\n` : ''}${content.replace(/\s*$/, '\n')}`;
     warnings.push(`${attachment.source}: read as ${label} of this document`, ...body.warnings.map((w) => `${attachment.source}: ${w}`));
   }
