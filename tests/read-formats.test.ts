@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCorpus } from '../ingest/load-corpus.ts';
+import { loadCorpus, ocrFromEnv } from '../ingest/load-corpus.ts';
 import { parseFile } from '../ingest/parse-corpus.ts';
 import { DEFAULT_READ_LIMITS, ReadError, readPolicyFile } from '../ingest/read-file.ts';
 import { attachmentsByName } from '../ingest/readers/attachments.ts';
@@ -190,6 +190,19 @@ describe('scanned PDF (OCR)', () => {
   it('never recognizes a PDF that has a text layer', async () => {
     const read = await readPolicyFile(fixture('policy.pdf'));
     expect(read.ocr).toBeUndefined();
+  });
+
+  it('OCR is on unless OCR=off (what --no-ocr sets), and the reader threads obey it', async () => {
+    expect(ocrFromEnv({})).toBe(true);
+    expect(ocrFromEnv({ OCR: 'off' })).toBe(false);
+    expect(ocrFromEnv({ OCR: '0' })).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'no-ocr-'));
+    temp.push(dir);
+    copyFileSync(fixture('scanned-measures.pdf'), join(dir, 'scan.pdf'));
+    copyFileSync(fixture('notice.ofd'), join(dir, 'notice.ofd'));
+    const corpus = await loadCorpus(dir, { today: TODAY, ocr: false });
+    expect(corpus.documents.map((d) => d.id)).toEqual(['notice']);
+    expect(corpus.files.find((f) => f.source === 'scan.pdf')!.warnings[0]).toContain('OCR is off');
   });
 
   it('with OCR off, a scan is skipped with a clear word', async () => {
