@@ -9,7 +9,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createChineseTokenizer, extractPolicyTerms } from './chinese-tokenizer.ts';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, type CachingTokenizer } from './chinese-tokenizer.ts';
+import type { TokenizeReply, TokenizeRequest } from './tokenize-worker.ts';
 import { BuiltinEmbedder, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
 import { KeywordIndex } from './keyword-index.ts';
@@ -142,7 +145,17 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   const dictionary = extractPolicyTerms(documents.map((d) => d.text));
   const tokenizer: Tokenizer = createChineseTokenizer({ dictionary });
 
-  // 3. The embedder
+  // 3. The keyword index first: it tokenizes every passage once, and the built-in embedder's
+  //    training and embedding read those tokens back (jieba is most of their time otherwise).
+  const tokens = createCachingTokenizer(tokenizer);
+  progress({ stage: 'keyword', done: 0, total: 1 });
+  await tokenizeInParallel(texts, tokens, dictionary);
+  const keyword = KeywordIndex.build(
+    texts.map((text) => ({ text })),
+    tokens,
+  );
+
+  // 4. The embedder
   const previous = await readPrevious(options.indexDir);
   let embedder: Embedder | null = null;
   let fingerprint = '';
@@ -170,11 +183,11 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     const known = new Set(previous?.hashes ?? []);
     const fresh = hashes.filter((h) => !known.has(h)).length;
     if (!options.retrain && previous?.builtin && fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
-      embedder = BuiltinEmbedder.fromJSON(previous.builtin, tokenizer);
+      embedder = BuiltinEmbedder.fromJSON(previous.builtin, tokens);
       builtinJSON = previous.builtin;
     } else {
       progress({ stage: 'train', done: 0, total: 1 });
-      const trained = BuiltinEmbedder.train(texts, tokenizer);
+      const trained = BuiltinEmbedder.train(texts, tokens);
       progress({ stage: 'train', done: 1, total: 1 });
       embedder = trained;
       builtinJSON = trained.toJSON();
@@ -183,7 +196,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   }
   const { info } = embedder;
 
-  // 4. Vectors: reuse what the same model made from the same text, embed the rest
+  // 5. Vectors: reuse what the same model made from the same text, embed the rest
   const vectors = new Array<Float32Array>(passages.length);
   const missing: number[] = [];
   const reusable =
@@ -201,17 +214,13 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     (done, total) => progress({ stage: 'embed', done, total }),
   );
   missing.forEach((at, j) => (vectors[at] = made[j]!));
+  tokens.clear();
 
-  // 5. Indexes. Vectors are unit length, so the HNSW graph's inner product is cosine similarity.
-  progress({ stage: 'keyword', done: 0, total: 1 });
-  const keyword = KeywordIndex.build(
-    texts.map((text) => ({ text })),
-    tokenizer,
-  );
+  // 6. The vector index. Vectors are unit length, so the HNSW graph's inner product is cosine similarity.
   progress({ stage: 'hnsw', done: 0, total: passages.length });
   const vectorIndex = VectorIndex.build(vectors);
 
-  // 6. Write, and swap in
+  // 7. Write, and swap in
   progress({ stage: 'write', done: 0, total: 1 });
   const manifest = await writeIndex(options.indexDir, {
     documents,
@@ -240,6 +249,40 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     reused: passages.length - missing.length,
     ...(fallback ? { fallback } : {}),
   };
+}
+
+// Below this many passages a second thread costs more to start than it saves.
+const PARALLEL_TOKENIZE_MIN = 4000;
+
+/**
+ * Fills the caching tokenizer with every text's tokens, the later half made on a second thread
+ * (its own jieba with the same dictionary) while this one does the first: jieba is the largest
+ * single cost of ingest, and this machine has cores to spare for it.
+ */
+async function tokenizeInParallel(texts: string[], tokens: CachingTokenizer, dictionary: string[]): Promise<void> {
+  if (texts.length < PARALLEL_TOKENIZE_MIN || availableParallelism() < 2) return;
+  const half = Math.floor(texts.length / 2);
+  const later = texts.slice(half);
+  const entry = new URL('./tokenize-worker.ts', import.meta.url).href;
+  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, {
+    eval: true,
+    workerData: { dictionary, texts: later } satisfies TokenizeRequest,
+  });
+  const reply = new Promise<TokenizeReply>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the tokenizer thread ended (exit code ${code})`)));
+  });
+  reply.catch(() => {}); // awaited below, after this thread's share
+  for (let i = 0; i < half; i++) tokens.tokenize(texts[i]!);
+  try {
+    const { ids, offsets, terms } = await reply;
+    tokens.preload(later, ids, offsets, terms);
+  } catch {
+    // the thread failed: this one tokenizes the rest as the keyword index reads it
+  } finally {
+    void worker.terminate();
+  }
 }
 
 /** The embedder kinds an index may name; anything else was built by another version. */

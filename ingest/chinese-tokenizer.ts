@@ -122,6 +122,51 @@ export function cjkBigrams(text: string): string[] {
   return out;
 }
 
+const CODE_POINTS = 0x110000;
+
+/** A bigram as one number (first code point x 0x110000 + second): exact in a double, sortable, no string made. */
+export function bigramCode(bigram: string): number {
+  const first = bigram.codePointAt(0)!;
+  return first * CODE_POINTS + bigram.codePointAt(first > 0xffff ? 2 : 1)!;
+}
+
+/** The bigram a code stands for. */
+export function bigramOfCode(code: number): string {
+  const second = code % CODE_POINTS;
+  return String.fromCodePoint((code - second) / CODE_POINTS, second);
+}
+
+// Whether a code point is Han, whitespace or neither, decided once per code point seen.
+const charClass = new Map<number, 0 | 1 | 2>();
+const classOf = (cp: number): 0 | 1 | 2 => {
+  let c = charClass.get(cp);
+  if (c === undefined) {
+    const ch = String.fromCodePoint(cp);
+    c = HAN.test(ch) ? 1 : /\s/u.test(ch) ? 2 : 0;
+    charClass.set(cp, c);
+  }
+  return c;
+};
+
+/** cjkBigrams(text) as bigramCode()s, without making a string per bigram (for indexing whole corpora). */
+export function cjkBigramCodes(text: string): number[] {
+  const out: number[] = [];
+  const normalized = text.normalize('NFKC');
+  let previous = -1;
+  for (let i = 0; i < normalized.length; i++) {
+    const cp = normalized.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    const c = classOf(cp);
+    if (c === 1) {
+      if (previous >= 0) out.push(previous * CODE_POINTS + cp);
+      previous = cp;
+    } else if (c === 0) {
+      previous = -1;
+    }
+  }
+  return out;
+}
+
 export { findDocNumbers, type DocNumberMatch } from './policy-patterns.ts';
 
 const QUOTED = /[“「]([^“”「」]{1,40})[”」]/gu;
@@ -158,4 +203,46 @@ export function extractPolicyTerms(texts: string[]): string[] {
     for (const d of findDocNumbers(text)) if (d.prefix !== '') terms.add(d.normalized);
   }
   return [...terms].sort();
+}
+
+/**
+ * A tokenizer that remembers what it returned, as term ids, for the length of one build: ingest
+ * tokenizes each passage once for the keyword index, and the built-in embedder's training and
+ * embedding read the same tokens back instead of running jieba again (jieba is most of their
+ * time). Returns a fresh array on each call, as the wrapped tokenizer does.
+ */
+export interface CachingTokenizer extends Tokenizer {
+  /** Takes tokens made elsewhere (another thread): texts[i]'s are termsThere[ids[offsets[i] .. offsets[i + 1])]. */
+  preload(texts: readonly string[], ids: Int32Array, offsets: Int32Array, termsThere: readonly string[]): void;
+  /** Forgets everything remembered. */
+  clear(): void;
+}
+
+export function createCachingTokenizer(tokenizer: Tokenizer): CachingTokenizer {
+  let seen = new Map<string, Int32Array>();
+  let terms: string[] = [];
+  let ids = new Map<string, number>();
+  const idOf = (t: string): number => {
+    let id = ids.get(t);
+    if (id === undefined) ids.set(t, (id = terms.push(t) - 1));
+    return id;
+  };
+  return {
+    preload(texts, there, offsets, termsThere) {
+      const local = Int32Array.from(termsThere, idOf);
+      texts.forEach((text, i) => seen.set(text, Int32Array.from(there.subarray(offsets[i]!, offsets[i + 1]!), (id) => local[id]!)));
+    },
+    tokenize(text: string): string[] {
+      const known = seen.get(text);
+      if (known !== undefined) return Array.from(known, (id) => terms[id]!);
+      const tokens = tokenizer.tokenize(text);
+      seen.set(text, Int32Array.from(tokens, idOf));
+      return tokens;
+    },
+    clear() {
+      seen = new Map();
+      terms = [];
+      ids = new Map();
+    },
+  };
 }

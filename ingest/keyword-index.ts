@@ -6,7 +6,7 @@
 //   exact   - 文号 (brackets and spaces normalized) and clause labels such as （三） or 第五条.
 // A passage score is bm25(words) + bigramWeight * bm25(bigrams) + the exact-match boosts.
 // Postings lists, not a scan: a query touches only the passages that share a term with it.
-import { cjkBigrams } from './chinese-tokenizer.ts';
+import { bigramCode, cjkBigramCodes, cjkBigrams } from './chinese-tokenizer.ts';
 import { findDocNumbers } from './policy-patterns.ts';
 import type { ScoredId, Tokenizer } from './types.ts';
 
@@ -30,7 +30,7 @@ export interface KeywordIndexParams {
 // word field, the more precise one, still leads.
 export const DEFAULT_KEYWORD_PARAMS: KeywordIndexParams = { k1: 0.9, b: 0.4, bigramWeight: 0.5, labelWeight: 1 };
 
-const FORMAT = 'keyword-index-v1';
+const FORMAT = 'keyword-index-v2';
 
 /** A query as BM25 terms with their weights, per field; `exact` is searched for clause labels and 文号. */
 export interface WeightedQuery {
@@ -49,69 +49,145 @@ export function findClauseLabels(text: string): string[] {
   return out;
 }
 
-/** One field's inverted index: postings of term t are docs[offsets[t] .. offsets[t+1]). */
+/** Term -> id in one field; -1 for a term the index has never seen. */
+interface Vocabulary {
+  readonly size: number;
+  id(term: string): number;
+}
+
+/** Words: a map from each term to its id (ids in first-seen order). */
+class WordVocabulary implements Vocabulary {
+  private readonly ids = new Map<string, number>();
+  constructor(readonly terms: string[]) {
+    terms.forEach((t, id) => this.ids.set(t, id));
+  }
+  get size(): number {
+    return this.terms.length;
+  }
+  id(term: string): number {
+    return this.ids.get(term) ?? -1;
+  }
+}
+
+/** Bigrams: their codes (bigramCode) sorted ascending, a bigram's id its place; no string kept. */
+class BigramVocabulary implements Vocabulary {
+  constructor(readonly codes: Float64Array) {}
+  get size(): number {
+    return this.codes.length;
+  }
+  id(term: string): number {
+    if ([...term].length !== 2) return -1;
+    const code = bigramCode(term);
+    let lo = 0;
+    let hi = this.codes.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.codes[mid]!;
+      if (c === code) return mid;
+      if (c < code) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}
+
+/** One field's inverted index: postings of term t are docs[offsets[t] .. offsets[t+1]), docs ascending. */
 interface Field {
-  termIds: Map<string, number>;
+  vocabulary: Vocabulary;
   offsets: Int32Array;
   docs: Int32Array;
   tfs: Float32Array;
   /** k1 * (1 - b + b * length / averageLength), per passage. */
   norms: Float32Array;
   lengths: Int32Array;
+  /** Per term, the largest tf / (tf + norm) over its postings (bounds its score), made at the first search. */
+  maxRatio?: Float64Array;
 }
 
-interface FieldJSON {
-  terms: string[];
-  /** Posting list lengths, one per term. */
-  df: number[];
-  /** Passage ids, delta-encoded within each posting list. */
-  docs: number[];
-  tfs: number[];
-  lengths: number[];
+/** A growable int32 array. */
+class IntBuffer {
+  data = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
 }
 
-export interface KeywordIndexJSON {
-  format: typeof FORMAT;
-  count: number;
-  params: KeywordIndexParams;
-  words: FieldJSON;
-  bigrams: FieldJSON;
-  /** 〔2026〕6号 -> [passage, issuer prefix, passage, issuer prefix, ...] */
-  docNumbers: Record<string, (number | string)[]>;
-  /** （三） -> passage ids */
-  labels: Record<string, number[]>;
-}
+/**
+ * Builds one field a passage at a time: each passage's terms are counted and appended as
+ * (term id, tf) pairs to typed arrays, and the postings are laid out by term (a counting sort) at
+ * the end. Nothing per passage outlives its turn, so memory is the postings themselves.
+ */
+class FieldBuilder<K extends string | number> {
+  private readonly ids = new Map<K, number>();
+  private readonly keys: K[] = [];
+  private readonly termOf = new IntBuffer();
+  private readonly tfOf = new IntBuffer();
+  /** Where each passage's pairs start. */
+  private readonly starts = new IntBuffer();
+  private readonly lengths = new IntBuffer();
 
-function buildField(termLists: string[][], params: KeywordIndexParams): Field {
-  const termIds = new Map<string, number>();
-  const postings: number[][] = []; // per term: doc, tf, doc, tf, ...
-  const lengths = new Int32Array(termLists.length);
-  termLists.forEach((terms, doc) => {
-    lengths[doc] = terms.length;
-    const counts = new Map<string, number>();
+  add(terms: readonly K[]): void {
+    const counts = new Map<K, number>();
     for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+    this.starts.push(this.termOf.length);
+    this.lengths.push(terms.length);
     for (const [t, tf] of counts) {
-      let id = termIds.get(t);
+      let id = this.ids.get(t);
       if (id === undefined) {
-        id = postings.length;
-        termIds.set(t, id);
-        postings.push([]);
+        id = this.keys.length;
+        this.ids.set(t, id);
+        this.keys.push(t);
       }
-      postings[id]!.push(doc, tf);
+      this.termOf.push(id);
+      this.tfOf.push(tf);
     }
-  });
-  const offsets = new Int32Array(postings.length + 1);
-  postings.forEach((p, id) => (offsets[id + 1] = offsets[id]! + p.length / 2));
-  const docs = new Int32Array(offsets[postings.length]!);
-  const tfs = new Float32Array(docs.length);
-  postings.forEach((p, id) => {
-    for (let i = 0, at = offsets[id]!; i < p.length; i += 2, at++) {
-      docs[at] = p[i]!;
-      tfs[at] = p[i + 1]!;
+  }
+
+  /** The field; `order` gives each term's final id (default: first seen). */
+  finish(params: KeywordIndexParams, vocabulary: (keys: K[]) => { vocabulary: Vocabulary; finalId: Int32Array | null }): Field {
+    const { vocabulary: vocab, finalId } = vocabulary(this.keys);
+    this.ids.clear();
+    const terms = this.keys.length;
+    const pairs = this.termOf.length;
+    const termOf = this.termOf.data;
+    if (finalId !== null) for (let i = 0; i < pairs; i++) termOf[i] = finalId[termOf[i]!]!;
+    const offsets = new Int32Array(terms + 1);
+    for (let i = 0; i < pairs; i++) offsets[termOf[i]! + 1]!++;
+    for (let t = 0; t < terms; t++) offsets[t + 1]! += offsets[t]!;
+    const fill = offsets.slice(0, terms);
+    const docs = new Int32Array(pairs);
+    const tfs = new Float32Array(pairs);
+    const passages = this.starts.length;
+    for (let doc = 0; doc < passages; doc++) {
+      const end = doc + 1 < passages ? this.starts.data[doc + 1]! : pairs;
+      for (let i = this.starts.data[doc]!; i < end; i++) {
+        const at = fill[termOf[i]!]!++;
+        docs[at] = doc;
+        tfs[at] = this.tfOf.data[i]!;
+      }
     }
-  });
-  return { termIds, offsets, docs, tfs, lengths, norms: lengthNorms(lengths, params) };
+    const lengths = this.lengths.data.slice(0, passages);
+    return { vocabulary: vocab, offsets, docs, tfs, lengths, norms: lengthNorms(lengths, params) };
+  }
 }
+
+const wordVocabulary = (keys: string[]) => ({ vocabulary: new WordVocabulary(keys), finalId: null });
+const bigramVocabulary = (keys: number[]) => {
+  const order = Int32Array.from(keys.keys()).sort((a, b) => keys[a]! - keys[b]!);
+  const codes = new Float64Array(keys.length);
+  const finalId = new Int32Array(keys.length);
+  order.forEach((old, id) => {
+    codes[id] = keys[old]!;
+    finalId[old] = id;
+  });
+  return { vocabulary: new BigramVocabulary(codes), finalId };
+};
 
 function lengthNorms(lengths: Int32Array, { k1, b }: KeywordIndexParams): Float32Array {
   let total = 0;
@@ -120,37 +196,165 @@ function lengthNorms(lengths: Int32Array, { k1, b }: KeywordIndexParams): Float3
   return Float32Array.from(lengths, (l) => k1 * (1 - b + (b * l) / average));
 }
 
-function fieldToJSON(field: Field): FieldJSON {
-  const terms = new Array<string>(field.termIds.size);
-  for (const [t, id] of field.termIds) terms[id] = t;
-  const df: number[] = [];
-  const docs: number[] = [];
-  for (let id = 0; id < terms.length; id++) {
-    const from = field.offsets[id]!;
-    const to = field.offsets[id + 1]!;
-    df.push(to - from);
-    let previous = 0;
-    for (let i = from; i < to; i++) {
-      docs.push(field.docs[i]! - previous);
-      previous = field.docs[i]!;
-    }
+// The postings file: unsigned LEB128 varints, one section after another, each section's byte range
+// in the header. Passage ids are delta-encoded within each posting list, bigram codes across the
+// sorted vocabulary; words are UTF-8, one per line.
+class VarintWriter {
+  private bytes = new Uint8Array(1 << 16);
+  length = 0;
+  private room(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.length + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
   }
-  return { terms, df, docs, tfs: Array.from(field.tfs), lengths: Array.from(field.lengths) };
+  uint(value: number): void {
+    this.room(8);
+    while (value >= 128) {
+      this.bytes[this.length++] = (value % 128) | 128;
+      value = Math.floor(value / 128);
+    }
+    this.bytes[this.length++] = value;
+  }
+  raw(data: Uint8Array): void {
+    this.room(data.length);
+    this.bytes.set(data, this.length);
+    this.length += data.length;
+  }
+  result(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
 }
 
-function fieldFromJSON(json: FieldJSON, params: KeywordIndexParams): Field {
-  const termIds = new Map<string, number>();
-  json.terms.forEach((t, id) => termIds.set(t, id));
-  const offsets = new Int32Array(json.terms.length + 1);
-  const docs = new Int32Array(json.docs.length);
-  let at = 0;
-  json.df.forEach((df, id) => {
-    offsets[id + 1] = offsets[id]! + df;
-    let previous = 0;
-    for (let i = 0; i < df; i++, at++) docs[at] = previous = previous + json.docs[at]!;
+/** Decodes `count` varints from bytes[from..]; returns them and where reading stopped. */
+function readVarints(bytes: Uint8Array, from: number, count: number, out: Int32Array | Float32Array | Float64Array): number {
+  let at = from;
+  for (let n = 0; n < count; n++) {
+    let byte = bytes[at++]!;
+    let value = byte & 127;
+    if (byte >= 128) {
+      let scale = 128;
+      do {
+        byte = bytes[at++]!;
+        value += (byte & 127) * scale;
+        scale *= 128;
+      } while (byte >= 128);
+    }
+    out[n] = value;
+  }
+  return at;
+}
+
+/** One field's byte ranges in the postings file: [start, end) each. */
+interface FieldSections {
+  terms: [number, number];
+  df: [number, number];
+  docs: [number, number];
+  tfs: [number, number];
+  lengths: [number, number];
+  termCount: number;
+  postings: number;
+  passages: number;
+}
+
+function writeField(out: VarintWriter, field: Field): FieldSections {
+  const termCount = field.vocabulary.size;
+  const section = (write: () => void): [number, number] => {
+    const start = out.length;
+    write();
+    return [start, out.length];
+  };
+  const terms = section(() => {
+    const v = field.vocabulary;
+    if (v instanceof WordVocabulary) out.raw(new TextEncoder().encode(v.terms.join('\n')));
+    else {
+      let previous = 0;
+      for (const c of (v as BigramVocabulary).codes) {
+        out.uint(c - previous);
+        previous = c;
+      }
+    }
   });
-  const lengths = Int32Array.from(json.lengths);
-  return { termIds, offsets, docs, tfs: Float32Array.from(json.tfs), lengths, norms: lengthNorms(lengths, params) };
+  const df = section(() => {
+    for (let t = 0; t < termCount; t++) out.uint(field.offsets[t + 1]! - field.offsets[t]!);
+  });
+  const docs = section(() => {
+    for (let t = 0; t < termCount; t++) {
+      let previous = 0;
+      for (let i = field.offsets[t]!; i < field.offsets[t + 1]!; i++) {
+        out.uint(field.docs[i]! - previous);
+        previous = field.docs[i]!;
+      }
+    }
+  });
+  const tfs = section(() => {
+    for (const tf of field.tfs) out.uint(tf);
+  });
+  const lengths = section(() => {
+    for (const l of field.lengths) out.uint(l);
+  });
+  return { terms, df, docs, tfs, lengths, termCount, postings: field.docs.length, passages: field.lengths.length };
+}
+
+function readField(bytes: Uint8Array, s: FieldSections, kind: 'words' | 'bigrams', params: KeywordIndexParams): Field {
+  let vocabulary: Vocabulary;
+  if (kind === 'words') {
+    const text = new TextDecoder().decode(bytes.subarray(s.terms[0], s.terms[1]));
+    vocabulary = new WordVocabulary(s.termCount === 0 ? [] : text.split('\n'));
+  } else {
+    const codes = new Float64Array(s.termCount);
+    readVarints(bytes, s.terms[0], s.termCount, codes);
+    for (let i = 1; i < codes.length; i++) codes[i]! += codes[i - 1]!;
+    vocabulary = new BigramVocabulary(codes);
+  }
+  if (vocabulary.size !== s.termCount) throw new Error(`the ${kind} vocabulary holds ${vocabulary.size} terms, not ${s.termCount}`);
+  const offsets = new Int32Array(s.termCount + 1);
+  readVarints(bytes, s.df[0], s.termCount, offsets.subarray(1));
+  for (let t = 0; t < s.termCount; t++) offsets[t + 1]! += offsets[t]!;
+  if (offsets[s.termCount] !== s.postings) throw new Error(`the ${kind} postings do not add up`);
+  const docs = new Int32Array(s.postings);
+  readVarints(bytes, s.docs[0], s.postings, docs);
+  for (let t = 0; t < s.termCount; t++) for (let i = offsets[t]! + 1; i < offsets[t + 1]!; i++) docs[i]! += docs[i - 1]!;
+  const tfs = new Float32Array(s.postings);
+  readVarints(bytes, s.tfs[0], s.postings, tfs);
+  const lengths = new Int32Array(s.passages);
+  const end = readVarints(bytes, s.lengths[0], s.passages, lengths);
+  if (end !== s.lengths[1]) throw new Error(`the ${kind} section ends at byte ${end}, not ${s.lengths[1]}`);
+  return { vocabulary, offsets, docs, tfs, lengths, norms: lengthNorms(lengths, params) };
+}
+
+/** The largest tf / (tf + norm) of each term's postings, for all terms in one pass the first time a query needs one. */
+function maxRatio(field: Field, term: number): number {
+  let cache = field.maxRatio;
+  if (cache === undefined) {
+    cache = field.maxRatio = new Float64Array(field.vocabulary.size);
+    const { offsets, docs, tfs, norms } = field;
+    for (let t = 0; t < cache.length; t++) {
+      let max = 0;
+      for (let i = offsets[t]!; i < offsets[t + 1]!; i++) {
+        const tf = tfs[i]!;
+        const r = tf / (tf + norms[docs[i]!]!);
+        if (r > max) max = r;
+      }
+      cache[t] = max;
+    }
+  }
+  return cache[term]!;
+}
+
+/** keyword-index.json: what is small; the postings are in keyword-index.bin (byte ranges here). */
+export interface KeywordIndexHeader {
+  format: typeof FORMAT;
+  count: number;
+  params: KeywordIndexParams;
+  words: FieldSections;
+  bigrams: FieldSections;
+  /** 〔2026〕6号 -> [passage, issuer prefix, passage, issuer prefix, ...] */
+  docNumbers: Record<string, (number | string)[]>;
+  /** （三） -> passage ids */
+  labels: Record<string, number[]>;
 }
 
 /** Keeps the k best (score desc, id asc) of a stream; a binary min-heap on the worst kept. */
@@ -188,6 +392,78 @@ function topK(ids: ArrayLike<number>, count: number, scores: Float64Array, k: nu
   return heap
     .sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0))
     .map((id) => ({ id, score: scores[id]! }));
+}
+
+/** A query term as scoring reads it: its postings docs[from..to), its weight and the most it adds to one score. */
+interface QueryTerm {
+  /** null for a clause label, whose every passage gets w. */
+  field: Field | null;
+  docs: Int32Array;
+  from: number;
+  to: number;
+  w: number;
+  max: number;
+}
+
+// Pruning pays while the k-th best score is high enough to rule out the common terms early. On
+// the laws corpus's 1,231 questions (about 27 terms each, words and bigrams) it reads about half
+// the postings: at k = 10 a search takes ~30% less time than scoring every posting, at k = 50 about
+// the same, at k = 200 (the depth hybrid search asks for) a little more. Deeper searches score every posting.
+const PRUNE_MAX_K = 50;
+
+/** True when a score bound is surely below theta, with room for rounding (sums added in another order). */
+const below = (bound: number, theta: number): boolean => bound * 1.000000001 < theta;
+
+/** The first i in [from, to) with docs[i] >= doc (docs ascending), or to: gallops, then bisects. */
+function seek(docs: Int32Array, from: number, to: number, doc: number): number {
+  if (from >= to || docs[from]! >= doc) return from;
+  let step = 1;
+  let lo = from;
+  while (lo + step < to && docs[lo + step]! < doc) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(lo + step, to);
+  // docs[lo] < doc; docs[hi] >= doc or hi === to
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < doc) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** The k-th largest value(id) over ids[0..count), or 0 when there are fewer than k. */
+function kthBest(ids: ArrayLike<number>, count: number, k: number, value: (id: number) => number): number {
+  if (count < k) return 0;
+  const heap = new Float64Array(k); // min-heap of the k largest so far
+  let size = 0;
+  for (let n = 0; n < count; n++) {
+    const v = value(ids[n]!);
+    if (size < k) {
+      let i = size++;
+      heap[i] = v;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent]! <= heap[i]!) break;
+        [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+        i = parent;
+      }
+    } else if (v > heap[0]!) {
+      heap[0] = v;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < k && heap[l]! < heap[m]!) m = l;
+        if (r < k && heap[r]! < heap[m]!) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+  }
+  return heap[0]!;
 }
 
 /** Same issuer when one prefix ends with the other: 湘政发 matches 根据湘政发, not 永政发. */
@@ -237,18 +513,18 @@ export class KeywordIndex {
         labels.set(label, list);
       }
     });
+    const words = new FieldBuilder<string>();
+    const bigrams = new FieldBuilder<number>();
+    for (const { text } of passages) {
+      words.add(tokenizer.tokenize(text));
+      bigrams.add(cjkBigramCodes(text));
+    }
     return new KeywordIndex(
       tokenizer,
       p,
       passages.length,
-      buildField(
-        passages.map(({ text }) => tokenizer.tokenize(text)),
-        p,
-      ),
-      buildField(
-        passages.map(({ text }) => cjkBigrams(text)),
-        p,
-      ),
+      words.finish(p, wordVocabulary),
+      bigrams.finish(p, bigramVocabulary),
       docNumbers,
       new Map([...labels].map(([label, docs]) => [label, Int32Array.from(docs)])),
     );
@@ -262,7 +538,7 @@ export class KeywordIndex {
   /** The same postings scored with other BM25 parameters (k1, b, field weights): for measuring them. */
   withParams(params: Partial<KeywordIndexParams>): KeywordIndex {
     const p = { ...this.params, ...params };
-    const renorm = (f: Field): Field => ({ ...f, norms: lengthNorms(f.lengths, p) });
+    const renorm = (f: Field): Field => ({ ...f, norms: lengthNorms(f.lengths, p), maxRatio: undefined });
     return new KeywordIndex(this.tokenizer, p, this.count, renorm(this.words), renorm(this.bigrams), this.docNumbers, this.labels);
   }
 
@@ -277,8 +553,151 @@ export class KeywordIndex {
    * that weigh some terms of a query more than others: a question's focus, expansions, feedback
    * terms. Clause labels and 文号 are read from `exact`. `boost`, when given, multiplies each
    * passage's text score (a static prior per passage, 1 = none) before 文号 matches are added.
+   *
+   * Not every posting is scored: terms are read from the one that can add most to a score to the
+   * one that can add least, and once the terms left cannot lift a passage none of the terms read
+   * so far matched into the k best, only the passages still in the running are looked up in them
+   * (MaxScore-style pruning). The k best are then scored again term by term in the query's order,
+   * so scores and ranking are exactly those of scoring every posting (`exhaustive`, which a query
+   * holding a 文号 also takes).
    */
-  searchWeighted(query: WeightedQuery, k: number, boost?: Float32Array): ScoredId[] {
+  searchWeighted(query: WeightedQuery, k: number, boost?: Float32Array, options: { exhaustive?: boolean } = {}): ScoredId[] {
+    if (k <= 0 || this.count === 0) return [];
+    if (options.exhaustive || k > PRUNE_MAX_K || findDocNumbers(query.exact).length > 0) return this.searchExhaustive(query, k, boost);
+    return this.searchPruned(this.queryTermList(query), k, boost);
+  }
+
+  /** The query's terms that occur in the index, in the order scoring adds them up, each with its weight and bound. */
+  private queryTermList(query: WeightedQuery): QueryTerm[] {
+    const list: QueryTerm[] = [];
+    const { k1 } = this.params;
+    const fromField = (field: Field, terms: Map<string, number>, weight: number) => {
+      if (!(weight > 0)) return;
+      for (const [term, termWeight] of terms) {
+        const id = field.vocabulary.id(term);
+        if (id < 0 || !(termWeight > 0)) continue;
+        const from = field.offsets[id]!;
+        const to = field.offsets[id + 1]!;
+        const df = to - from;
+        const w = weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
+        list.push({ field, docs: field.docs, from, to, w, max: w * (k1 + 1) * maxRatio(field, id) });
+      }
+    };
+    fromField(this.words, query.words, 1);
+    fromField(this.bigrams, query.bigrams, this.params.bigramWeight);
+    for (const label of unique(findClauseLabels(query.exact))) {
+      const docs = this.labels.get(label);
+      if (docs === undefined) continue;
+      const idf = Math.log(1 + (this.count - docs.length + 0.5) / (docs.length + 0.5));
+      const w = this.params.labelWeight * idf;
+      if (w > 0) list.push({ field: null, docs, from: 0, to: docs.length, w, max: w });
+    }
+    return list;
+  }
+
+  private searchPruned(terms: QueryTerm[], k: number, boost?: Float32Array): ScoredId[] {
+    const { scores: acc, touched } = this;
+    const { k1 } = this.params;
+    const n = terms.length;
+    if (n === 0) return [];
+    // what the posting i of term q adds to a passage's score: the same expression as searchExhaustive's
+    const contribution = (q: QueryTerm, i: number): number => {
+      if (q.field === null) return q.w;
+      const tf = q.field.tfs[i]!;
+      return (q.w * tf * (k1 + 1)) / (tf + q.field.norms[q.docs[i]!]!);
+    };
+    const order = Array.from(terms.keys()).sort((a, b) => terms[b]!.max - terms[a]!.max || a - b);
+    // rest[j]: the most the terms from order[j] on can add to one passage
+    const rest = new Float64Array(n + 1);
+    for (let j = n - 1; j >= 0; j--) rest[j] = rest[j + 1]! + terms[order[j]!]!.max;
+    let maxBoost = 1;
+    if (boost !== undefined) {
+      maxBoost = 0;
+      for (let i = 0; i < this.count; i++) if (boost[i]! > maxBoost) maxBoost = boost[i]!;
+    }
+    const boosted = (doc: number) => (boost === undefined ? acc[doc]! : acc[doc]! * boost[doc]!);
+
+    let nTouched = 0;
+    let kept: number[];
+    try {
+      // 1. Term at a time, while a passage no term has matched yet could still reach the k best.
+      let theta = 0; // at most the k-th best score
+      let sinceTheta = 0;
+      let best = 0;
+      let j = 0;
+      for (; j < n; j++) {
+        const q = terms[order[j]!]!;
+        // theta is at most the best partial score times the largest boost: no use computing it before that passes rest[j]
+        if (nTouched >= k && rest[j]! < best) {
+          if (below(rest[j]! * maxBoost, theta)) break;
+          if (sinceTheta >= nTouched || q.to - q.from >= nTouched) {
+            theta = kthBest(touched, nTouched, k, boosted);
+            sinceTheta = 0;
+            if (below(rest[j]! * maxBoost, theta)) break;
+          }
+        }
+        for (let i = q.from; i < q.to; i++) {
+          const doc = q.docs[i]!;
+          if (acc[doc] === 0) touched[nTouched++] = doc;
+          const a = (acc[doc]! += contribution(q, i));
+          if (a > best) best = a;
+        }
+        sinceTheta += q.to - q.from;
+      }
+
+      // 2. The rest of the terms, looked up for the passages that may still reach the k best.
+      let candidates: number[] = [];
+      if (j < n) {
+        theta = kthBest(touched, nTouched, k, boosted);
+        for (let i = 0; i < nTouched; i++) {
+          const d = touched[i]!;
+          if (!below((acc[d]! + rest[j]!) * (boost === undefined ? 1 : boost[d]!), theta)) candidates.push(d);
+        }
+        candidates.sort((a, b) => a - b);
+        for (let jj = j; jj < n; jj++) {
+          const q = terms[order[jj]!]!;
+          let at = q.from;
+          for (const d of candidates) {
+            at = seek(q.docs, at, q.to, d);
+            if (at === q.to) break;
+            if (q.docs[at] === d) acc[d]! += contribution(q, at);
+          }
+          // passages that the terms still left cannot lift to theta drop out
+          if (candidates.length > k) {
+            theta = Math.max(theta, kthBest(candidates, candidates.length, k, boosted));
+            candidates = candidates.filter((d) => !below((acc[d]! + rest[jj + 1]!) * (boost === undefined ? 1 : boost[d]!), theta));
+          }
+        }
+      } else {
+        candidates = Array.from(touched.subarray(0, nTouched));
+      }
+      // 3. Only the passages that may be among the k best (ties included) go on.
+      theta = kthBest(candidates, candidates.length, k, boosted);
+      kept = candidates.filter((d) => !below(boosted(d), theta));
+    } finally {
+      for (let i = 0; i < nTouched; i++) acc[touched[i]!] = 0;
+    }
+
+    // 4. Their exact scores: each term's share added in the query's order, as searchExhaustive adds them.
+    try {
+      kept.sort((a, b) => a - b);
+      for (const q of terms) {
+        let at = q.from;
+        for (const d of kept) {
+          at = seek(q.docs, at, q.to, d);
+          if (at === q.to) break;
+          if (q.docs[at] === d) acc[d]! += contribution(q, at);
+        }
+      }
+      if (boost !== undefined) for (const d of kept) acc[d]! *= boost[d]!;
+      return topK(kept, kept.length, acc, k);
+    } finally {
+      for (const d of kept) acc[d] = 0;
+    }
+  }
+
+  /** Every posting of every query term scored: the reference searchWeighted's pruning must agree with. */
+  private searchExhaustive(query: WeightedQuery, k: number, boost?: Float32Array): ScoredId[] {
     const { scores, touched } = this;
     if (k <= 0 || this.count === 0) return [];
     let nTouched = 0;
@@ -290,8 +709,8 @@ export class KeywordIndex {
     const { k1 } = this.params;
     const scoreField = (field: Field, terms: Map<string, number>, weight: number) => {
       for (const [term, termWeight] of terms) {
-        const id = field.termIds.get(term);
-        if (id === undefined || !(termWeight > 0)) continue;
+        const id = field.vocabulary.id(term);
+        if (id < 0 || !(termWeight > 0)) continue;
         const from = field.offsets[id]!;
         const to = field.offsets[id + 1]!;
         const df = to - from;
@@ -341,15 +760,15 @@ export class KeywordIndex {
   /** BM25 idf of a word (field 'words') or a character bigram (field 'bigrams'); 0 for an unknown term. */
   idf(term: string, field: 'words' | 'bigrams' = 'words'): number {
     const f = field === 'words' ? this.words : this.bigrams;
-    const id = f.termIds.get(term);
-    if (id === undefined) return 0;
+    const id = f.vocabulary.id(term);
+    if (id < 0) return 0;
     const df = f.offsets[id + 1]! - f.offsets[id]!;
     return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
   }
 
   /** The query's terms that occur in the index, longest first: what to highlight in results. */
   matchedTerms(query: string): string[] {
-    const terms = unique(this.tokenizer.tokenize(query)).filter((t) => this.words.termIds.has(t));
+    const terms = unique(this.tokenizer.tokenize(query)).filter((t) => this.words.vocabulary.id(t) >= 0);
     for (const d of findDocNumbers(query)) {
       if ((this.docNumbers.get(d.key) ?? []).some((e) => sameIssuer(e.prefix, d.prefix))) terms.push(d.normalized);
     }
@@ -357,40 +776,36 @@ export class KeywordIndex {
     return unique(terms).sort((a, b) => b.length - a.length);
   }
 
-  toJSON(): KeywordIndexJSON {
+  /** The index as keyword-index.json's header and keyword-index.bin's postings. */
+  serialize(): { header: KeywordIndexHeader; postings: Uint8Array } {
     const docNumbers: Record<string, (number | string)[]> = {};
     for (const [key, list] of this.docNumbers) docNumbers[key] = list.flatMap((e) => [e.doc, e.prefix]);
     const labels: Record<string, number[]> = {};
     for (const [label, docs] of this.labels) labels[label] = Array.from(docs);
-    return {
-      format: FORMAT,
-      count: this.count,
-      params: this.params,
-      words: fieldToJSON(this.words),
-      bigrams: fieldToJSON(this.bigrams),
-      docNumbers,
-      labels,
-    };
+    const out = new VarintWriter();
+    const words = writeField(out, this.words);
+    const bigrams = writeField(out, this.bigrams);
+    return { header: { format: FORMAT, count: this.count, params: this.params, words, bigrams, docNumbers, labels }, postings: out.result() };
   }
 
-  static fromJSON(json: KeywordIndexJSON, tokenizer: Tokenizer): KeywordIndex {
-    if (json.format !== FORMAT) {
-      throw new Error(`Keyword index format is ${String(json.format)}; this build reads ${FORMAT}. Run ingest again.`);
+  static deserialize(header: KeywordIndexHeader, postings: Uint8Array, tokenizer: Tokenizer): KeywordIndex {
+    if (header.format !== FORMAT) {
+      throw new Error(`Keyword index format is ${String(header.format)}; this build reads ${FORMAT}. Run ingest again.`);
     }
     const docNumbers = new Map<string, { doc: number; prefix: string }[]>();
-    for (const [key, flat] of Object.entries(json.docNumbers)) {
+    for (const [key, flat] of Object.entries(header.docNumbers)) {
       const list: { doc: number; prefix: string }[] = [];
       for (let i = 0; i < flat.length; i += 2) list.push({ doc: flat[i] as number, prefix: flat[i + 1] as string });
       docNumbers.set(key, list);
     }
     return new KeywordIndex(
       tokenizer,
-      json.params,
-      json.count,
-      fieldFromJSON(json.words, json.params),
-      fieldFromJSON(json.bigrams, json.params),
+      header.params,
+      header.count,
+      readField(postings, header.words, 'words', header.params),
+      readField(postings, header.bigrams, 'bigrams', header.params),
       docNumbers,
-      new Map(Object.entries(json.labels).map(([label, docs]) => [label, Int32Array.from(docs)])),
+      new Map(Object.entries(header.labels).map(([label, docs]) => [label, Int32Array.from(docs)])),
     );
   }
 
@@ -426,7 +841,7 @@ export class KeywordIndex {
         seen.length = 0;
         offsets[t + 1] = at;
       }
-      return { termIds: f.termIds, offsets, docs: docs.slice(0, at), tfs: tfs.slice(0, at), lengths, norms: lengthNorms(lengths, p) };
+      return { vocabulary: f.vocabulary, offsets, docs: docs.slice(0, at), tfs: tfs.slice(0, at), lengths, norms: lengthNorms(lengths, p) };
     };
     return new KeywordIndex(this.tokenizer, p, groupCount, group(this.words), group(this.bigrams), new Map(), new Map());
   }

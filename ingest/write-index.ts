@@ -19,8 +19,9 @@ import type { VectorIndex } from './vector-index.ts';
  * Bumped whenever a file's layout changes; a server refuses an index of another version.
  * 3: clause and passage texts are stored once, in their document; vectors only in the HNSW graph;
  *    documents carry their history.
+ * 4: the keyword index's postings are binary (keyword-index.bin), its header JSON.
  */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 export const TOKENIZER_ID = 'jieba-wasm-2 search mode + policy dictionary + CJK bigrams';
 
@@ -34,6 +35,8 @@ export const INDEX_FILES = {
   passages: 'passages.json',
   dictionary: 'dictionary.json',
   keyword: 'keyword-index.json',
+  /** The keyword index's postings, binary (byte ranges in keyword-index.json). */
+  keywordPostings: 'keyword-index.bin',
   builtinEmbedder: 'builtin-embedder.json',
   /** sha1 of the text each vector was made from, in passage order. */
   embeddingCache: 'embedding-cache.json',
@@ -229,7 +232,9 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     await writeFile(file(INDEX_FILES.documents), JSON.stringify(documents.map((d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) }))));
     await writeFile(file(INDEX_FILES.passages), JSON.stringify(passages.map(({ text: _text, ...p }) => p)));
     await writeFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary));
-    await writeFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.toJSON()));
+    const keyword = contents.keyword.serialize();
+    await writeFile(file(INDEX_FILES.keyword), JSON.stringify(keyword.header));
+    await writeFile(file(INDEX_FILES.keywordPostings), keyword.postings);
     await writeFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes }));
     if (contents.builtin) await writeFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin));
     contents.vectorIndex.save(tmp);

@@ -6,7 +6,7 @@ import { format } from 'node:util';
 import { createChineseTokenizer, type ChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
 import { ModelLoadError } from '../ingest/embedders/bge-embedder.ts';
 import { BuiltinEmbedder, type BuiltinEmbedderJSON } from '../ingest/embedders/builtin-embedder.ts';
-import { KeywordIndex, type KeywordIndexJSON } from '../ingest/keyword-index.ts';
+import { KeywordIndex, type KeywordIndexHeader } from '../ingest/keyword-index.ts';
 import type { Clause, Embedder, Passage, PolicyDocument } from '../ingest/types.ts';
 import { VectorIndex } from '../ingest/vector-index.ts';
 import { createWorkerEmbedder } from './worker-embedder.ts';
@@ -90,7 +90,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   let keyword: KeywordIndex;
   let vectors: VectorIndex;
   try {
-    keyword = KeywordIndex.fromJSON(read<KeywordIndexJSON>(INDEX_FILES.keyword), tokenizer);
+    keyword = KeywordIndex.deserialize(read<KeywordIndexHeader>(INDEX_FILES.keyword), readFileSync(join(indexDir, INDEX_FILES.keywordPostings)), tokenizer);
     if (keyword.count !== passages.length) throw new Error(`the keyword index covers ${keyword.count} passages, not ${passages.length}`);
     vectors = VectorIndex.load(indexDir, manifest.embedder.dims, passages.length);
   } catch (error) {

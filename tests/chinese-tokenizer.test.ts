@@ -121,3 +121,20 @@ describe('extractPolicyTerms', () => {
     expect(terms).toEqual(['人工智能+', '算显芯端融']);
   });
 });
+
+describe('cjkBigramCodes', () => {
+  it('gives cjkBigrams as numbers, one for one', async () => {
+    const { cjkBigramCodes, bigramOfCode, bigramCode } = await import('../ingest/chinese-tokenizer.ts');
+    const texts = [
+      '第三条　国家支持中小微企业走专精特新发展之路。',
+      '湘发〔2024〕4号 若干 措施，ＡＢＣ１２３ 设 备\n更新𠀀𠀁字',
+      '',
+      'abc 123',
+    ];
+    for (const text of texts) {
+      const codes = cjkBigramCodes(text);
+      expect(codes.map(bigramOfCode)).toEqual(cjkBigrams(text));
+      expect(cjkBigrams(text).map(bigramCode)).toEqual(codes);
+    }
+  });
+});

@@ -144,7 +144,7 @@ describe('operator mistakes: one line each', () => {
   it('a full disk: the previous index stays, no temporary folder is left', async () => {
     const disk = join(tmp, 'small-disk');
     await mkdir(disk);
-    if (!mountTmpfs(disk, 'size=256k')) {
+    if (!mountTmpfs(disk, 'size=32k')) {
       console.warn('[index-write] cannot mount a tmpfs here: the full-disk case is not exercised');
       return;
     }
