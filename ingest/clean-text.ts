@@ -2,7 +2,7 @@
 // The damage is what PDF and DOCX exports of policy texts really carry: hard line breaks inside
 // sentences, spaced-out characters, running page headers and page numbers (also mid-sentence),
 // bookmark markers, markdown bold, tables as tab-prefixed cells or as space-separated rows.
-import { LABEL_START, TITLE_END, isDocNumber } from './policy-patterns.ts';
+import { LABEL_START, TITLE_END, isDateLine, isDocNumber, isIssuerLine } from './policy-patterns.ts';
 
 export type Block =
   | { kind: 'paragraph'; text: string }
@@ -340,6 +340,8 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanResult 
     if (MUST_CONTINUE.test(prev)) return true;
     if (LABEL_START.test(next)) return false;
     if (bracketBalance(paraSoFar) > 0) return true;
+    // a signature is lines of its own: the issuer, then the date
+    if ((isIssuerLine(next) && !/[《》（）()〔〕]/.test(next)) || isDateLine(next) || isDateLine(prev)) return false;
     if (paraSoFar === prev && isLabeledHeading(prev, full)) return false;
     // A line longer than the wrap width was never wrapped: only a sentence cut in two runs on.
     const unwrapped = !hardWrapped || w > wrapWidth * 1.4;

@@ -36,7 +36,7 @@ const NATIONAL_DEPARTMENT = /(?:部|委员会|总局|总署|署|局|银行|办�
  * word (法 by the national legislature is 法律, 条例 by 国务院 is 行政法规 …), else the genre the
  * title ends with.
  */
-function typeOf(title: string | null, issuer: string | null, history: HistoryEvent[], isNews: boolean): DocumentType | null {
+export function typeOf(title: string | null, issuer: string | null, history: HistoryEvent[], isNews: boolean): DocumentType | null {
   if (title === null) return null;
   if (/解读/.test(title)) return '解读';
   if (/任职|任免|免职|任命/.test(title)) return '任免';
@@ -309,10 +309,19 @@ export function extractMetadata(blocks: Block[], today: string, fallbackDate: st
       issuer = next.text;
       isNews = true;
       headerBlocks.add(i).add(next.i);
-    } else if (title === null && k === 0 && text.length <= 40 && !/[，。；：、]/.test(text) && LAW_TITLE_END.test(text) && !LABEL_START.test(text)) {
-      // a law or regulation printed with its bare title on the first line: 中华人民共和国专利法
+    } else if (title === null && k === 0 && text.length <= 40 && !/[，。；：、]/.test(text) && (LAW_TITLE_END.test(text) || TITLE_END.test(text)) && !LABEL_START.test(text)) {
+      // a bare title on the first line: 中华人民共和国专利法, 永州市推动先进制造业高质量发展若干措施
       title = text;
       headerBlocks.add(i);
+    } else if (title === null && k <= 1 && /关于/.test(text) && !TITLE_END.test(text) && next && TITLE_END.test(next.text) && !/[。；，]/.test(text + next.text) && (text + next.text).length <= 80) {
+      // a title broken after 关于…: 永州市人民政府办公室关于开展 / 2025年工业企业技术改造奖补申报的通知
+      title = text + next.text;
+      headerBlocks.add(i).add(next.i);
+      const prefix = /^(.{2,30}?)关于/.exec(title)?.[1];
+      if (prefix && isIssuerLine(prefix)) issuer ??= prefix;
+      // a 红头 over it: 永州市人民政府办公室文件
+      const prev = head[k - 1];
+      if (prev && /文件$/.test(prev.text) && isIssuerLine(prev.text.replace(/文件$/, ''))) headerBlocks.add(prev.i);
     }
   }
   // A judicial interpretation or notice names its issuer before 关于: 最高人民法院、最高人民检察院关于…

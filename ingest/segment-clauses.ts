@@ -43,6 +43,8 @@ const STATUTORY_RANK: Partial<Record<LabelKey, number>> = { appendix: 0, part: 1
 const CITES_ARTICLE = /^(?:的|规定|所|中|第|款|项|、|，|,|和|或|至|及|以|、|项下|之规定)/;
 /** A line that starts material appended after the last article or item: 附件1, 附录, 附表, 附：… */
 const APPENDIX = /^(?:附件|附录|附表|附图|附[:：])/;
+/** The notice's own list of its attachments: 附件：1. 项目清单 2. … */
+const ATTACHMENT_LIST = /^附件[:：]\s*(?:\d|[一二三四五六七八九十])/;
 /** Clauses that never hold children. */
 const LEAF_KINDS = new Set<ClauseKind>(['preamble', 'paragraph', 'closing']);
 const CLOSING = /^本(?:文件|办法|措施|规定|意见|通知|规划|方案|细则|条例|决定)(?:自|由|从|有效期|的具体解释|所称|未尽事宜|执行中)/;
@@ -214,7 +216,8 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
       // a heading the file marks as one: 附录, 附则, 说明
       label = { key: APPENDIX.test(para) ? 'appendix' : 'titled', label: '', value: null, rest: para };
     }
-    if (label === null && labelledSeen && APPENDIX.test(para) && para.length <= 40 && !/[。；]$/.test(para)) {
+    // "附件：1. 项目清单" above the signature lists the attachments; "附件1" heads one
+    if (label === null && labelledSeen && APPENDIX.test(para) && !ATTACHMENT_LIST.test(para) && para.length <= 40 && !/[。；]$/.test(para)) {
       label = { key: 'appendix', label: '', value: null, rest: para };
     }
     if (label === null && /^(?:总则|分则|附则)$/.test(para)) label = { key: 'titled', label: '', value: null, rest: para };
@@ -272,7 +275,15 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
       }
       if (label.key === 'appendix') stack.length = 0;
     } else {
-      const at = stack.map((o) => o.key).lastIndexOf(label.key);
+      let at = stack.map((o) => o.key).lastIndexOf(label.key);
+      // Items of an article reuse the labels of the headings above it ("（三）动产与权利担保" over
+      // 第五十四条, whose items are （一）…（四）): inside an article, a label starts or continues the
+      // article's own list; only a number that continues neither is the next heading above it.
+      const article = stack.findLastIndex((o) => STATUTORY_RANK[o.key] !== undefined);
+      if (at >= 0 && at < article && label.value !== null) {
+        const own = lastValue.get(`${stack[article]!.clause.id}|${label.key}`);
+        if (label.value === 1 || (own !== undefined && label.value === own + 1)) at = -1;
+      }
       if (at >= 0) stack.length = at;
       else if (label.key === 'box') while (stack.length > 0 && DIGIT_LEVELS.has(stack.at(-1)!.key)) stack.pop();
       else if (label.key === 'heading') while (stack.length > 0 && stack.at(-1)!.key !== 'heading') stack.pop();

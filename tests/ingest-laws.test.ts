@@ -108,6 +108,29 @@ describe('laws: clause grammar', () => {
   });
 });
 
+describe('laws: items and the headings above articles', () => {
+  it('keeps an article’s items in it when the headings above use the same labels', () => {
+    const text = [
+      '# 最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释',
+      '## 三、关于担保物权',
+      '### （三）动产与权利担保',
+      '第五十四条 动产抵押合同订立后未办理抵押登记，动产抵押权的效力按照下列情形分别处理：',
+      '（一）抵押人转让抵押财产，受让人占有抵押财产后，抵押权人向受让人请求行使抵押权的，人民法院不予支持；',
+      '（二）抵押人将抵押财产出租给他人并移转占有的，人民法院不予支持；',
+      '（三）抵押人的其他债权人向人民法院申请保全或者执行抵押财产的，人民法院不予支持；',
+      '（四）抵押人破产，抵押权人主张对抵押财产优先受偿的，人民法院不予支持。',
+      '第五十五条 债权人、出质人与监管人订立三方协议，人民法院应当认定质权于监管人实际控制货物之日起设立。',
+      '### （四）非典型担保',
+      '第六十八条 债务人或者第三人与债权人约定将财产形式上转移至债权人名下的，人民法院应当认定该约定有效。',
+    ].join('\n\n');
+    const [doc] = parseText('interpretation.md', text, TODAY).documents as [PolicyDocument];
+    const a54 = article(doc, '第五十四条');
+    expect(a54.childIds.map((id) => doc.clauses.find((c) => c.id === id)!.label)).toEqual(['（一）', '（二）', '（三）', '（四）']);
+    expect(article(doc, '第五十五条').path).toEqual(['三、关于担保物权', '（三）动产与权利担保']);
+    expect(article(doc, '第六十八条').path).toEqual(['三、关于担保物权', '（四）非典型担保']);
+  });
+});
+
 describe('laws: passages', () => {
   it('puts an article’s lead sentence in a passage with its items', () => {
     const { documents, passages } = parse('tests/fixtures/golden/law-civil-code-1000.raw.md');

@@ -4,6 +4,7 @@
 // it; a file named 附件… with no notice of that name beside it is a document of its own.
 import { basename, extname } from 'node:path';
 import { readPolicyFile, type ReadResult } from '../read-file.ts';
+import { typeOf } from '../extract-metadata.ts';
 import type { PolicyDocument } from '../types.ts';
 
 /** "附件1", "附件 2", "附件三", "附件" at the start of what follows the notice's name. */
@@ -80,6 +81,7 @@ export function applyReadFacts(documents: PolicyDocument[], read: ReadResult): v
     if (i === 0 && read.meta) {
       if (d.title === null && read.meta.title) {
         d.title = read.meta.title;
+        d.type ??= typeOf(d.title, d.issuer ?? read.meta.issuer ?? null, d.history, false);
         d.warnings = d.warnings.filter((w) => w !== 'no title found');
       }
       d.docNumber ??= read.meta.docNumber;
