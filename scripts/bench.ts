@@ -4,7 +4,7 @@
 // changed file, search latency in process and over HTTP, HNSW recall against exact search, and a
 // scale series on synthetic corpora. Every measured job runs in a child process of its own (see
 // scripts/lib/child.ts). Writes bench/results/, docs/bench/*.png and docs/BENCHMARKS.md.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -106,6 +106,10 @@ try {
   await writeFile(path.join(RESULTS_DIR, 'latest.json'), json);
   log(`wrote bench/results/bench-${stamp}.json and bench/results/latest.json`);
   await report(results);
+  // OCR of scanned pages: seconds per page and peak memory, in a process of its own (it prints them
+  // and writes bench/results/ocr.json)
+  log('OCR (scanned PDF pages)…');
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench-ocr.ts'), '--pages', quick ? '2' : '3'], { stdio: 'inherit' });
 } finally {
   if (!args.keep) await rm(work, { recursive: true, force: true });
 }
