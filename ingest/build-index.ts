@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, type CachingTokenizer } from './chinese-tokenizer.ts';
 import type { TokenizeReply, TokenizeRequest } from './tokenize-worker.ts';
 import { BuiltinEmbedder, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
+import { buildCacheDir, readTokenTable, writeTokenTable } from './build-cache.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
 import { KeywordIndex } from './keyword-index.ts';
 import { hashFile, listCorpusFiles, loadCorpus, type CorpusFileReport } from './load-corpus.ts';
@@ -91,6 +92,8 @@ interface PreviousIndex {
   manifest: IndexManifest;
   hashes: string[];
   vectors: Float32Array;
+  /** The previous HNSW graph, brought up to date in place when few passages changed. */
+  graph: VectorIndex;
   builtin: BuiltinEmbedderJSON | null;
 }
 
@@ -100,12 +103,13 @@ async function readPrevious(indexDir: string): Promise<PreviousIndex | null> {
     if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return null;
     const cache = JSON.parse(await readFile(join(indexDir, INDEX_FILES.embeddingCache), 'utf8')) as { hashes: string[] };
     // the vectors live in the HNSW graph only
-    const vectors = VectorIndex.load(indexDir, manifest.embedder.dims, cache.hashes.length).allVectors();
+    const graph = VectorIndex.load(indexDir, manifest.embedder.dims, cache.hashes.length);
+    const vectors = graph.allVectors();
     const builtin =
       manifest.embedder.kind === 'builtin'
         ? (JSON.parse(await readFile(join(indexDir, INDEX_FILES.builtinEmbedder), 'utf8')) as BuiltinEmbedderJSON)
         : null;
-    return { manifest, hashes: cache.hashes, vectors, builtin };
+    return { manifest, hashes: cache.hashes, vectors, graph, builtin };
   } catch {
     // No previous index, or one this version cannot read: everything is embedded afresh.
     return null;
@@ -130,6 +134,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   // 1. Files -> documents, clauses, passages
   const corpus = await loadCorpus(options.corpusDir, {
     today: options.today,
+    cacheDir: buildCacheDir(options.indexDir),
     onFile: (file, done, total) => progress({ stage: 'read', done, total, file }),
   });
   for (const f of corpus.files) if (!f.ok) for (const w of f.warnings) warn(w);
@@ -147,13 +152,39 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
 
   // 3. The keyword index first: it tokenizes every passage once, and the built-in embedder's
   //    training and embedding read those tokens back (jieba is most of their time otherwise).
+  //    A passage whose text and dictionary are those of the previous build keeps its tokens.
   const tokens = createCachingTokenizer(tokenizer);
   progress({ stage: 'keyword', done: 0, total: 1 });
-  await tokenizeInParallel(texts, tokens, dictionary);
+  const cacheDir = buildCacheDir(options.indexDir);
+  const before = await readTokenTable(cacheDir, dictionary);
+  if (before !== null) {
+    const at = new Map(before.hashes.map((h, i) => [h, i]));
+    const kept = hashes.flatMap((h, i) => (at.has(h) ? [i] : []));
+    const offsets = new Int32Array(kept.length + 1);
+    kept.forEach((i, n) => (offsets[n + 1] = offsets[n]! + before.offsets[at.get(hashes[i]!)! + 1]! - before.offsets[at.get(hashes[i]!)!]!));
+    const ids = new Int32Array(offsets[kept.length]!);
+    kept.forEach((i, n) => {
+      const j = at.get(hashes[i]!)!;
+      ids.set(before.ids.subarray(before.offsets[j]!, before.offsets[j + 1]!), offsets[n]!);
+    });
+    tokens.preload(
+      kept.map((i) => texts[i]!),
+      ids,
+      offsets,
+      before.terms,
+    );
+  }
+  await tokenizeInParallel(
+    texts.filter((t) => !tokens.has(t)),
+    tokens,
+    dictionary,
+  );
   const keyword = KeywordIndex.build(
     texts.map((text) => ({ text })),
     tokens,
   );
+  const table = tokens.table(texts);
+  if (table !== null) await writeTokenTable(cacheDir, dictionary, { hashes, ...table });
 
   // 4. The embedder
   const previous = await readPrevious(options.indexDir);
@@ -203,10 +234,14 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     previous !== null && previous.manifest.embedder.fingerprint === fingerprint && previous.manifest.embedder.dims === info.dims;
   const cached = new Map<string, number>();
   if (reusable) previous.hashes.forEach((h, i) => cached.set(h, i));
+  const reusedFrom = new Int32Array(passages.length).fill(-1);
   hashes.forEach((h, i) => {
     const at = cached.get(h);
     if (at === undefined) missing.push(i);
-    else vectors[i] = previous!.vectors.slice(at * info.dims, (at + 1) * info.dims);
+    else {
+      vectors[i] = previous!.vectors.slice(at * info.dims, (at + 1) * info.dims);
+      reusedFrom[i] = at;
+    }
   });
   progress({ stage: 'embed', done: 0, total: missing.length });
   const made = await embedder.embedPassages(
@@ -218,7 +253,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
 
   // 6. The vector index. Vectors are unit length, so the HNSW graph's inner product is cosine similarity.
   progress({ stage: 'hnsw', done: 0, total: passages.length });
-  const vectorIndex = VectorIndex.build(vectors);
+  const vectorIndex = (reusable && VectorIndex.update(previous.graph, vectors, reusedFrom)) || VectorIndex.build(vectors);
 
   // 7. Write, and swap in
   progress({ stage: 'write', done: 0, total: 1 });

@@ -214,6 +214,10 @@ export function extractPolicyTerms(texts: string[]): string[] {
 export interface CachingTokenizer extends Tokenizer {
   /** Takes tokens made elsewhere (another thread): texts[i]'s are termsThere[ids[offsets[i] .. offsets[i + 1])]. */
   preload(texts: readonly string[], ids: Int32Array, offsets: Int32Array, termsThere: readonly string[]): void;
+  /** Whether a text's tokens are remembered. */
+  has(text: string): boolean;
+  /** The remembered tokens of these texts, flat (null when one is not remembered). */
+  table(texts: readonly string[]): { offsets: Int32Array; ids: Int32Array; terms: string[] } | null;
   /** Forgets everything remembered. */
   clear(): void;
 }
@@ -238,6 +242,20 @@ export function createCachingTokenizer(tokenizer: Tokenizer): CachingTokenizer {
       const tokens = tokenizer.tokenize(text);
       seen.set(text, Int32Array.from(tokens, idOf));
       return tokens;
+    },
+    has(text) {
+      return seen.has(text);
+    },
+    table(texts) {
+      const offsets = new Int32Array(texts.length + 1);
+      for (let i = 0; i < texts.length; i++) {
+        const known = seen.get(texts[i]!);
+        if (known === undefined) return null;
+        offsets[i + 1] = offsets[i]! + known.length;
+      }
+      const flat = new Int32Array(offsets[texts.length]!);
+      texts.forEach((text, i) => flat.set(seen.get(text)!, offsets[i]!));
+      return { offsets, ids: flat, terms: [...terms] };
     },
     clear() {
       seen = new Map();

@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ParseCache } from './build-cache.ts';
 import { linkDocuments } from './link-documents.ts';
 import { assignStems, parseFile, type ParsedFile } from './parse-corpus.ts';
 import type { ParseReply, ParseRequest } from './parse-worker.ts';
@@ -269,6 +270,8 @@ export interface LoadCorpusOptions {
   inProcess?: boolean;
   /** OCR of scanned PDF pages; default: from the environment (ocrFromEnv). */
   ocr?: boolean;
+  /** Where parses are kept for the next load (build-cache.ts): a file read before, unchanged, is not parsed again. */
+  cacheDir?: string;
 }
 
 export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
@@ -282,6 +285,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   const out: LoadedCorpus = { documents: [], passages: [], files: [], collisions, ignored };
   const ocr = options.ocr ?? ocrFromEnv();
   if (options.inProcess) setReadOptions({ ocr, onProgress: (p) => progressListeners.forEach((listener) => listener(p)) });
+  const cache = options.cacheDir === undefined ? null : new ParseCache(options.cacheDir);
   const worker = options.inProcess ? null : new ParseWorker(limits, ocr);
   if (worker) openWorkers.add(worker);
   // files published as a notice's attachments are read into its document (readers/attachments.ts)
@@ -304,8 +308,14 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
       }
       const attachments = (attachmentsOf.get(name) ?? []).map((source) => ({ path: join(dir, source), source }));
       try {
-        let parsed: ParsedFile;
-        if (worker === null) {
+        const key =
+          cache === null || hash === undefined
+            ? null
+            : cache.key([name, hash, today, stems.get(name) ?? null, ocr, await Promise.all(attachments.map(async (a) => [a.source, await hashFile(a.path).catch(() => null)]))]);
+        let parsed: ParsedFile | null = key === null ? null : await cache!.get(key);
+        if (parsed !== null) {
+          // read before, from the same bytes, by the same code
+        } else if (worker === null) {
           parsed = await parseFile(path, name, today, stems.get(name), attachments);
         } else {
           const reply = await worker.parse({ path, source: name, today, stem: stems.get(name), attachments });
@@ -314,6 +324,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
           if (!('parsed' in reply)) throw new NamedError(`${name}: no answer from the reader`);
           parsed = reply.parsed;
         }
+        if (key !== null && !cache!.has(key)) await cache!.set(key, parsed);
         // a loop, not push(...list): a file of a hundred thousand passages would overflow the stack
         for (const d of parsed.documents) out.documents.push(d);
         for (const p of parsed.passages) out.passages.push(p);
@@ -337,6 +348,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
       await worker.close();
     }
   }
+  await cache?.prune();
   options.onFile?.('', done, names.length);
   // links between documents need the whole corpus: after every file is read
   linkDocuments(out.documents);

@@ -45,7 +45,16 @@ interface VectorIndexMeta {
   dims: number;
   count: number;
   params: VectorIndexParams;
+  /** Present when the graph was updated in place: passage i is the graph's point labels[i] (else label = passage). */
+  labelsFile?: string;
+  /** Points marked deleted in the graph. */
+  deleted?: number;
 }
+
+export const VECTOR_LABELS_FILE = 'vectors.labels';
+
+// An update in place is given up for a fresh build once this share of the graph's points is deleted.
+const MAX_DELETED_SHARE = 0.2;
 
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
@@ -66,12 +75,71 @@ export function bruteForceSearch(vectors: readonly Float32Array[], query: Float3
 }
 
 export class VectorIndex {
+  /** label -> passage, when labels are not passage ids (-1: deleted). */
+  private readonly passageOf: Int32Array | null;
+
   private constructor(
     private readonly index: hnswlib.HierarchicalNSW | null,
     readonly dims: number,
     readonly count: number,
     readonly params: VectorIndexParams,
-  ) {}
+    /** passage -> the graph's label, after an update in place; null: label = passage. */
+    private readonly labels: Int32Array | null = null,
+    private readonly deleted = 0,
+  ) {
+    if (labels === null) this.passageOf = null;
+    else {
+      this.passageOf = new Int32Array(labels.reduce((m, l) => Math.max(m, l), -1) + 1).fill(-1);
+      labels.forEach((label, passage) => (this.passageOf![label] = passage));
+    }
+  }
+
+  /**
+   * The graph of a previous build brought up to date in place: passage i keeps the point of the
+   * previous passage from[i] (same text, same model: same vector), or is added; points no passage
+   * keeps are marked deleted. Null when that would leave too many deleted points (or the graph
+   * was built with other parameters): build afresh then.
+   */
+  static update(previous: VectorIndex, vectors: readonly Float32Array[], from: Int32Array): VectorIndex | null {
+    const index = previous.index;
+    const p = { ...DEFAULT_VECTOR_PARAMS };
+    if (index === null || vectors.length === 0 || JSON.stringify(previous.params) !== JSON.stringify(p)) return null;
+    const dims = previous.dims;
+    const labels = new Int32Array(vectors.length);
+    const keep = new Uint8Array(index.getCurrentCount());
+    let added = 0;
+    for (let i = 0; i < vectors.length; i++) {
+      const old = from[i]!;
+      const label = old >= 0 && old < previous.count ? previous.labelOf(old) : -1;
+      if (label >= 0 && keep[label] === 0) {
+        keep[label] = 1;
+        labels[i] = label;
+      } else {
+        labels[i] = -1;
+        added++;
+      }
+    }
+    let dropped = 0;
+    for (let old = 0; old < previous.count; old++) if (keep[previous.labelOf(old)] === 0) dropped++;
+    const deleted = previous.deleted + dropped;
+    if (deleted > MAX_DELETED_SHARE * (index.getCurrentCount() + added)) return null;
+    for (let old = 0; old < previous.count; old++) if (keep[previous.labelOf(old)] === 0) index.markDelete(previous.labelOf(old));
+    let next = index.getCurrentCount();
+    if (next + added > index.getMaxElements()) index.resizeIndex(next + added);
+    for (let i = 0; i < vectors.length; i++) {
+      if (labels[i] !== -1) continue;
+      if (vectors[i]!.length !== dims) throw new Error(`Vector ${i} has ${vectors[i]!.length} dimensions; the index has ${dims}.`);
+      index.addPoint(Array.from(vectors[i]!), next);
+      labels[i] = next++;
+    }
+    index.setEf(p.efSearch);
+    const identity = deleted === 0 && labels.every((l, i) => l === i);
+    return new VectorIndex(index, dims, vectors.length, p, identity ? null : labels, deleted);
+  }
+
+  private labelOf(passage: number): number {
+    return this.labels === null ? passage : this.labels[passage]!;
+  }
 
   /** Vectors must be unit length (or all zeros, for a passage the embedder knows nothing of). */
   static build(vectors: readonly Float32Array[], params: Partial<VectorIndexParams> = {}): VectorIndex {
@@ -97,8 +165,15 @@ export class VectorIndex {
     }
     this.index.setEf(Math.max(this.params.efSearch, n));
     const point = Array.from(query);
-    const { neighbors, distances } = accept ? this.index.searchKnn(point, n, accept) : this.index.searchKnn(point, n);
-    return neighbors.map((id, i) => ({ id, score: 1 - distances[i]! }));
+    const passageOf = this.passageOf;
+    if (passageOf === null) {
+      const { neighbors, distances } = accept ? this.index.searchKnn(point, n, accept) : this.index.searchKnn(point, n);
+      return neighbors.map((id, i) => ({ id, score: 1 - distances[i]! }));
+    }
+    const { neighbors, distances } = accept
+      ? this.index.searchKnn(point, n, (label: number) => passageOf[label]! >= 0 && accept(passageOf[label]!))
+      : this.index.searchKnn(point, n);
+    return neighbors.map((label, i) => ({ id: passageOf[label]!, score: 1 - distances[i]! }));
   }
 
   /**
@@ -108,14 +183,22 @@ export class VectorIndex {
   allVectors(): Float32Array {
     const flat = new Float32Array(this.count * this.dims);
     if (this.index === null) return flat;
-    for (let id = 0; id < this.count; id++) flat.set(this.index.getPoint(id), id * this.dims);
+    for (let id = 0; id < this.count; id++) flat.set(this.index.getPoint(this.labelOf(id)), id * this.dims);
     return flat;
   }
 
   /** Writes vectors.hnsw and vectors.json (format, dimensions, count, parameters) into dir. */
   save(dir: string): void {
-    const meta: VectorIndexMeta = { format: FORMAT, space: 'ip', dims: this.dims, count: this.count, params: this.params };
+    const meta: VectorIndexMeta = {
+      format: FORMAT,
+      space: 'ip',
+      dims: this.dims,
+      count: this.count,
+      params: this.params,
+      ...(this.labels !== null ? { labelsFile: VECTOR_LABELS_FILE, deleted: this.deleted } : {}),
+    };
     if (this.index !== null) this.index.writeIndexSync(join(dir, VECTOR_INDEX_FILE));
+    if (this.labels !== null) writeFileSync(join(dir, VECTOR_LABELS_FILE), new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
     writeFileSync(join(dir, VECTOR_INDEX_META_FILE), JSON.stringify(meta, null, 2) + '\n');
   }
 
@@ -133,10 +216,19 @@ export class VectorIndex {
     if (count === 0) return new VectorIndex(null, dims, 0, meta.params);
     const index = new hnswlib.HierarchicalNSW('ip', dims);
     index.readIndexSync(join(dir, VECTOR_INDEX_FILE));
-    if (index.getCurrentCount() !== count) {
-      throw new Error(`${VECTOR_INDEX_FILE} holds ${index.getCurrentCount()} vectors; expected ${count}. Run ingest again.`);
+    let labels: Int32Array | null = null;
+    if (meta.labelsFile !== undefined) {
+      const bytes = readFileSync(join(dir, meta.labelsFile));
+      labels = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      if (labels.length !== count || labels.some((l) => l < 0 || l >= index.getCurrentCount())) {
+        throw new Error(`${meta.labelsFile} does not match ${VECTOR_INDEX_FILE}. Run ingest again.`);
+      }
+    }
+    const deleted = meta.deleted ?? 0;
+    if (index.getCurrentCount() !== count + deleted) {
+      throw new Error(`${VECTOR_INDEX_FILE} holds ${index.getCurrentCount()} vectors; expected ${count + deleted}. Run ingest again.`);
     }
     index.setEf(meta.params.efSearch);
-    return new VectorIndex(index, dims, count, meta.params);
+    return new VectorIndex(index, dims, count, meta.params, labels, deleted);
   }
 }

@@ -109,3 +109,37 @@ describe('bruteForceSearch', () => {
     expect(bruteForceSearch(v, new Float32Array([1, 0]), 0)).toEqual([]);
   });
 });
+
+describe('VectorIndex.update', () => {
+  it('brings a graph up to date in place: passages moved, removed and added answer as a fresh build does, after a save and load too', () => {
+    const old = clusteredVectors(400, 32, 12, 0.3, 11);
+    const fresh = clusteredVectors(20, 32, 12, 0.3, 12);
+    // the new build: the old passages but the 10th to 29th, shifted, then 20 new ones in the middle
+    const kept = old.map((_, i) => i).filter((i) => i < 10 || i >= 30);
+    const from = Int32Array.from([...kept.slice(0, 100), ...fresh.map(() => -1), ...kept.slice(100)]);
+    const vectors = Array.from(from, (at, i) => (at >= 0 ? old[at]! : fresh[i - 100]!));
+    const updated = VectorIndex.update(VectorIndex.build(old), vectors, from);
+    expect(updated).not.toBeNull();
+    expect(updated!.count).toBe(vectors.length);
+    expect(updated!.allVectors()).toEqual(Float32Array.from(vectors.flatMap((v) => [...v])));
+    const dir = mkdtempSync(join(tmpdir(), 'vector-update-'));
+    try {
+      updated!.save(dir);
+      const loaded = VectorIndex.load(dir, 32, vectors.length);
+      for (const probe of [...fresh, old[5]!, old[200]!, old[399]!]) {
+        const exact = bruteForceSearch(vectors, probe, 10).map((h) => h.id);
+        expect(updated!.search(probe, 10).map((h) => h.id)).toEqual(exact);
+        expect(loaded.search(probe, 10).map((h) => h.id)).toEqual(exact);
+        expect(loaded.search(probe, 5, (id) => id % 2 === 0).every((h) => h.id % 2 === 0)).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('declines when too much of the graph would be deleted points', () => {
+    const old = clusteredVectors(100, 16, 4, 0.3, 3);
+    const from = Int32Array.from({ length: 100 }, (_, i) => (i < 50 ? i : -1));
+    expect(VectorIndex.update(VectorIndex.build(old), clusteredVectors(100, 16, 4, 0.3, 4), from)).toBeNull();
+  });
+});

@@ -1,0 +1,119 @@
+// What one build leaves for the next, so that a changed file costs about itself: each file's
+// parse (keyed by its bytes, its name, the date statuses are judged on and the parsing code
+// itself) and each passage's tokens (keyed by its text and the policy dictionary). It lives
+// beside the index folder (.<index>-cache), never inside it: the server never reads it, and
+// deleting it only makes the next build slower.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ParsedFile } from './parse-corpus.ts';
+
+/** The cache folder of an index folder. */
+export function buildCacheDir(indexDir: string): string {
+  return join(dirname(indexDir), `.${basename(indexDir)}-cache`);
+}
+
+let codeStamp: string | null = null;
+/** A hash of the ingest code (every .ts under ingest/): a parse made by other code is not reused. */
+function ingestCodeStamp(): string {
+  if (codeStamp !== null) return codeStamp;
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.ts')) hash.update(e.name).update(readFileSync(path));
+    }
+  };
+  walk(dirname(fileURLToPath(import.meta.url)));
+  return (codeStamp = hash.digest('hex'));
+}
+
+/** Parsed files by what they were parsed from; entries this build did not use are removed by prune(). */
+export class ParseCache {
+  private readonly dir: string;
+  private readonly used = new Set<string>();
+
+  constructor(cacheDir: string) {
+    this.dir = join(cacheDir, 'parsed');
+  }
+
+  key(parts: unknown[]): string {
+    return createHash('sha256').update(JSON.stringify([ingestCodeStamp(), ...parts])).digest('hex').slice(0, 40);
+  }
+
+  private readonly found = new Set<string>();
+
+  async get(key: string): Promise<ParsedFile | null> {
+    this.used.add(key);
+    try {
+      const parsed = JSON.parse(await readFile(join(this.dir, `${key}.json`), 'utf8')) as ParsedFile;
+      this.found.add(key);
+      return parsed;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether get() found this entry. */
+  has(key: string): boolean {
+    return this.found.has(key);
+  }
+
+  /** Stores a parse as it came from the reader, before linking changes its documents. */
+  async set(key: string, parsed: ParsedFile): Promise<void> {
+    this.used.add(key);
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(join(this.dir, `${key}.json`), JSON.stringify(parsed));
+    } catch {
+      // a cache that cannot be written only makes the next build slower
+    }
+  }
+
+  async prune(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => !this.used.has(n.replace(/\.json$/, ''))).map((n) => rm(join(this.dir, n), { force: true })));
+  }
+}
+
+/** Tokens of passages by their text's hash: `ids[offsets[i] .. offsets[i + 1])` index `terms`. */
+export interface TokenTable {
+  hashes: string[];
+  offsets: Int32Array;
+  ids: Int32Array;
+  terms: string[];
+}
+
+const dictionaryStamp = (dictionary: readonly string[]) => createHash('sha256').update(dictionary.join('\n')).digest('hex');
+
+/** The previous build's tokens, when it had the same dictionary (jieba's segmentation depends on it); else null. */
+export async function readTokenTable(cacheDir: string, dictionary: readonly string[]): Promise<TokenTable | null> {
+  try {
+    const head = JSON.parse(await readFile(join(cacheDir, 'tokens.json'), 'utf8')) as { dictionary: string; hashes: string[]; terms: string[] };
+    if (head.dictionary !== dictionaryStamp(dictionary)) return null;
+    const bytes = await readFile(join(cacheDir, 'tokens.bin'));
+    const all = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const offsets = all.subarray(0, head.hashes.length + 1);
+    const ids = all.subarray(head.hashes.length + 1);
+    if (offsets[head.hashes.length] !== ids.length) return null;
+    return { hashes: head.hashes, offsets, ids, terms: head.terms };
+  } catch {
+    return null;
+  }
+}
+
+export async function writeTokenTable(cacheDir: string, dictionary: readonly string[], table: TokenTable): Promise<void> {
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    const all = new Int32Array(table.offsets.length + table.ids.length);
+    all.set(table.offsets);
+    all.set(table.ids, table.offsets.length);
+    await writeFile(join(cacheDir, 'tokens.bin'), new Uint8Array(all.buffer));
+    await writeFile(join(cacheDir, 'tokens.json'), JSON.stringify({ dictionary: dictionaryStamp(dictionary), hashes: table.hashes, terms: table.terms }));
+  } catch {
+    // a cache that cannot be written only makes the next build slower
+  }
+}
