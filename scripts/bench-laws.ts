@@ -1,0 +1,142 @@
+// npm run bench:laws [-- --corpus DIR --runs N --queries N --keep]
+//
+// The national laws corpus (../shared/laws/corpus) end to end with the built-in embedder: full
+// ingest (time and peak memory per stage), the index's files and their sizes against the corpus,
+// loading it the way the server does (seconds, RSS), search latency per mode in process (k = 10),
+// HNSW recall@10, and re-ingest after one changed file. Each job runs in a child process of its
+// own. Writes docs/BENCHMARKS-LAWS.md.
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { listCorpusFiles } from '../ingest/load-corpus.ts';
+import { SEARCH_MODES } from '../server/search.ts';
+import type { IngestBenchInput, IngestBenchResult } from './lib/bench-ingest-child.ts';
+import type { SearchBenchInput, SearchBenchResult } from './lib/bench-search-child.ts';
+import { childScript, runChild } from './lib/child.ts';
+import { median, summarizeLatencies } from './lib/stats.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    corpus: { type: 'string', default: path.join(root, '../shared/laws/corpus') },
+    queries: { type: 'string', default: '200' },
+    runs: { type: 'string', default: '1' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const QUERIES_FILE = path.join(root, '../shared/eval/laws-train.json');
+const DOC_FILE = path.join(root, 'docs/BENCHMARKS-LAWS.md');
+const BENCHMARKS_FILE = path.join(root, 'docs/BENCHMARKS.md');
+const LAWS_START = '<!-- laws:start (npm run bench:laws) -->';
+const LAWS_END = '<!-- laws:end -->';
+const started = performance.now();
+const log = (m: string) => process.stderr.write(`[${Math.round((performance.now() - started) / 1000)} s] ${m}\n`);
+
+const work = await mkdtemp(path.join(os.tmpdir(), 'policy-bench-laws-'));
+try {
+  // the corpus is copied: re-ingest edits one of its files
+  const corpusDir = path.join(work, 'corpus');
+  await cp(args.corpus!, corpusDir, { recursive: true });
+  const files = await listCorpusFiles(corpusDir);
+  let corpusBytes = 0;
+  for (const f of files) corpusBytes += (await stat(path.join(corpusDir, f))).size;
+  const indexDir = path.join(work, 'index');
+
+  const runs: IngestBenchResult[] = [];
+  for (let i = 0; i < Number(args.runs); i++) {
+    await rm(indexDir, { recursive: true, force: true });
+    runs.push(await runChild<IngestBenchResult>(childScript('bench-ingest-child.ts'), { corpusDir, indexDir, embedder: 'builtin' } satisfies IngestBenchInput));
+    log(`ingest run ${i + 1}: ${runs.at(-1)!.seconds.toFixed(1)} s, peak ${runs.at(-1)!.peakRssMB.toFixed(0)} MB`);
+  }
+  const m = median(runs.map((r) => r.seconds));
+  const run = runs.reduce((best, r) => (Math.abs(r.seconds - m) < Math.abs(best.seconds - m) ? r : best));
+
+  const sizes: [string, number][] = [];
+  for (const name of (await readdir(indexDir)).sort()) sizes.push([name, (await stat(path.join(indexDir, name))).size]);
+  const indexBytes = sizes.reduce((s, [, b]) => s + b, 0);
+
+  const queries = (JSON.parse(await readFile(QUERIES_FILE, 'utf8')) as { query: string }[]).slice(0, Number(args.queries)).map((q) => q.query);
+  const search = await runChild<SearchBenchResult>(childScript('bench-search-child.ts'), {
+    indexDir,
+    queries,
+    modes: [...SEARCH_MODES],
+    repeats: 3,
+    passageProbes: 200,
+  } satisfies SearchBenchInput);
+  log(`search: loaded in ${search.loadSeconds.toFixed(2)} s, hybrid p50 ${summarizeLatencies(search.latencies.hybrid!).p50.toFixed(2)} ms`);
+
+  // one changed file: a figure in the first file that has one
+  let changed = '';
+  for (const f of files) {
+    const text = await readFile(path.join(corpusDir, f), 'utf8').catch(() => '');
+    const edited = text.replace(/\d+(?=日)/u, (d) => String(Number(d) + 1));
+    if (edited !== text) {
+      await writeFile(path.join(corpusDir, f), edited);
+      changed = f;
+      break;
+    }
+  }
+  const reingest = await runChild<IngestBenchResult>(childScript('bench-ingest-child.ts'), { corpusDir, indexDir, embedder: 'builtin' } satisfies IngestBenchInput);
+  log(`re-ingest after changing ${changed}: ${reingest.seconds.toFixed(1)} s`);
+
+  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  const stageNames = Object.keys(run.stages);
+  const lines = [
+    '# Benchmarks: the national laws corpus',
+    '',
+    '<!-- Written by `npm run bench:laws` (scripts/bench-laws.ts); edits here are overwritten on the next run. -->',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus()[0]?.model.trim() ?? 'unknown'} x ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node.js ${process.version}; built-in embedder.`,
+    `Corpus: ${files.length} files, ${mb(corpusBytes)} MB, ${run.passages} passages in ${run.documents} documents. A shared machine: other jobs ran beside this one.`,
+    '',
+    '## Ingest',
+    '',
+    `Full ingest, ${runs.length} run(s), median ${run.seconds.toFixed(1)} s (${(run.passages / run.seconds).toFixed(0)} passages/s); peak RSS ${Math.max(...runs.map((r) => r.peakRssMB)).toFixed(0)} MB.`,
+    '',
+    '| stage | seconds | peak RSS by its end, MB |',
+    '|---|---:|---:|',
+    ...stageNames.map((s) => `| ${s} | ${run.stages[s]!.toFixed(2)} | ${run.stagePeakRssMB?.[s] ?? '—'} |`),
+    '',
+    `Re-ingest after one changed file (${changed}): ${reingest.seconds.toFixed(1)} s, ${reingest.embedded} passages embedded, ${reingest.reused} reused; stages: ${Object.entries(reingest.stages).map(([s, t]) => `${s} ${t.toFixed(2)} s`).join(', ')}.`,
+    '',
+    '## Index on disk',
+    '',
+    `${mb(indexBytes)} MB in all, ${(indexBytes / corpusBytes).toFixed(2)}x the corpus.`,
+    '',
+    '| file | MB |',
+    '|---|---:|',
+    ...sizes.map(([name, bytes]) => `| ${name} | ${mb(bytes)} |`),
+    '',
+    '## Loading and search',
+    '',
+    `Loaded the way the server does in ${search.loadSeconds.toFixed(2)} s; RSS ${search.rssAfterLoadMB.toFixed(0)} MB after loading, ${search.peakRssMB.toFixed(0)} MB at most.`,
+    `HNSW recall@10 ${search.hnsw.recall.toFixed(4)} over ${search.hnsw.probes} probes (lowest ${search.hnsw.minRecall.toFixed(2)}).`,
+    '',
+    `search() in process, k = 10, the first ${queries.length} laws-train questions x 3 passes after a warm-up pass:`,
+    '',
+    '| mode | searches | p50 ms | p95 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...SEARCH_MODES.map((mode) => {
+      const s = summarizeLatencies(search.latencies[mode]!);
+      return `| ${mode} | ${search.latencies[mode]!.length} | ${s.p50.toFixed(2)} | ${s.p95.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.max.toFixed(1)} |`;
+    }),
+    '',
+  ];
+  // docs/BENCHMARKS.md carries the same figures in a section of its own, which npm run bench keeps
+  const section = [LAWS_START, ...lines.slice(4).map((l) => (l.startsWith('#') ? `#${l}` : l)), LAWS_END].join('\n');
+  const doc = await readFile(BENCHMARKS_FILE, 'utf8').catch(() => '');
+  const at = doc.indexOf(LAWS_START);
+  const end = doc.indexOf(LAWS_END);
+  const updated =
+    at >= 0 && end > at
+      ? doc.slice(0, at) + section + doc.slice(end + LAWS_END.length)
+      : `${doc.trimEnd()}\n\n## The national laws corpus\n\nFrom \`npm run bench:laws\` (scripts/bench-laws.ts); the whole report is in [BENCHMARKS-LAWS.md](BENCHMARKS-LAWS.md).\n\n${section}\n`;
+  await writeFile(BENCHMARKS_FILE, updated);
+  await writeFile(DOC_FILE, lines.join('\n'));
+  console.log(lines.join('\n'));
+  log('wrote docs/BENCHMARKS-LAWS.md and its section of docs/BENCHMARKS.md');
+} finally {
+  if (!args.keep) await rm(work, { recursive: true, force: true });
+}
