@@ -91,8 +91,7 @@ const sha1 = (text: string): string => createHash('sha1').update(text).digest('h
 interface PreviousIndex {
   manifest: IndexManifest;
   hashes: string[];
-  vectors: Float32Array;
-  /** The previous HNSW graph, brought up to date in place when few passages changed. */
+  /** The previous HNSW graph, which holds the previous vectors; brought up to date in place when few passages changed. */
   graph: VectorIndex;
   builtin: BuiltinEmbedderJSON | null;
 }
@@ -104,12 +103,11 @@ async function readPrevious(indexDir: string): Promise<PreviousIndex | null> {
     const cache = JSON.parse(await readFile(join(indexDir, INDEX_FILES.embeddingCache), 'utf8')) as { hashes: string[] };
     // the vectors live in the HNSW graph only
     const graph = VectorIndex.load(indexDir, manifest.embedder.dims, cache.hashes.length);
-    const vectors = graph.allVectors();
     const builtin =
       manifest.embedder.kind === 'builtin'
         ? (JSON.parse(await readFile(join(indexDir, INDEX_FILES.builtinEmbedder), 'utf8')) as BuiltinEmbedderJSON)
         : null;
-    return { manifest, hashes: cache.hashes, vectors, graph, builtin };
+    return { manifest, hashes: cache.hashes, graph, builtin };
   } catch {
     // No previous index, or one this version cannot read: everything is embedded afresh.
     return null;
@@ -238,10 +236,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   hashes.forEach((h, i) => {
     const at = cached.get(h);
     if (at === undefined) missing.push(i);
-    else {
-      vectors[i] = previous!.vectors.slice(at * info.dims, (at + 1) * info.dims);
-      reusedFrom[i] = at;
-    }
+    else reusedFrom[i] = at; // read from the previous graph only if it cannot be updated in place
   });
   progress({ stage: 'embed', done: 0, total: missing.length });
   const made = await embedder.embedPassages(
@@ -253,7 +248,13 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
 
   // 6. The vector index. Vectors are unit length, so the HNSW graph's inner product is cosine similarity.
   progress({ stage: 'hnsw', done: 0, total: passages.length });
-  const vectorIndex = (reusable && VectorIndex.update(previous.graph, vectors, reusedFrom)) || VectorIndex.build(vectors);
+  let vectorIndex = reusable ? VectorIndex.update(previous.graph, vectors, reusedFrom) : null;
+  if (vectorIndex === null) {
+    reusedFrom.forEach((at, i) => {
+      if (at >= 0) vectors[i] = previous!.graph.vector(at);
+    });
+    vectorIndex = VectorIndex.build(vectors);
+  }
 
   // 7. Write, and swap in
   progress({ stage: 'write', done: 0, total: 1 });

@@ -502,7 +502,8 @@ export class KeywordIndex {
     const docNumbers = new Map<string, { doc: number; prefix: string }[]>();
     const labels = new Map<string, number[]>();
     passages.forEach(({ text }, doc) => {
-      for (const d of findDocNumbers(text)) {
+      // every 文号 ends in 号: most passages need not be searched for one
+      for (const d of text.includes('号') ? findDocNumbers(text) : []) {
         const list = docNumbers.get(d.key) ?? [];
         if (!list.some((e) => e.doc === doc && e.prefix === d.prefix)) list.push({ doc, prefix: d.prefix });
         docNumbers.set(d.key, list);

@@ -100,7 +100,7 @@ export class VectorIndex {
    * keeps are marked deleted. Null when that would leave too many deleted points (or the graph
    * was built with other parameters): build afresh then.
    */
-  static update(previous: VectorIndex, vectors: readonly Float32Array[], from: Int32Array): VectorIndex | null {
+  static update(previous: VectorIndex, vectors: readonly (Float32Array | undefined)[], from: Int32Array): VectorIndex | null {
     const index = previous.index;
     const p = { ...DEFAULT_VECTOR_PARAMS };
     if (index === null || vectors.length === 0 || JSON.stringify(previous.params) !== JSON.stringify(p)) return null;
@@ -128,13 +128,21 @@ export class VectorIndex {
     if (next + added > index.getMaxElements()) index.resizeIndex(next + added);
     for (let i = 0; i < vectors.length; i++) {
       if (labels[i] !== -1) continue;
-      if (vectors[i]!.length !== dims) throw new Error(`Vector ${i} has ${vectors[i]!.length} dimensions; the index has ${dims}.`);
-      index.addPoint(Array.from(vectors[i]!), next);
+      // a kept passage's vector is in the graph already; one whose text appears twice is added again
+      const v = vectors[i] ?? previous.vector(from[i]!);
+      if (v.length !== dims) throw new Error(`Vector ${i} has ${v.length} dimensions; the index has ${dims}.`);
+      index.addPoint(Array.from(v), next);
       labels[i] = next++;
     }
     index.setEf(p.efSearch);
     const identity = deleted === 0 && labels.every((l, i) => l === i);
     return new VectorIndex(index, dims, vectors.length, p, identity ? null : labels, deleted);
+  }
+
+  /** One passage's vector, read back from the graph. */
+  vector(passage: number): Float32Array {
+    if (this.index === null || passage < 0 || passage >= this.count) throw new Error(`No vector for passage ${passage}.`);
+    return Float32Array.from(this.index.getPoint(this.labelOf(passage)));
   }
 
   private labelOf(passage: number): number {
