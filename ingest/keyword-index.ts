@@ -707,7 +707,6 @@ export class KeywordIndex {
       if (scores[doc] === 0) touched[nTouched++] = doc;
       scores[doc]! += score;
     };
-    const { k1 } = this.params;
     const scoreField = (field: Field, terms: Map<string, number>, weight: number) => {
       for (const [term, termWeight] of terms) {
         const id = field.vocabulary.id(term);
@@ -716,11 +715,7 @@ export class KeywordIndex {
         const to = field.offsets[id + 1]!;
         const df = to - from;
         const w = weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
-        for (let i = from; i < to; i++) {
-          const doc = field.docs[i]!;
-          const tf = field.tfs[i]!;
-          add(doc, (w * tf * (k1 + 1)) / (tf + field.norms[doc]!));
-        }
+        nTouched = this.scorePostings(field, from, to, w, nTouched);
       }
     };
 
@@ -756,6 +751,26 @@ export class KeywordIndex {
     } finally {
       for (let i = 0; i < nTouched; i++) scores[touched[i]!] = 0;
     }
+  }
+
+  /**
+   * Adds a term's postings docs[from..to) to the scratch scores, as searchExhaustive's add() would
+   * one by one (the hot loop of a search, kept free of closures); returns the passages touched now.
+   */
+  private scorePostings(field: Field, from: number, to: number, w: number, nTouched: number): number {
+    const { scores, touched } = this;
+    const { docs, tfs, norms } = field;
+    const k1p1 = this.params.k1 + 1;
+    for (let i = from; i < to; i++) {
+      const doc = docs[i]!;
+      const tf = tfs[i]!;
+      const score = (w * tf * k1p1) / (tf + norms[doc]!);
+      if (!(score > 0)) continue;
+      const before = scores[doc]!;
+      if (before === 0) touched[nTouched++] = doc;
+      scores[doc] = before + score;
+    }
+    return nTouched;
   }
 
   /** BM25 idf of a word (field 'words') or a character bigram (field 'bigrams'); 0 for an unknown term. */
