@@ -75,7 +75,7 @@ export class ParseCache {
 
   async prune(): Promise<void> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => !this.used.has(n.replace(/\.json$/, ''))).map((n) => rm(join(this.dir, n), { force: true })));
+    await Promise.all(names.filter((n) => !this.used.has(n.replace(/\.json$/, ''))).map((n) => rm(join(this.dir, n), { force: true }).catch(() => {})));
   }
 }
 
