@@ -96,12 +96,20 @@ interface Field {
   vocabulary: Vocabulary;
   offsets: Int32Array;
   docs: Int32Array;
-  tfs: Float32Array;
+  /** Term frequencies, in the smallest array that holds the largest (they are whole numbers). */
+  tfs: TermFrequencies;
   /** k1 * (1 - b + b * length / averageLength), per passage. */
   norms: Float32Array;
   lengths: Int32Array;
   /** Per term, the largest tf / (tf + norm) over its postings (bounds its score), made at the first search. */
   maxRatio?: Float64Array;
+}
+
+type TermFrequencies = Uint8Array | Uint16Array | Float32Array;
+
+/** An array for n term frequencies up to max: a byte each where they fit (almost always), else two, else four. */
+function termFrequencies(n: number, max: number): TermFrequencies {
+  return max <= 0xff ? new Uint8Array(n) : max <= 0xffff ? new Uint16Array(n) : new Float32Array(n);
 }
 
 /** A growable int32 array. */
@@ -162,7 +170,9 @@ class FieldBuilder<K extends string | number> {
     for (let t = 0; t < terms; t++) offsets[t + 1]! += offsets[t]!;
     const fill = offsets.slice(0, terms);
     const docs = new Int32Array(pairs);
-    const tfs = new Float32Array(pairs);
+    let maxTf = 0;
+    for (let i = 0; i < pairs; i++) if (this.tfOf.data[i]! > maxTf) maxTf = this.tfOf.data[i]!;
+    const tfs = termFrequencies(pairs, maxTf);
     const passages = this.starts.length;
     for (let doc = 0; doc < passages; doc++) {
       const end = doc + 1 < passages ? this.starts.data[doc + 1]! : pairs;
@@ -229,7 +239,7 @@ class VarintWriter {
 }
 
 /** Decodes `count` varints from bytes[from..]; returns them and where reading stopped. */
-function readVarints(bytes: Uint8Array, from: number, count: number, out: Int32Array | Float32Array | Float64Array): number {
+function readVarints(bytes: Uint8Array, from: number, count: number, out: Int32Array | Float64Array | TermFrequencies): number {
   let at = from;
   for (let n = 0; n < count; n++) {
     let byte = bytes[at++]!;
@@ -253,6 +263,8 @@ interface FieldSections {
   df: [number, number];
   docs: [number, number];
   tfs: [number, number];
+  /** The largest term frequency (absent: read them as float32). */
+  maxTf?: number;
   lengths: [number, number];
   termCount: number;
   postings: number;
@@ -295,7 +307,9 @@ function writeField(out: VarintWriter, field: Field): FieldSections {
   const lengths = section(() => {
     for (const l of field.lengths) out.uint(l);
   });
-  return { terms, df, docs, tfs, lengths, termCount, postings: field.docs.length, passages: field.lengths.length };
+  let maxTf = 0;
+  for (const tf of field.tfs) if (tf > maxTf) maxTf = tf;
+  return { terms, df, docs, tfs, maxTf, lengths, termCount, postings: field.docs.length, passages: field.lengths.length };
 }
 
 function readField(bytes: Uint8Array, s: FieldSections, kind: 'words' | 'bigrams', params: KeywordIndexParams): Field {
@@ -317,7 +331,7 @@ function readField(bytes: Uint8Array, s: FieldSections, kind: 'words' | 'bigrams
   const docs = new Int32Array(s.postings);
   readVarints(bytes, s.docs[0], s.postings, docs);
   for (let t = 0; t < s.termCount; t++) for (let i = offsets[t]! + 1; i < offsets[t + 1]!; i++) docs[i]! += docs[i - 1]!;
-  const tfs = new Float32Array(s.postings);
+  const tfs = s.maxTf === undefined ? new Float32Array(s.postings) : termFrequencies(s.postings, s.maxTf);
   readVarints(bytes, s.tfs[0], s.postings, tfs);
   const lengths = new Int32Array(s.passages);
   const end = readVarints(bytes, s.lengths[0], s.passages, lengths);
@@ -860,7 +874,11 @@ export class KeywordIndex {
         seen.length = 0;
         offsets[t + 1] = at;
       }
-      return { vocabulary: f.vocabulary, offsets, docs: docs.slice(0, at), tfs: tfs.slice(0, at), lengths, norms: lengthNorms(lengths, p) };
+      let maxTf = 0;
+      for (let i = 0; i < at; i++) if (tfs[i]! > maxTf) maxTf = tfs[i]!;
+      const compact = termFrequencies(at, maxTf);
+      compact.set(tfs.subarray(0, at));
+      return { vocabulary: f.vocabulary, offsets, docs: docs.slice(0, at), tfs: compact, lengths, norms: lengthNorms(lengths, p) };
     };
     return new KeywordIndex(this.tokenizer, p, groupCount, group(this.words), group(this.bigrams), new Map(), new Map());
   }
