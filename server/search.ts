@@ -425,7 +425,9 @@ export function articlePriors(index: LoadedIndex): Float32Array {
     const label = article?.label?.replace(/\s+/gu, '');
     return label ? (counts.get(`${p.docId}\u0000${label}`) ?? 0) : 0;
   });
-  const max = Math.max(1, ...raw);
+  // a loop, not Math.max(...raw): hundreds of thousands of arguments overflow the stack
+  let max = 1;
+  for (const n of raw) if (n > max) max = n;
   const priors = Float32Array.from(raw, (n) => Math.log1p(n) / Math.log1p(max));
   articleCache.set(index, priors);
   return priors;
@@ -458,7 +460,8 @@ export function citationPriors(index: LoadedIndex): Map<string, number> {
       }
     }
   }
-  const max = Math.max(1, ...counts.values());
+  let max = 1;
+  for (const n of counts.values()) if (n > max) max = n;
   priors = new Map([...counts].map(([id, n]) => [id, Math.log1p(n) / Math.log1p(max)]));
   citationCache.set(index, priors);
   return priors;
@@ -713,12 +716,38 @@ const compact = (text: string) => text.normalize('NFKC').replace(TITLE_NOISE, ''
  * title: the query holds most of the title (the longest common substring covers 70% of it and at
  * least 6 characters). When several titles are named, only the best covered lead.
  */
+interface DocumentName {
+  id: string;
+  docNumber: ReturnType<typeof findDocNumbers>[number] | undefined;
+  title: string | null;
+  titleBigrams: string[];
+}
+const documentNames = new WeakMap<LoadedIndex, DocumentName[]>();
+
+/** Every document's parsed 文号 and compacted title with its bigrams, once per index, not per query. */
+function namesOf(index: LoadedIndex): DocumentName[] {
+  let names = documentNames.get(index);
+  if (names !== undefined) return names;
+  names = index.documents.map((d) => {
+    const title = d.title !== null ? compact(d.title) : null;
+    return {
+      id: d.id,
+      docNumber: d.docNumber !== null ? findDocNumbers(d.docNumber)[0] : undefined,
+      title: title !== null && title.length >= 6 ? title : null,
+      titleBigrams: title !== null && title.length >= 6 ? cjkBigrams(title) : [],
+    };
+  });
+  documentNames.set(index, names);
+  return names;
+}
+
 export function namedDocuments(index: LoadedIndex, q: string): Set<string> {
   const out = new Set<string>();
+  const names = namesOf(index);
   for (const want of findDocNumbers(q)) {
     if (want.prefix === '') continue;
-    for (const d of index.documents) {
-      const have = d.docNumber !== null ? findDocNumbers(d.docNumber)[0] : undefined;
+    for (const d of names) {
+      const have = d.docNumber;
       if (have !== undefined && have.key === want.key && (have.prefix.endsWith(want.prefix) || want.prefix.endsWith(have.prefix))) {
         out.add(d.id);
       }
@@ -729,16 +758,14 @@ export function namedDocuments(index: LoadedIndex, q: string): Set<string> {
   const queryBigrams = new Set(cjkBigrams(query));
   let best = 0;
   const coverage = new Map<string, number>();
-  for (const d of index.documents) {
+  for (const d of names) {
     if (d.title === null) continue;
-    const title = compact(d.title);
-    if (title.length < 6) continue;
     // cheap filter before the quadratic step: most titles share no more than a few bigrams with a query
     let shared = 0;
-    for (const b of cjkBigrams(title)) if (queryBigrams.has(b)) shared++;
+    for (const b of d.titleBigrams) if (queryBigrams.has(b)) shared++;
     if (shared < 4) continue;
-    const common = longestCommonSubstring(query, title);
-    const share = common / title.length;
+    const common = longestCommonSubstring(query, d.title);
+    const share = common / d.title.length;
     if (common >= 6 && share >= 0.7) {
       coverage.set(d.id, share);
       best = Math.max(best, share);
