@@ -10,6 +10,8 @@ import { KeywordIndex, type KeywordIndexHeader } from '../ingest/keyword-index.t
 import type { Clause, Embedder, Passage, PolicyDocument } from '../ingest/types.ts';
 import { VectorIndex } from '../ingest/vector-index.ts';
 import { createWorkerEmbedder } from './worker-embedder.ts';
+import type { Catalog, SearchBackend } from './backends/backend.ts';
+import { EmbeddedBackend } from './backends/embedded.ts';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, recoverIndex, type IndexManifest } from '../ingest/write-index.ts';
 
 const errors = {
@@ -30,16 +32,13 @@ export class IndexLoadError extends Error {
   }
 }
 
-export interface LoadedIndex {
+/** A loaded index, whichever engine holds it: the catalogue in memory, the engine behind the seam. */
+export interface LoadedIndex extends Catalog {
+  /** Where it was loaded from: the index folder, or the database (its URL without credentials). */
   dir: string;
   manifest: IndexManifest;
-  documents: PolicyDocument[];
-  documentsById: Map<string, PolicyDocument>;
-  clausesById: Map<string, Clause>;
-  passages: Passage[];
   tokenizer: ChineseTokenizer;
-  keyword: KeywordIndex;
-  vectors: VectorIndex;
+  backend: SearchBackend;
   embedder: Embedder;
   /**
    * Set when the query embedder cannot run: search then answers from keywords, and says why. Meant
@@ -48,6 +47,12 @@ export interface LoadedIndex {
   embedderProblem: string | null;
   /** The full reason behind embedderProblem, for the server's log. */
   embedderProblemDetail?: string;
+}
+
+/** The embedded engine's index: its keyword index and vector graph at hand as well. */
+export interface EmbeddedIndex extends LoadedIndex {
+  keyword: KeywordIndex;
+  vectors: VectorIndex;
 }
 
 /** What a client is told when the model cannot be used: the reason, without the server's paths. */
@@ -61,7 +66,7 @@ export interface LoadIndexOptions {
   embedder?: Embedder;
 }
 
-export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Promise<LoadedIndex> {
+export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Promise<EmbeddedIndex> {
   const indexDir = resolve(dir);
   await recoverIndex(indexDir);
   const manifestPath = join(indexDir, INDEX_FILES.manifest);
@@ -98,6 +103,36 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
     throw new IndexLoadError('INDEX_CORRUPT', [indexDir, (error as Error).message], { cause: error });
   }
 
+  const { embedder, embedderProblem, embedderProblemDetail } = await openEmbedder(indexDir, manifest, tokenizer, options, () =>
+    read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder),
+  );
+  const catalog = { documents, documentsById, clausesById, passages };
+  return {
+    dir: indexDir,
+    manifest,
+    ...catalog,
+    tokenizer,
+    backend: new EmbeddedBackend(catalog, keyword, vectors),
+    keyword,
+    vectors,
+    embedder,
+    embedderProblem,
+    ...(embedderProblemDetail !== undefined ? { embedderProblemDetail } : {}),
+  };
+}
+
+/**
+ * The query embedder an index's vectors came from: the built-in one from its own JSON, a language
+ * model in a worker thread. A model that cannot be loaded right now leaves the index served by
+ * keywords, with the reason; one whose weights differ from the build's is refused.
+ */
+export async function openEmbedder(
+  where: string,
+  manifest: IndexManifest,
+  tokenizer: ChineseTokenizer,
+  options: LoadIndexOptions,
+  readBuiltin: () => BuiltinEmbedderJSON | Promise<BuiltinEmbedderJSON>,
+): Promise<{ embedder: Embedder; embedderProblem: string | null; embedderProblemDetail?: string }> {
   const built = `${manifest.embedder.id} (${manifest.embedder.kind}, ${manifest.embedder.dims}-d)`;
   let embedder: Embedder;
   let embedderProblem: string | null = null;
@@ -105,21 +140,21 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   if (options.embedder) {
     embedder = options.embedder;
   } else if (manifest.embedder.kind === 'builtin') {
-    embedder = BuiltinEmbedder.fromJSON(read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder), tokenizer);
+    embedder = BuiltinEmbedder.fromJSON(await readBuiltin(), tokenizer);
   } else if (manifest.embedder.kind === 'transformers') {
     // Queries are embedded in a worker thread, so a slow embedding never stalls the server.
     embedder = createWorkerEmbedder(manifest.embedder, { modelDir: options.modelDir });
   } else {
-    throw new IndexLoadError('INDEX_EMBEDDER', [indexDir, built, 'this version knows no such embedder.']);
+    throw new IndexLoadError('INDEX_EMBEDDER', [where, built, 'this version knows no such embedder.']);
   }
   if (embedder.info.id !== manifest.embedder.id || embedder.info.dims !== manifest.embedder.dims) {
-    throw new IndexLoadError('INDEX_EMBEDDER', [indexDir, built, `the embedder at hand is ${embedder.info.id} (${embedder.info.dims}-d).`]);
+    throw new IndexLoadError('INDEX_EMBEDDER', [where, built, `the embedder at hand is ${embedder.info.id} (${embedder.info.dims}-d).`]);
   }
   try {
     const fingerprint = await embedder.fingerprint();
     if (fingerprint !== manifest.embedder.fingerprint) {
       throw new IndexLoadError('INDEX_EMBEDDER', [
-        indexDir,
+        where,
         `${built}, weights ${manifest.embedder.fingerprint}`,
         `the model found now has weights ${fingerprint}, whose vectors would not match the index's.`,
       ]);
@@ -133,20 +168,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   }
   if (manifest.embedder.kind === 'transformers') embedder = withPlainErrors(embedder);
 
-  return {
-    dir: indexDir,
-    manifest,
-    documents,
-    documentsById,
-    clausesById,
-    passages,
-    tokenizer,
-    keyword,
-    vectors,
-    embedder,
-    embedderProblem,
-    ...(embedderProblemDetail !== undefined ? { embedderProblemDetail } : {}),
-  };
+  return { embedder, embedderProblem, ...(embedderProblemDetail !== undefined ? { embedderProblemDetail } : {}) };
 }
 
 /**
@@ -154,7 +176,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
  * the clause is that document's, and the passage lies within the document's text. An index edited
  * by hand or damaged is refused here, instead of answering every search with a 500.
  */
-function checkReferences(
+export function checkReferences(
   indexDir: string,
   documents: PolicyDocument[],
   passages: Passage[],

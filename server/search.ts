@@ -7,9 +7,14 @@ import { cjkBigrams } from '../ingest/chinese-tokenizer.ts';
 import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
+import { compact, KEYWORD_LEG } from './corpus-priors.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
-import type { KeywordIndex, WeightedQuery } from '../ingest/keyword-index.ts';
+import type { WeightedQuery } from '../ingest/keyword-index.ts';
+import { matchesFilters, yearOf, type SearchFilters } from './search-filters.ts';
+
+export { matchesFilters, type SearchFilters } from './search-filters.ts';
+export { articlePriors, citationPriors, KEYWORD_LEG } from './corpus-priors.ts';
 
 export const SEARCH_MODES = ['hybrid', 'keyword', 'vector'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -42,14 +47,6 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = [
 ];
 export const DOCUMENT_STATUSES: readonly DocumentStatus[] = ['现行有效', '已失效', '未知'];
 
-export interface SearchFilters {
-  doc?: string;
-  type?: string;
-  issuer?: string;
-  region?: string;
-  year?: string;
-  status?: string;
-}
 export const FILTER_NAMES = ['doc', 'type', 'issuer', 'region', 'year', 'status'] as const satisfies readonly (keyof SearchFilters)[];
 
 export interface SearchRequest {
@@ -181,8 +178,6 @@ export function validateFilters(index: LoadedIndex, filters: SearchFilters): voi
   if (filters.year !== undefined && !/^\d{4}$/.test(filters.year)) check('year', known.year);
 }
 
-const yearOf = (d: PolicyDocument): string | null => d.date?.slice(0, 4) ?? null;
-
 // The values each filter can take, once per loaded index rather than on every request.
 const knownValuesCache = new WeakMap<LoadedIndex, { doc: string[]; issuer: string[]; region: string[]; year: string[] }>();
 
@@ -197,16 +192,6 @@ function knownValues(index: LoadedIndex): { doc: string[]; issuer: string[]; reg
   return known;
 }
 
-export function matchesFilters(d: PolicyDocument, f: SearchFilters): boolean {
-  return (
-    (f.doc === undefined || d.id === f.doc) &&
-    (f.type === undefined || d.type === f.type) &&
-    (f.issuer === undefined || d.issuer === f.issuer) &&
-    (f.region === undefined || d.region === f.region) &&
-    (f.year === undefined || yearOf(d) === f.year) &&
-    (f.status === undefined || d.status === f.status)
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // Search
@@ -231,7 +216,6 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const docOf = (p: Passage) => index.documentsById.get(p.docId)!;
 
   const filtered = FILTER_NAMES.some((name) => filters[name] !== undefined);
-  const accept = (id: number) => matchesFilters(docOf(passages[id]!), filters);
 
   // The vector leg first: embedding the query is the slow part, and it may fail.
   let degraded: string | undefined;
@@ -248,19 +232,23 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
     }
   }
   const useKeyword = mode !== 'vector' || degraded !== undefined;
+  const query = keywordQuery(index, q);
+  const legs = (accepted: SearchFilters | null) =>
+    Promise.all([
+      useKeyword ? keywordLeg(index, query, CANDIDATES, accepted) : Promise.resolve([]),
+      queryVector !== null ? index.backend.vectorTopK(queryVector, CANDIDATES, accepted) : Promise.resolve([]),
+    ]);
   // Unfiltered, for the facets; with filters, each leg again over the accepted passages only, so a
   // filter never empties a list that the unfiltered top candidates happened to fill.
-  const keywordAll = useKeyword ? keywordLeg(index, q, filtered ? passages.length : CANDIDATES) : [];
-  const vectorAll = queryVector !== null ? index.vectors.search(queryVector, CANDIDATES) : [];
+  const [[keywordAll, vectorAll], [keywordFiltered, vectorFiltered], terms] = await Promise.all([
+    legs(null),
+    filtered ? legs(filters) : Promise.resolve([[], []] as ScoredId[][]),
+    highlightTerms(index, q),
+  ]);
   const named = namedDocuments(index, q);
-  const facets = countFacets(collectClauses(index, keywordAll.slice(0, CANDIDATES), vectorAll, named));
+  const facets = countFacets(collectClauses(index, keywordAll, vectorAll, named));
   const candidates = filtered
-    ? collectClauses(
-        index,
-        keywordAll.filter((hit) => accept(hit.id)).slice(0, CANDIDATES),
-        queryVector !== null ? index.vectors.search(queryVector, CANDIDATES, accept) : [],
-        named,
-      ).filter((c) => matchesFilters(c.doc, filters))
+    ? collectClauses(index, keywordFiltered!, vectorFiltered!, named).filter((c) => matchesFilters(c.doc, filters))
     : collectClauses(index, keywordAll, vectorAll, named);
 
   const clauseOrder = (c: Candidate) => c.clause.start;
@@ -271,7 +259,6 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
       (a.doc.id === b.doc.id ? clauseOrder(a) - clauseOrder(b) : a.doc.id < b.doc.id ? -1 : 1),
   );
 
-  const terms = highlightTerms(index, q);
   const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
   return {
     query: q,
@@ -324,155 +311,12 @@ function isAsking(token: string): boolean {
   return token.replace(ASKING, '').trim() === '';
 }
 
-/** Tunable parts of the keyword leg; see docs/SEARCH.md for the measurements behind them. */
-export const KEYWORD_LEG = {
-  /** Drop question and function words from the query. */
-  dropAsking: true,
-  /** Pseudo relevance feedback (RM3): passages read, terms added, their weight against the query's. */
-  feedbackDocs: 0,
-  feedbackTerms: 20,
-  feedbackWeight: 0.3,
-  /** Each passage's score plus this share of the best passage score of its document: a law that matches as a whole lifts its articles. */
-  documentPrior: 0,
-  /** Each passage's score times (1 + this x its document's citation prior, 0..1). */
-  citationPrior: 0.5,
-  /** ... and times (1 + this x its article's citation prior, 0..1): how often the corpus refers to the article by number. */
-  articlePrior: 0.25,
-  /**
-   * Hierarchical ranking: the query is scored over sections as well (the passages of one
-   * document under one heading path, as one text), and each passage's score is multiplied by
-   * 1 + sectionLevel x its section's score, scaled to 0..1 by the best section's and raised to
-   * levelExponent.
-   */
-  sectionLevel: 0.5,
-  levelExponent: 1,
-  /** k1 and b of the section level (long units). */
-  levelK1: 1.2,
-  levelB: 0.75,
-};
-
-// The documents' citation priors, and the per-passage boost made from them, once per loaded index.
-const citationCache = new WeakMap<LoadedIndex, Map<string, number>>();
-const boostCache = new WeakMap<LoadedIndex, { key: string; boost: Float32Array }>();
-
-/** 1 + citationPrior x the passage's document's prior, per passage; undefined when the prior is off. */
-function passageBoost(index: LoadedIndex): Float32Array | undefined {
-  const weight = KEYWORD_LEG.citationPrior;
-  if (!(weight > 0)) return undefined;
-  const articleWeight = KEYWORD_LEG.articlePrior;
-  const key = `${weight}/${articleWeight}`;
-  const cached = boostCache.get(index);
-  if (cached !== undefined && cached.key === key) return cached.boost;
-  const priors = citationPriors(index);
-  const articles = articleWeight > 0 ? articlePriors(index) : null;
-  const boost = Float32Array.from(index.passages, (p, i) => (1 + weight * (priors.get(p.docId) ?? 0)) * (1 + articleWeight * (articles?.[i] ?? 0)));
-  boostCache.set(index, { key, boost });
-  return boost;
-}
-
-const articleCache = new WeakMap<LoadedIndex, Float32Array>();
-const ARTICLE_REF = /第([一二三四五六七八九十百千零〇]+)条(之[一二三四五六七八九十]+)?/gu;
-
-/**
- * How often the corpus refers to each passage's article by number, as a prior from 0 to 1 (log
- * scale, the most referred-to article 1): "民法典第一千一百六十五条", "《民事诉讼法》第三十四条",
- * "依照本法第四十七条". A reference names its law just before the number (a cited name, as for the
- * citation prior, in 《》 or not); one with no name, or with 本法/本条例/本规定/本解释, is to its own
- * document. The articles that the rest of the corpus keeps pointing to are the general rules that
- * people's particular questions are answered by. Computed from the corpus alone.
- */
-export function articlePriors(index: LoadedIndex): Float32Array {
-  const cached = articleCache.get(index);
-  if (cached !== undefined) return cached;
-  const byName = new Map<string, string[]>();
-  for (const d of index.documents) {
-    const name = citedName(d);
-    if (name.length >= 2) byName.set(name, [...(byName.get(name) ?? []), d.id]);
-  }
-  const counts = new Map<string, number>(); // docId \0 label -> references
-  for (const d of index.documents) {
-    for (const m of d.text.matchAll(ARTICLE_REF)) {
-      const label = m[0];
-      const raw = d.text.slice(Math.max(0, m.index - 40), m.index);
-      // an article's own heading at the start of its line is no reference
-      if (/(^|\n)[\s\u3000#*]*$/u.test(raw) && (m.index < 40 || raw.includes('\n'))) continue;
-      const before = raw.normalize('NFKC');
-      let targets: string[] | undefined;
-      const quoted = /《([^《》]{2,38})》$/u.exec(before);
-      if (quoted) targets = byName.get(compact(quoted[1]!).replace(/^中华人民共和国/u, '')) ?? [];
-      else {
-        const tail = compact(before);
-        for (let len = Math.min(30, tail.length); len >= 2 && targets === undefined; len--) {
-          targets = byName.get(tail.slice(tail.length - len).replace(/^中华人民共和国/u, ''));
-        }
-        // 同法第十条 / 该法第十条 name another law without saying which: not counted.
-        if (targets === undefined) targets = /[同该][法条例规定]{1,2}$/u.test(tail) ? [] : [d.id];
-      }
-      for (const id of targets) {
-        const key = `${id}\u0000${label}`;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-    }
-  }
-  const articleOf = (clause: Clause | undefined): Clause | undefined => {
-    for (let c = clause; c !== undefined; c = c.parentId !== null ? index.clausesById.get(c.parentId) : undefined) {
-      if (c.kind === 'article') return c;
-    }
-    return undefined;
-  };
-  const raw = index.passages.map((p) => {
-    const article = articleOf(index.clausesById.get(p.clauseId));
-    const label = article?.label?.replace(/\s+/gu, '');
-    return label ? (counts.get(`${p.docId}\u0000${label}`) ?? 0) : 0;
-  });
-  // a loop, not Math.max(...raw): hundreds of thousands of arguments overflow the stack
-  let max = 1;
-  for (const n of raw) if (n > max) max = n;
-  const priors = Float32Array.from(raw, (n) => Math.log1p(n) / Math.log1p(max));
-  articleCache.set(index, priors);
-  return priors;
-}
-
-/** A document's name as other documents cite it: its title, or its file name without date and extension. */
-function citedName(d: PolicyDocument): string {
-  const name = d.title ?? d.source.replace(/\.[a-z]+$/iu, '').replace(/[（(]\d{4}-\d{2}-\d{2}[)）]$/u, '');
-  return compact(name).replace(/^中华人民共和国/u, '');
-}
-
-/**
- * How often the other documents of the corpus cite a document by its name in 《》, as a prior
- * from 0 to 1 (log scale, the most cited document 1): the laws a corpus keeps referring to are the
- * ones its readers' questions are most often answered by. Computed from the corpus alone.
- */
-export function citationPriors(index: LoadedIndex): Map<string, number> {
-  let priors = citationCache.get(index);
-  if (priors !== undefined) return priors;
-  const byName = new Map<string, string[]>();
-  for (const d of index.documents) {
-    const name = citedName(d);
-    if (name.length >= 2) byName.set(name, [...(byName.get(name) ?? []), d.id]);
-  }
-  const counts = new Map<string, number>();
-  for (const d of index.documents) {
-    for (const m of d.text.matchAll(/《([^《》]{2,80})》/gu)) {
-      for (const id of byName.get(compact(m[1]!).replace(/^中华人民共和国/u, '')) ?? []) {
-        if (id !== d.id) counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-    }
-  }
-  let max = 1;
-  for (const n of counts.values()) if (n > max) max = n;
-  priors = new Map([...counts].map(([id, n]) => [id, Math.log1p(n) / Math.log1p(max)]));
-  citationCache.set(index, priors);
-  return priors;
-}
-
 /**
  * BM25 over the whole query, plus the terms of its question part (if any) once more, plus the
  * official words for its everyday ones (policy-thesaurus.ts) at a lower weight; question and
  * function words weigh nothing.
  */
-function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
+function keywordQuery(index: LoadedIndex, q: string): WeightedQuery {
   const query: WeightedQuery = { words: new Map(), bigrams: new Map(), exact: q };
   const addText = (text: string, weight: number) => {
     const plain = KEYWORD_LEG.dropAsking ? withoutAsking(text) : text;
@@ -487,13 +331,17 @@ function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
   if (focus !== null) addText(focus, FUSION.focusWeight);
   const expansion = expandQuery(q).join(' ');
   if (expansion !== '') addText(expansion, FUSION.expansionWeight);
+  return query;
+}
 
+/** The keyword leg: the backend's top k for the weighted query, then (when on) feedback and the document prior. */
+async function keywordLeg(index: LoadedIndex, query: WeightedQuery, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
   const prior = KEYWORD_LEG.documentPrior;
   const depth = prior > 0 ? Math.max(k, 1000) : k;
-  const boost = sectionBoost(index, query, passageBoost(index));
-  let hits = index.keyword.searchWeighted(query, KEYWORD_LEG.feedbackDocs > 0 ? Math.max(depth, KEYWORD_LEG.feedbackDocs) : depth, boost);
+  const { backend } = index;
+  let hits = await backend.keywordTopK(query, KEYWORD_LEG.feedbackDocs > 0 ? Math.max(depth, KEYWORD_LEG.feedbackDocs) : depth, filters);
   if (KEYWORD_LEG.feedbackDocs > 0 && hits.length > 0) {
-    hits = index.keyword.searchWeighted(withFeedback(index, query, hits.slice(0, KEYWORD_LEG.feedbackDocs)), depth, boost);
+    hits = await backend.keywordTopK(await withFeedback(index, query, hits.slice(0, KEYWORD_LEG.feedbackDocs)), depth, filters);
   }
   if (prior > 0 && hits.length > 0) {
     const best = new Map<string, number>();
@@ -508,79 +356,11 @@ function keywordLeg(index: LoadedIndex, q: string, k: number): ScoredId[] {
   return hits.slice(0, k);
 }
 
-/** The sections of a loaded index: the passages of one document under one heading path, as one text. */
-interface Sections {
-  key: string;
-  index: KeywordIndex;
-  /** The passages of section g are members[offsets[g] .. offsets[g + 1]). */
-  offsets: Int32Array;
-  members: Int32Array;
-  /** Scratch for the per-query boost; filled and used synchronously within one keyword search. */
-  scratch: Float32Array;
-}
-const sectionsCache = new WeakMap<LoadedIndex, Sections>();
-// Sections ranked per query; past these the boost is small, and ranking them all would cost more.
-const SECTION_DEPTH = 100;
-
-/** The section level of the keyword index, made from its postings once per loaded index (at the first search). */
-function sections(index: LoadedIndex): Sections {
-  const key = `${KEYWORD_LEG.levelK1}/${KEYWORD_LEG.levelB}`;
-  const cached = sectionsCache.get(index);
-  if (cached !== undefined && cached.key === key) return cached;
-  const ids = new Map<string, number>();
-  const groupOf = Int32Array.from(index.passages, (p) => {
-    const name = `${p.docId}\u0000${(index.clausesById.get(p.clauseId)?.path ?? []).join('\u0000')}`;
-    let id = ids.get(name);
-    if (id === undefined) ids.set(name, (id = ids.size));
-    return id;
-  });
-  const offsets = new Int32Array(ids.size + 1);
-  for (const g of groupOf) offsets[g + 1]!++;
-  for (let g = 0; g < ids.size; g++) offsets[g + 1]! += offsets[g]!;
-  const members = new Int32Array(groupOf.length);
-  const fill = offsets.slice(0, ids.size);
-  groupOf.forEach((g, passage) => (members[fill[g]!++] = passage));
-  const made: Sections = {
-    key,
-    index: index.keyword.grouped(groupOf, ids.size, { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB }),
-    offsets,
-    members,
-    scratch: new Float32Array(groupOf.length),
-  };
-  sectionsCache.set(index, made);
-  return made;
-}
-
-/**
- * The static per-passage boost times 1 + sectionLevel x each passage's section score for this
- * query (scaled by the best section's). Sections past the first SECTION_DEPTH count as the last
- * of them; as a constant factor on every passage changes no order (fusion scales by the best
- * score), only the passages of the first sections are touched, by (1 + theirs) / (1 + that floor).
- */
-function sectionBoost(index: LoadedIndex, query: WeightedQuery, base: Float32Array | undefined): Float32Array | undefined {
-  const { sectionLevel, levelExponent } = KEYWORD_LEG;
-  if (!(sectionLevel > 0)) return base;
-  const level = sections(index);
-  const hits = level.index.searchWeighted(query, SECTION_DEPTH);
-  const top = hits[0]?.score ?? 0;
-  if (!(top > 0)) return base;
-  const boost = level.scratch;
-  if (base !== undefined) boost.set(base);
-  else boost.fill(1);
-  const scaled = (score: number) => sectionLevel * (score / top) ** levelExponent;
-  const floor = hits.length < SECTION_DEPTH ? 0 : scaled(hits[hits.length - 1]!.score);
-  for (const h of hits) {
-    const factor = (1 + scaled(h.score)) / (1 + floor);
-    for (let i = level.offsets[h.id]!; i < level.offsets[h.id + 1]!; i++) boost[level.members[i]!]! *= factor;
-  }
-  return boost;
-}
-
 /**
  * RM3: the words of the first passages, each weighed by its share of a passage times that
  * passage's share of the scores, the best of them added to the query at feedbackWeight.
  */
-function withFeedback(index: LoadedIndex, query: WeightedQuery, top: ScoredId[]): WeightedQuery {
+async function withFeedback(index: LoadedIndex, query: WeightedQuery, top: ScoredId[]): Promise<WeightedQuery> {
   const total = top.reduce((s, h) => s + h.score, 0) || 1;
   const model = new Map<string, number>();
   for (const h of top) {
@@ -590,8 +370,9 @@ function withFeedback(index: LoadedIndex, query: WeightedQuery, top: ScoredId[])
     for (const t of terms) model.set(t, (model.get(t) ?? 0) + w);
   }
   // A word in every passage says nothing about this query; weigh by idf as well.
+  const { wordIdf } = await index.backend.termStats('', [...model.keys()], []);
   const ranked = [...model]
-    .map(([t, p]) => [t, p * index.keyword.idf(t, 'words')] as const)
+    .map(([t, p]) => [t, p * (wordIdf.get(t) ?? 0)] as const)
     .sort((a, b) => b[1] - a[1])
     .slice(0, KEYWORD_LEG.feedbackTerms);
   const max = ranked[0]?.[1] ?? 0;
@@ -708,8 +489,6 @@ function countFacets(candidates: Candidate[]): Facets {
 // ---------------------------------------------------------------------------------------------
 // Documents named by the query
 
-const TITLE_NOISE = /[\s《》〈〉“”"‘’'「」『』（）()【】\[\]，,。.、：:；;？?！!]/gu;
-const compact = (text: string) => text.normalize('NFKC').replace(TITLE_NOISE, '');
 
 /**
  * The documents a query names: by 文号 (issuer code and number, brackets in any style), or by
@@ -801,22 +580,23 @@ interface QueryTerms {
   weighted: { term: string; weight: number }[];
 }
 
-function highlightTerms(index: LoadedIndex, q: string): QueryTerms {
-  const matched = index.keyword.matchedTerms(q);
+async function highlightTerms(index: LoadedIndex, q: string): Promise<QueryTerms> {
+  const words = new Set(index.tokenizer.tokenize(q));
+  const bigrams = new Set(cjkBigrams(q));
+  const stats = await index.backend.termStats(q, [...words], [...bigrams]);
   const single = [...compact(q)].length <= 1;
-  const words = matched.filter((t) => [...t].length >= 2 || single || /^[a-z0-9]+$/.test(t));
+  const marked = stats.matched.filter((t) => [...t].length >= 2 || single || /^[a-z0-9]+$/.test(t));
   const docNumberKeys = new Set(findDocNumbers(q).map((d) => d.key));
   const weighted: QueryTerms['weighted'] = [];
-  for (const term of new Set(index.tokenizer.tokenize(q))) {
-    const weight = index.keyword.idf(term, 'words');
+  for (const term of words) {
+    const weight = stats.wordIdf.get(term) ?? 0;
     if (weight > 0) weighted.push({ term, weight });
   }
-  const bigramWeight = index.keyword.params.bigramWeight;
-  for (const term of new Set(cjkBigrams(q))) {
-    const weight = index.keyword.idf(term, 'bigrams') * bigramWeight;
+  for (const term of bigrams) {
+    const weight = (stats.bigramIdf.get(term) ?? 0) * stats.bigramWeight;
     if (weight > 0) weighted.push({ term, weight });
   }
-  return { words, docNumberKeys, weighted };
+  return { words: marked, docNumberKeys, weighted };
 }
 
 function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchResult {

@@ -324,7 +324,8 @@ describe('HTTP hygiene', () => {
 
   it('turns an unexpected failure into a generic 500 and logs it', async () => {
     const logged: string[] = [];
-    const broken = { ...index, keyword: { ...index.keyword, search: () => { throw new Error('disk on fire'); } } } as unknown as LoadedIndex;
+    const backend = Object.assign(Object.create(index.backend) as LoadedIndex['backend'], { keywordTopK: () => Promise.reject(new Error('disk on fire')) });
+    const broken: LoadedIndex = { ...index, backend };
     const failing = createApp(broken, { webDist: null, logError: (m) => logged.push(m) });
     const res = await request(failing).get('/api/search').query({ q: '贴息', mode: 'keyword' });
     expect(res.status).toBe(500);

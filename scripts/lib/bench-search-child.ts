@@ -1,7 +1,7 @@
 // Child process of the bench: loads an index the way the server does and measures, in process,
 // search() latency per mode and the HNSW graph's recall@10 against exact search.
 import { bruteForceSearch } from '../../ingest/vector-index.ts';
-import { loadIndex, type LoadedIndex } from '../../server/load-index.ts';
+import { loadIndex, type EmbeddedIndex } from '../../server/load-index.ts';
 import { search, type SearchMode } from '../../server/search.ts';
 import { childInput, peakRssMB, reply } from './child.ts';
 import { seededRandom } from './synthetic-corpus.ts';
@@ -67,7 +67,7 @@ reply({
  * sample of passage vectors. A neighbour tied with the exact 10th (near-identical passages in the
  * synthetic corpora) counts as found.
  */
-async function hnswRecall(loaded: LoadedIndex): Promise<SearchBenchResult['hnsw']> {
+async function hnswRecall(loaded: EmbeddedIndex): Promise<SearchBenchResult['hnsw']> {
   const dims = loaded.manifest.embedder.dims;
   const flat = loaded.vectors.allVectors();
   const vectors = Array.from({ length: flat.length / dims }, (_, i) => flat.subarray(i * dims, (i + 1) * dims));

@@ -1,0 +1,84 @@
+// The embedded engine: the index files of INDEX_DIR in this process's memory. Keyword top-k is our
+// BM25 over binary postings (ingest/keyword-index.ts), times the corpus priors and the query's
+// section level; vector top-k is an hnswlib graph. No server, nothing to connect to.
+import type { KeywordIndex, WeightedQuery } from '../../ingest/keyword-index.ts';
+import type { ScoredId } from '../../ingest/types.ts';
+import type { VectorIndex } from '../../ingest/vector-index.ts';
+import { KEYWORD_LEG, passageBoost, SECTION_DEPTH, sectionFactors, sectionGroups } from '../corpus-priors.ts';
+import { matchesFilters, type SearchFilters } from '../search-filters.ts';
+import type { Catalog, SearchBackend, TermStats } from './backend.ts';
+
+export class EmbeddedBackend implements SearchBackend {
+  readonly kind = 'embedded';
+  private sections: { key: string; index: KeywordIndex; scratch: Float32Array } | null = null;
+
+  constructor(
+    private readonly catalog: Catalog,
+    readonly keyword: KeywordIndex,
+    readonly vectors: VectorIndex,
+  ) {}
+
+  async keywordTopK(query: WeightedQuery, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
+    const boost = this.boost(query);
+    if (filters === null) return this.keyword.searchWeighted(query, k, boost);
+    // every match scored, then the accepted ones: a filter never empties what the first k filled
+    const accept = this.acceptor(filters);
+    return this.keyword
+      .searchWeighted(query, this.catalog.passages.length, boost)
+      .filter((h) => accept(h.id))
+      .slice(0, k);
+  }
+
+  async vectorTopK(vector: Float32Array, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
+    return filters === null ? this.vectors.search(vector, k) : this.vectors.search(vector, k, this.acceptor(filters));
+  }
+
+  async termStats(query: string, words: readonly string[], bigrams: readonly string[]): Promise<TermStats> {
+    const wordIdf = new Map<string, number>();
+    for (const w of words) {
+      const idf = this.keyword.idf(w, 'words');
+      if (idf > 0) wordIdf.set(w, idf);
+    }
+    const bigramIdf = new Map<string, number>();
+    for (const b of bigrams) {
+      const idf = this.keyword.idf(b, 'bigrams');
+      if (idf > 0) bigramIdf.set(b, idf);
+    }
+    return { matched: query === '' ? [] : this.keyword.matchedTerms(query), wordIdf, bigramIdf, bigramWeight: this.keyword.params.bigramWeight };
+  }
+
+  async close(): Promise<void> {}
+
+  private acceptor(filters: SearchFilters): (id: number) => boolean {
+    const { passages, documentsById } = this.catalog;
+    return (id) => matchesFilters(documentsById.get(passages[id]!.docId)!, filters);
+  }
+
+  /**
+   * The static priors times the section level for this query: each passage of the query's best
+   * sections multiplied by its section's factor. Filled in a scratch array, used at once (no
+   * await between here and the search that reads it).
+   */
+  private boost(query: WeightedQuery): Float32Array | undefined {
+    const base = passageBoost(this.catalog);
+    if (!(KEYWORD_LEG.sectionLevel > 0)) return base;
+    const groups = sectionGroups(this.catalog);
+    const key = `${KEYWORD_LEG.levelK1}/${KEYWORD_LEG.levelB}`;
+    if (this.sections === null || this.sections.key !== key) {
+      this.sections = {
+        key,
+        index: this.keyword.grouped(groups.groupOf, groups.count, { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB }),
+        scratch: new Float32Array(groups.groupOf.length),
+      };
+    }
+    const factors = sectionFactors(this.sections.index.searchWeighted(query, SECTION_DEPTH));
+    if (factors.length === 0) return base;
+    const boost = this.sections.scratch;
+    if (base !== undefined) boost.set(base);
+    else boost.fill(1);
+    for (const f of factors) {
+      for (let i = groups.offsets[f.id]!; i < groups.offsets[f.id + 1]!; i++) boost[groups.members[i]!]! *= f.score;
+    }
+    return boost;
+  }
+}
