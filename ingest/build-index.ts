@@ -341,6 +341,11 @@ export async function indexIsStale(corpusDir: string, indexDir: string): Promise
   } catch {
     return 'the index manifest cannot be read';
   }
+  return manifestStaleness(corpusDir, manifest);
+}
+
+/** Why a build with this manifest no longer matches the corpus (as indexIsStale), or null. */
+export async function manifestStaleness(corpusDir: string, manifest: IndexManifest): Promise<string | null> {
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `the index has format ${manifest.formatVersion}, this version writes ${INDEX_FORMAT_VERSION}`;
   const files = await listCorpusFiles(corpusDir);
   const indexed = new Set([...manifest.sources, ...manifest.skippedSources]);

@@ -1,5 +1,5 @@
-// npm run ingest [-- --corpus DIR --index DIR --embedder auto|builtin|bge-small-zh --retrain --quiet --report FILE --no-ocr]
-// corpus/ -> index/, with progress while it works and a summary at the end.
+// npm run ingest [-- --corpus DIR --index DIR --embedder auto|builtin|bge-small-zh --retrain --quiet --report FILE --no-ocr --database-url URL]
+// corpus/ -> index/ (and, with DATABASE_URL, into PostgreSQL), with progress while it works and a summary at the end.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename, resolve } from 'node:path';
@@ -8,6 +8,9 @@ import { ModelLoadError } from './embedders/bge-embedder.ts';
 import { CorpusError, stopAllReaders, watchReadProgress } from './load-corpus.ts';
 import type { ReadProgress } from './read-file.ts';
 import { IndexWriteError } from './write-index.ts';
+import { connectPostgres, isConnectionError } from '../server/backends/postgres-client.ts';
+import { SchemaError } from '../server/backends/postgres-schema.ts';
+import { publishToPostgres, type PostgresWriteProgress } from './write-postgres.ts';
 import { corpusReport, reportSummaryText, writeReport } from './corpus-report.ts';
 import { buildIndex, EMBEDDER_CHOICES, type BuildProgress, type BuildStage, type EmbedderChoice } from './build-index.ts';
 
@@ -24,6 +27,8 @@ const { values } = parseArgs({
     report: { type: 'string' },
     // scanned PDF pages are recognized by OCR unless this is given (or OCR=off)
     'no-ocr': { type: 'boolean', default: false },
+    // PostgreSQL: the build is also written there and served from there (default: DATABASE_URL)
+    'database-url': { type: 'string', default: process.env.DATABASE_URL?.trim() || undefined },
   },
 });
 // the reader threads take OCR's setting from the environment, like the other reading limits
@@ -40,8 +45,8 @@ const stopProgress = (): void => {
 };
 process.on('uncaughtException', (error) => {
   stopProgress();
-  const oneLine = error instanceof IndexWriteError || error instanceof CorpusError || error instanceof ModelLoadError;
-  console.error(oneLine ? `ingest: ${error.message}` : error);
+  const oneLine = error instanceof IndexWriteError || error instanceof CorpusError || error instanceof ModelLoadError || error instanceof SchemaError || isConnectionError(error);
+  console.error(oneLine ? `ingest: ${isConnectionError(error) ? `the database cannot be reached (${error.message})` : error.message}` : error);
   process.exit(1);
 });
 
@@ -196,3 +201,42 @@ if (ocrDocuments.length > 0) {
   console.log(`OCR: ${ocrDocuments.length} document(s) read from ${pages} scanned page(s), mean confidence ${(mean * 100).toFixed(1)}%; check them against the scans.`);
 }
 if (values.report) console.log(`Report: ${values.report}`);
+
+const databaseUrl = values['database-url'];
+if (databaseUrl) {
+  const db = connectPostgres(databaseUrl, { max: 2 });
+  console.error(`writing the build to ${db.description}…`);
+  const STAGES: Record<PostgresWriteProgress['stage'], string> = {
+    documents: 'documents',
+    passages: 'passages and vectors',
+    postings: 'keyword postings',
+    sections: 'section postings',
+    indexes: 'indexes (HNSW)',
+    switch: 'switching to the new build',
+  };
+  let stage = '';
+  let bar: cliProgress.SingleBar | null = null;
+  const tty = process.stderr.isTTY === true && !values.quiet;
+  const published = await publishToPostgres(resolve(values.index), db, (p) => {
+    if (values.quiet) return;
+    if (p.stage !== stage) {
+      bar?.stop();
+      bar = null;
+      stage = p.stage;
+      if (tty && (p.stage === 'documents' || p.stage === 'passages')) {
+        bar = new cliProgress.SingleBar({ format: `  ${STAGES[p.stage].padEnd(22)} {bar} {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar.start(p.total, p.done);
+      } else console.error(`  ${STAGES[p.stage]}…`);
+    } else bar?.update(p.done);
+  }).finally(async () => {
+    (bar as cliProgress.SingleBar | null)?.stop();
+    await db.close();
+  });
+  const took = Object.values(published.seconds).reduce((a, b) => a + b, 0);
+  console.log(
+    published.written
+      ? `PostgreSQL: build ${published.buildId} written to ${published.schema} (${published.rows.passages} passages, ${published.rows.terms} terms) in ${took.toFixed(1)}s and now served` +
+          (published.dropped.length > 0 ? `; dropped ${published.dropped.join(', ')}` : '') + '.'
+      : `PostgreSQL: build ${published.buildId} is already the one served; nothing written.`,
+  );
+}

@@ -6,7 +6,7 @@
 //   exact   - 文号 (brackets and spaces normalized) and clause labels such as （三） or 第五条.
 // A passage score is bm25(words) + bigramWeight * bm25(bigrams) + the exact-match boosts.
 // Postings lists, not a scan: a query touches only the passages that share a term with it.
-import { bigramCode, cjkBigramCodes, cjkBigrams } from './chinese-tokenizer.ts';
+import { bigramCode, bigramOfCode, cjkBigramCodes, cjkBigrams } from './chinese-tokenizer.ts';
 import { findDocNumbers } from './policy-patterns.ts';
 import type { ScoredId, Tokenizer } from './types.ts';
 
@@ -481,7 +481,7 @@ function kthBest(ids: ArrayLike<number>, count: number, k: number, value: (id: n
 }
 
 /** Same issuer when one prefix ends with the other: 湘政发 matches 根据湘政发, not 永政发. */
-function sameIssuer(a: string, b: string): boolean {
+export function sameIssuer(a: string, b: string): boolean {
   return a.length <= b.length ? b.endsWith(a) : a.endsWith(b);
 }
 
@@ -807,6 +807,35 @@ export class KeywordIndex {
     }
     for (const label of unique(findClauseLabels(query))) if (this.labels.has(label)) terms.push(label);
     return unique(terms).sort((a, b) => b.length - a.length);
+  }
+
+  /**
+   * Every term's postings with what each posting adds to a score before the term's weight and idf
+   * (tf (k1 + 1) / (tf + norm)): the index as another engine stores it (ingest/write-postgres.ts).
+   */
+  *postingLists(): Generator<{ field: 'words' | 'bigrams'; term: string; docs: Int32Array; parts: Float32Array }> {
+    const k1p1 = this.params.k1 + 1;
+    for (const [name, field] of [['words', this.words], ['bigrams', this.bigrams]] as const) {
+      const v = field.vocabulary;
+      for (let id = 0; id < v.size; id++) {
+        const from = field.offsets[id]!;
+        const to = field.offsets[id + 1]!;
+        if (to === from) continue;
+        const docs = field.docs.subarray(from, to);
+        const parts = new Float32Array(to - from);
+        for (let i = from; i < to; i++) {
+          const tf = field.tfs[i]!;
+          parts[i - from] = (tf * k1p1) / (tf + field.norms[field.docs[i]!]!);
+        }
+        const term = v instanceof WordVocabulary ? v.terms[id]! : bigramOfCode((v as BigramVocabulary).codes[id]!);
+        yield { field: name, term, docs, parts };
+      }
+    }
+  }
+
+  /** The clause labels and 文号 found in the passages: label -> passages, 文号 key -> (passage, issuer prefix). */
+  exactTerms(): { labels: ReadonlyMap<string, Int32Array>; docNumbers: ReadonlyMap<string, readonly { doc: number; prefix: string }[]> } {
+    return { labels: this.labels, docNumbers: this.docNumbers };
   }
 
   /** The index as keyword-index.json's header and keyword-index.bin's postings. */

@@ -13,7 +13,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildIndex, indexIsStale } from '../ingest/build-index.ts';
-import { loadIndex, type LoadedIndex } from '../server/load-index.ts';
+import { loadIndex, type EmbeddedIndex, type LoadedIndex } from '../server/load-index.ts';
+import { connectPostgres, openPGlite } from '../server/backends/postgres-client.ts';
+import { loadPostgresIndex } from '../server/backends/postgres.ts';
+import { writePostgresBuild } from '../ingest/write-postgres.ts';
 import { search, SEARCH_MODES, type SearchMode } from '../server/search.ts';
 import { articleUnits, chunkDocuments, createBm25Baseline, createOramaBaseline, type Baseline, type Chunk } from './lib/baselines.ts';
 import type { Metrics } from './lib/eval-metrics.ts';
@@ -41,6 +44,8 @@ const { values } = parseArgs({
     'dev-index': { type: 'string', default: path.join(root, 'index') },
     'laws-index': { type: 'string', default: path.join(os.tmpdir(), 'policy-search-eval', 'laws-index') },
     rebuild: { type: 'boolean', default: false },
+    // postgres: the same index written to PostgreSQL (DATABASE_URL, else PGlite in this process) and searched there
+    backend: { type: 'string', default: 'embedded' },
     'skip-baselines': { type: 'boolean', default: false },
     limit: { type: 'string' },
     misses: { type: 'string', default: '15' },
@@ -49,7 +54,7 @@ const { values } = parseArgs({
   },
 });
 const usage =
-  'Usage: npm run eval -- [--set dev|laws] [--mode hybrid|keyword|vector] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--limit N] [--misses N|all] [--json]';
+  'Usage: npm run eval -- [--set dev|laws] [--mode hybrid|keyword|vector] [--backend embedded|postgres] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--limit N] [--misses N|all] [--json]';
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -106,9 +111,9 @@ interface ProductReport extends SystemReport {
 }
 
 /** The set's index, built first when it is missing, unreadable or older than the corpus. */
-async function openIndex(set: EvalSet): Promise<LoadedIndex> {
+async function openIndex(set: EvalSet): Promise<EmbeddedIndex> {
   let why = values.rebuild ? '--rebuild was given' : await indexIsStale(set.corpus, set.index);
-  let index: LoadedIndex | null = null;
+  let index: EmbeddedIndex | null = null;
   if (why === null) {
     try {
       index = await loadIndex(set.index);
@@ -126,14 +131,35 @@ async function openIndex(set: EvalSet): Promise<LoadedIndex> {
   return index;
 }
 
+if (values.backend !== 'embedded' && values.backend !== 'postgres') {
+  console.error(`--backend must be embedded or postgres; got "${values.backend}".`);
+  process.exit(2);
+}
+
+/** The embedded index written to PostgreSQL and loaded back from there, with the time the write took. */
+async function toPostgres(embedded: EmbeddedIndex): Promise<{ index: LoadedIndex; seconds: number; where: string }> {
+  const url = process.env.DATABASE_URL?.trim();
+  const db = url ? connectPostgres(url) : await openPGlite();
+  log(`Writing the index to PostgreSQL (${db.description}) …`);
+  const started = performance.now();
+  await writePostgresBuild(embedded, db);
+  const seconds = (performance.now() - started) / 1000;
+  log(`  written in ${seconds.toFixed(0)} s`);
+  return { index: await loadPostgresIndex(db), seconds, where: db.description };
+}
+
 const out: unknown[] = [];
 for (const set of sets) {
   const queries = (await readQueries(set.queries, set.rule)).slice(0, limit);
-  const index = await openIndex(set);
+  const embedded = await openIndex(set);
+  const postgres = values.backend === 'postgres' ? await toPostgres(embedded) : null;
+  const index = postgres?.index ?? embedded;
   if (index.embedderProblem !== null) log(`warning: the query embedder cannot run, so vector and hybrid fall back to keywords: ${index.embedderProblem}`);
   const sourceOf = (docId: string) => index.documentsById.get(docId)?.source;
 
   const product: ProductReport[] = [];
+  const reference: ProductReport[] = [];
+  for (const [target, systems] of [[index, product], ...(postgres ? [[embedded, reference]] : [])] as [LoadedIndex, ProductReport[]][])
   for (const mode of modes) {
     let degraded = 0;
     let ms = 0;
@@ -142,7 +168,7 @@ for (const set of sets) {
       queries,
       async (q) => {
         const t = performance.now();
-        const res = await search(index, { q, k: K, mode, embedTimeoutMs: 60_000 });
+        const res = await search(target, { q, k: K, mode, embedTimeoutMs: 60_000 });
         ms += performance.now() - t;
         if (res.degraded !== undefined) degraded++;
         return res.results.map((r) => ({
@@ -156,8 +182,13 @@ for (const set of sets) {
       },
       { hasAnswers: true, rule: set.rule },
     );
-    product.push({ ...report, mode, degraded, meanMs: ms / Math.max(1, queries.length) });
+    systems.push({ ...report, mode, degraded, meanMs: ms / Math.max(1, queries.length) });
   }
+  // the PostgreSQL backend against the embedded engine on the same build
+  const backendTargets: TargetCheck[] = reference.map((e) => {
+    const p = product.find((x) => x.mode === e.mode)!;
+    return { target: `postgres ${e.mode} MRR@10 within 0.01 of embedded`, value: `${p.metrics.mrr10.toFixed(3)} vs ${e.metrics.mrr10.toFixed(3)}`, met: Math.abs(p.metrics.mrr10 - e.metrics.mrr10) <= 0.01 };
+  });
 
   const baselines: SystemReport[] = [];
   if (!values['skip-baselines']) {
@@ -165,7 +196,7 @@ for (const set of sets) {
       baselines.push(await evaluateSystem(b.name, queries, (q) => b.search(q, K), { hasAnswers: false, rule: set.rule }));
     }
   }
-  const targets = checkSetTargets(set.name, product, baselines);
+  const targets = [...checkSetTargets(set.name, product, baselines), ...backendTargets];
   if (values.json) {
     const strip = ({ outcomes, misses, ...rest }: SystemReport) => ({ ...rest, ranks: Object.fromEntries(outcomes.map((o) => [o.id, o.rank])) });
     out.push({

@@ -19,6 +19,10 @@ export interface Config {
   allowedHosts: string[];
   /** Express's `trust proxy`, for a TLS-terminating proxy in front; undefined: off. */
   trustProxy: boolean | number | string | undefined;
+  /** PostgreSQL to serve from (and build into) instead of INDEX_DIR's files; undefined: the embedded engine. */
+  databaseUrl: string | undefined;
+  /** statement_timeout of a search's database statements. */
+  databaseTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +55,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(`ALLOWED_HOSTS must list host names without scheme or port, separated by commas (e.g. policy.lan,10.0.0.5); got "${host}".`);
     }
   }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/database.');
+  }
   const proxy = env.TRUST_PROXY?.trim();
   const trustProxy = !proxy ? undefined : proxy === 'true' ? true : proxy === 'false' ? false : /^\d+$/.test(proxy) ? Number(proxy) : proxy;
   return {
@@ -65,5 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelDir: env.MODEL_DIR?.trim() || undefined,
     corsOrigin: cors || undefined,
     embedTimeoutMs: integer(env, 'EMBED_TIMEOUT_MS', 2000, 1, 60_000),
+    databaseUrl,
+    databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 10_000, 100, 600_000),
   };
 }

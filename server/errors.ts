@@ -19,6 +19,8 @@ export const errors = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
   BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
   WEB_NOT_BUILT: { status: 503, message: 'The web app is not built yet: run `npm run build:web`. The API is at /api.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The search database cannot be reached right now; try again shortly.' },
+  DATABASE_TIMEOUT: { status: 504, message: 'The search database took too long to answer; try again, or narrow the query.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -14,6 +14,19 @@ const RETIRE_AFTER_MS = 60_000;
 
 const buildIdOf = (m: IndexManifest): string => m.buildId ?? m.builtAt;
 
+/** Where builds come from: an index folder (the default) or a database. */
+export interface IndexOrigin {
+  where: string;
+  /** The id of the build there now; null when none can be read right now. */
+  buildId(): Promise<string | null>;
+  load(): Promise<LoadedIndex>;
+}
+
+/** An index folder: its manifest's buildId, written last by a build. */
+export function folderOrigin(dir: string, options: LoadIndexOptions = {}): IndexOrigin {
+  return { where: dir, buildId: () => manifestBuildId(dir), load: () => loadIndex(dir, options) };
+}
+
 export class LiveIndex implements IndexSource {
   private index: LoadedIndex;
   private checking: Promise<boolean> | null = null;
@@ -21,11 +34,14 @@ export class LiveIndex implements IndexSource {
   /** The build that failed to load last, so it is reported once, not at every check. */
   private failed: string | null = null;
 
+  private readonly origin: IndexOrigin;
+
   constructor(
     index: LoadedIndex,
-    private readonly options: LoadIndexOptions & { log?: (message: string) => void } = {},
+    private readonly options: LoadIndexOptions & { log?: (message: string) => void; origin?: IndexOrigin } = {},
   ) {
     this.index = index;
+    this.origin = options.origin ?? folderOrigin(index.dir, options);
   }
 
   current(): LoadedIndex {
@@ -39,20 +55,20 @@ export class LiveIndex implements IndexSource {
   }
 
   private async check(): Promise<boolean> {
-    const dir = this.index.dir;
+    const where = this.origin.where;
     const log = this.options.log ?? ((m: string) => console.log(m));
-    const id = await manifestBuildId(dir);
+    const id = await this.origin.buildId();
     if (id === null || id === buildIdOf(this.index.manifest) || id === this.failed) return false;
     let next: LoadedIndex;
     try {
-      next = await loadIndex(dir, this.options);
+      next = await this.origin.load();
     } catch (error) {
       this.failed = id;
-      log(`A new index build in ${dir} could not be loaded; still serving the previous one. ${(error as Error).message}`);
+      log(`A new index build in ${where} could not be loaded; still serving the previous one. ${(error as Error).message}`);
       return false;
     }
     // Another build may have landed while this one was loading: load again at the next check.
-    if ((await manifestBuildId(dir)) !== buildIdOf(next.manifest)) return false;
+    if ((await this.origin.buildId()) !== buildIdOf(next.manifest)) return false;
     const old = this.index;
     this.index = next;
     this.failed = null;

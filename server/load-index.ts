@@ -64,6 +64,8 @@ export interface LoadIndexOptions {
   modelDir?: string;
   /** An embedder to use instead of the one the manifest names (it must have made the index's vectors). */
   embedder?: Embedder;
+  /** Load no query embedder (for copying the index elsewhere, e.g. into PostgreSQL): vector search is off. */
+  withoutEmbedder?: boolean;
 }
 
 export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Promise<EmbeddedIndex> {
@@ -103,9 +105,9 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
     throw new IndexLoadError('INDEX_CORRUPT', [indexDir, (error as Error).message], { cause: error });
   }
 
-  const { embedder, embedderProblem, embedderProblemDetail } = await openEmbedder(indexDir, manifest, tokenizer, options, () =>
-    read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder),
-  );
+  const { embedder, embedderProblem, embedderProblemDetail } = options.withoutEmbedder
+    ? unloadedEmbedder(manifest)
+    : await openEmbedder(indexDir, manifest, tokenizer, options, () => read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder));
   const catalog = { documents, documentsById, clausesById, passages };
   return {
     dir: indexDir,
@@ -169,6 +171,16 @@ export async function openEmbedder(
   if (manifest.embedder.kind === 'transformers') embedder = withPlainErrors(embedder);
 
   return { embedder, embedderProblem, ...(embedderProblemDetail !== undefined ? { embedderProblemDetail } : {}) };
+}
+
+/** No query embedder: what withoutEmbedder gives (searches answer from keywords and say so). */
+function unloadedEmbedder(manifest: IndexManifest): { embedder: Embedder; embedderProblem: string; embedderProblemDetail?: string } {
+  const problem = 'the embedding model was not loaded';
+  const fail = () => Promise.reject(new Error(problem));
+  return {
+    embedder: { info: { id: manifest.embedder.id, kind: manifest.embedder.kind, dims: manifest.embedder.dims }, embedQuery: fail, embedPassages: fail, fingerprint: fail },
+    embedderProblem: problem,
+  };
 }
 
 /**

@@ -1,14 +1,17 @@
-// npm start: serve the index there is at once; when it is missing, build it first; when the
+// npm start: serve the index there is (INDEX_DIR's files, or with DATABASE_URL the database's build) at once; when it is missing, build it first; when the
 // corpus has changed since it was built, build a new one in the background and swap it in when it
 // is ready (requests in flight finish on the old one). Builds the web app when it is missing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { indexIsStale } from '../ingest/build-index.ts';
+import { indexIsStale, manifestStaleness } from '../ingest/build-index.ts';
+import type { IndexManifest } from '../ingest/write-index.ts';
+import { connectPostgres } from './backends/postgres-client.ts';
+import { currentBuild, loadPostgresIndex, postgresOrigin } from './backends/postgres.ts';
 import { CorpusError } from '../ingest/load-corpus.ts';
 import { answerClientErrors, createApp } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
-import { LiveIndex } from './live-index.ts';
+import { LiveIndex, type IndexOrigin } from './live-index.ts';
 import { IndexLoadError, loadIndex, type LoadedIndex } from './load-index.ts';
 
 /** `npm run ingest` for this configuration, as a child process with its progress on our terminal. */
@@ -25,13 +28,47 @@ const exited = (child: ChildProcess): Promise<number | null> =>
   });
 
 /** Why the index should be rebuilt, or null; a missing corpus folder is a warning when there is an index to serve. */
-async function staleness(config: Config): Promise<{ stale: string | null; corpusProblem: string | null }> {
+async function staleness(stale: () => Promise<string | null>): Promise<{ stale: string | null; corpusProblem: string | null }> {
   try {
-    return { stale: await indexIsStale(config.corpusDir, config.indexDir), corpusProblem: null };
+    return { stale: await stale(), corpusProblem: null };
   } catch (error) {
     if (error instanceof CorpusError) return { stale: null, corpusProblem: error.message };
     throw error;
   }
+}
+
+/** Where the server's index lives: INDEX_DIR's files, or the PostgreSQL of DATABASE_URL. */
+interface Engine {
+  where: string;
+  load(): Promise<LoadedIndex>;
+  stale(): Promise<string | null>;
+  origin?: IndexOrigin;
+  close(): Promise<void>;
+}
+
+function openEngine(config: Config): Engine {
+  if (config.databaseUrl === undefined) {
+    return {
+      where: config.indexDir,
+      load: () => loadIndex(config.indexDir, { modelDir: config.modelDir }),
+      stale: () => indexIsStale(config.corpusDir, config.indexDir),
+      close: async () => {},
+    };
+  }
+  const db = connectPostgres(config.databaseUrl);
+  const options = { modelDir: config.modelDir, statementTimeoutMs: config.databaseTimeoutMs };
+  return {
+    where: db.description,
+    load: () => loadPostgresIndex(db, options),
+    stale: async () => {
+      const build = await currentBuild(db);
+      if (build === null) return 'there is no build in the database yet';
+      const { rows } = await db.query<{ manifest: IndexManifest }>('SELECT manifest FROM pcs.builds WHERE build_id = $1', [build.buildId]);
+      return rows[0] ? manifestStaleness(config.corpusDir, rows[0].manifest) : 'the database has no manifest for its build';
+    },
+    origin: postgresOrigin(db, options),
+    close: () => db.close(),
+  };
 }
 
 async function ensureWeb(config: Config): Promise<void> {
@@ -47,10 +84,11 @@ async function ensureWeb(config: Config): Promise<void> {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const { stale, corpusProblem } = await staleness(config);
+  const engine = openEngine(config);
+  const { stale, corpusProblem } = await staleness(engine.stale);
   let index: LoadedIndex | null = null;
   try {
-    index = await loadIndex(config.indexDir, { modelDir: config.modelDir });
+    index = await engine.load();
   } catch (error) {
     if (!(error instanceof IndexLoadError)) throw error;
     if (corpusProblem) throw new Error(`${error.message} ${corpusProblem}`);
@@ -60,14 +98,14 @@ async function main(): Promise<void> {
     // Nothing to serve yet: the build comes first.
     const code = await exited(startIngest(config));
     if (code !== 0) throw new Error('Ingest failed and there is no previous index to serve.');
-    index = await loadIndex(config.indexDir, { modelDir: config.modelDir });
+    index = await engine.load();
   } else if (corpusProblem) {
-    console.warn(`Warning: ${corpusProblem} Serving the index in ${config.indexDir} as it is.`);
+    console.warn(`Warning: ${corpusProblem} Serving the index in ${engine.where} as it is.`);
   }
   void ensureWeb(config);
   if (index.embedderProblem) console.warn(`Semantic search is off: ${index.embedderProblemDetail ?? index.embedderProblem}`);
 
-  const live = new LiveIndex(index, { modelDir: config.modelDir });
+  const live = new LiveIndex(index, { modelDir: config.modelDir, ...(engine.origin ? { origin: engine.origin } : {}) });
   live.watch(1000);
   const app = createApp(live, {
     webDist: config.webDist,
@@ -107,7 +145,7 @@ async function main(): Promise<void> {
   const close = () => {
     builder?.kill('SIGTERM');
     live.stop();
-    server.close(() => process.exit(0));
+    server.close(() => void engine.close().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on('SIGINT', close);
