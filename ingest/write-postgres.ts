@@ -127,8 +127,8 @@ export async function writePostgresBuild(
       await tx.query(sql);
     }
   });
-  await db.query(`ANALYZE ${s}.passages`);
-  await db.query(`ANALYZE ${s}.keyword_terms`);
+  // statistics for the planner, and the visibility map that lets the ranking index answer alone
+  for (const table of ['passages', 'keyword_terms', 'section_terms', 'documents']) await db.query(`VACUUM ANALYZE ${s}.${table}`);
   lap('indexes');
 
   const dropped = await db.transaction((tx) => switchTo(tx, buildId, { schema: s, manifest: index.manifest }));

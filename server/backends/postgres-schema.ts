@@ -114,6 +114,8 @@ export function buildIndexes(s: string, params: { m: number; efConstruction: num
     `CREATE INDEX ON ${s}.documents (doc_number)`,
     `CREATE INDEX ON ${s}.documents (title)`,
     ...Object.values(FILTER_COLUMNS).map((c) => `CREATE INDEX ON ${s}.passages (${c})`),
+    // what keyword ranking reads of each matched passage, without visiting the wide rows (vectors)
+    `CREATE INDEX passages_ranking ON ${s}.passages (id) INCLUDE (boost, section, ${Object.values(FILTER_COLUMNS).join(', ')})`,
     `CREATE INDEX passages_embedding ON ${s}.passages USING hnsw (embedding halfvec_ip_ops) WITH (m = ${params.m}, ef_construction = ${params.efConstruction})`,
   ];
 }

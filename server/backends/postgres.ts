@@ -137,59 +137,55 @@ export class PostgresBackend implements SearchBackend {
       let factors: ScoredId[] = [];
       if (KEYWORD_LEG.sectionLevel > 0 && fields.length > 0) {
         const sections = await tx.query<{ id: number; score: number }>(
-          `WITH q AS (SELECT * FROM unnest($1::int2[], $2::text[], $3::float8[]) AS q(field, term, w))
-           SELECT u.id, sum(q.w * ln(1 + ($4 - t.df + 0.5) / (t.df + 0.5)) * u.part) AS score
-           FROM q JOIN ${s}.section_terms t ON t.field = q.field AND t.term = q.term
-           CROSS JOIN LATERAL unnest(t.sections, t.parts) AS u(id, part)
-           GROUP BY u.id HAVING sum(q.w * ln(1 + ($4 - t.df + 0.5) / (t.df + 0.5)) * u.part) > 0
-           ORDER BY score DESC, u.id LIMIT $5`,
+          `WITH t AS (${termWeights(`${s}.section_terms`, 'sections')})
+           SELECT u.id, sum(t.wi * u.part) AS score
+           FROM t CROSS JOIN LATERAL unnest(t.ids, t.parts) AS u(id, part)
+           GROUP BY u.id ORDER BY score DESC, u.id LIMIT $5`,
           [fields, terms, weights, this.keyword.sectionCount, SECTION_DEPTH],
         );
         factors = sectionFactors(sections.rows.map((r) => ({ id: r.id, score: Number(r.score) })));
       }
-      const values: unknown[] = [
-        fields,
-        terms,
-        weights,
-        count,
-        params.labelWeight,
-        labels,
-        wanted.map((d) => d.key),
-        wanted.map((d) => d.prefix),
-        factors.map((f) => f.id),
-        factors.map((f) => f.score),
-        k,
-      ];
+      const values: unknown[] = [fields, terms, weights, count, factors.map((f) => f.id), factors.map((f) => f.score), k];
+      const param = (value: unknown) => (values.push(value), `$${values.length}`);
+      // the parts of the query that it has: labels and 文号 are rare, and cost a join each
+      const labelBranch =
+        labels.length === 0
+          ? ''
+          : `UNION ALL
+             SELECT u.id, ${param(params.labelWeight)}::float8 * ln(1 + ($4::float8 - cardinality(l.passages) + 0.5) / (cardinality(l.passages) + 0.5))
+             FROM ${s}.keyword_labels l CROSS JOIN LATERAL unnest(l.passages) AS u(id)
+             WHERE l.label = ANY(${param(labels)}::text[])`;
+      const numbered =
+        wanted.length === 0
+          ? ''
+          : `, numbered AS (
+               SELECT DISTINCT n.passage AS id
+               FROM ${s}.keyword_doc_numbers n JOIN unnest(${param(wanted.map((d) => d.key))}::text[], ${param(wanted.map((d) => d.prefix))}::text[]) AS w(key, prefix) ON n.key = w.key
+               WHERE CASE WHEN length(n.prefix) <= length(w.prefix) THEN right(w.prefix, length(n.prefix)) = n.prefix
+                          ELSE right(n.prefix, length(w.prefix)) = w.prefix END
+             )`;
       const where = this.filterSql(filters, values, 'p');
       const { rows } = await tx.query<{ id: number; score: number }>(
-        `WITH q AS (SELECT * FROM unnest($1::int2[], $2::text[], $3::float8[]) AS q(field, term, w)),
+        `WITH t AS (${termWeights(`${s}.keyword_terms`, 'passages')}),
          matched AS (
-           SELECT u.id, q.w * ln(1 + ($4 - t.df + 0.5) / (t.df + 0.5)) * u.part AS s
-           FROM q JOIN ${s}.keyword_terms t ON t.field = q.field AND t.term = q.term
-           CROSS JOIN LATERAL unnest(t.passages, t.parts) AS u(id, part)
-           UNION ALL
-           SELECT u.id, $5 * ln(1 + ($4 - cardinality(l.passages) + 0.5) / (cardinality(l.passages) + 0.5))
-           FROM ${s}.keyword_labels l CROSS JOIN LATERAL unnest(l.passages) AS u(id)
-           WHERE l.label = ANY($6::text[])
+           SELECT u.id, t.wi * u.part AS s FROM t CROSS JOIN LATERAL unnest(t.ids, t.parts) AS u(id, part)
+           ${labelBranch}
          ),
-         scored AS (SELECT id, sum(s) AS s FROM matched GROUP BY id HAVING sum(s) > 0),
-         numbered AS (
-           SELECT DISTINCT n.passage AS id
-           FROM ${s}.keyword_doc_numbers n JOIN unnest($7::text[], $8::text[]) AS w(key, prefix) ON n.key = w.key
-           WHERE CASE WHEN length(n.prefix) <= length(w.prefix) THEN right(w.prefix, length(n.prefix)) = n.prefix
-                      ELSE right(n.prefix, length(w.prefix)) = w.prefix END
-         ),
+         scored AS (SELECT id, s FROM (SELECT id, sum(s) AS s FROM matched GROUP BY id) AS summed WHERE s > 0)
+         ${numbered},
          boosted AS (
-           SELECT p.*, coalesce(sc.s, 0) * p.boost * coalesce(f.factor, 1) AS s, nb.id IS NOT NULL AS numbered
-           FROM (SELECT id FROM scored UNION SELECT id FROM numbered) AS hit
-           JOIN ${s}.passages p ON p.id = hit.id
-           LEFT JOIN scored sc ON sc.id = hit.id
-           LEFT JOIN numbered nb ON nb.id = hit.id
-           LEFT JOIN unnest($9::int[], $10::float8[]) AS f(section, factor) ON f.section = p.section
+           SELECT p.id, ${Object.values(FILTER_COLUMNS).map((c) => `p.${c}`).join(', ')}, coalesce(sc.s, 0) * p.boost * coalesce(f.factor, 1) AS s${wanted.length > 0 ? ', nb.id IS NOT NULL AS numbered' : ''}
+           FROM ${
+             wanted.length > 0
+               ? `(SELECT id FROM scored UNION SELECT id FROM numbered) AS hit JOIN ${s}.passages p ON p.id = hit.id
+                  LEFT JOIN scored sc ON sc.id = hit.id LEFT JOIN numbered nb ON nb.id = hit.id`
+               : `scored sc JOIN ${s}.passages p ON p.id = sc.id`
+           }
+           LEFT JOIN unnest($5::int[], $6::float8[]) AS f(section, factor) ON f.section = p.section
          ),
          -- a passage holding a 文号 from the query ranks above every passage that does not
-         ranked AS (SELECT *, s + CASE WHEN numbered THEN max(s) OVER () + 1 ELSE 0 END AS score FROM boosted)
-         SELECT p.id, p.score FROM ranked p WHERE p.score > 0 ${where} ORDER BY p.score DESC, p.id LIMIT $11`,
+         ranked AS (SELECT *, ${wanted.length > 0 ? 's + CASE WHEN numbered THEN max(s) OVER () + 1 ELSE 0 END' : 's'} AS score FROM boosted)
+         SELECT p.id, p.score FROM ranked p WHERE p.score > 0 ${where} ORDER BY p.score DESC, p.id LIMIT $7`,
         values,
       );
       return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
@@ -337,6 +333,17 @@ export class PostgresBackend implements SearchBackend {
       throw error;
     }
   }
+}
+
+/**
+ * The query's terms that the index holds, each with its weight times its idf (once per term, in
+ * float8) and its postings: $1 fields, $2 terms, $3 weights, $4 the number of units (passages or
+ * sections).
+ */
+function termWeights(table: string, ids: 'passages' | 'sections'): string {
+  return `SELECT t.${ids} AS ids, t.parts, q.w * ln(1 + ($4::float8 - t.df + 0.5) / (t.df + 0.5)) AS wi
+          FROM unnest($1::int2[], $2::text[], $3::float8[]) AS q(field, term, w)
+          JOIN ${table} t ON t.field = q.field AND t.term = q.term`;
 }
 
 // Exact search over this many filtered passages costs about what a graph walk does; below it, exact.
