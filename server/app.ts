@@ -248,6 +248,9 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
       tokenizer: manifest.tokenizer.id,
       builtAt: manifest.builtAt,
       formatVersion: manifest.formatVersion,
+      // which engine answers: the index files (embedded) or PostgreSQL, and the build being served
+      backend: index.backend.kind,
+      ...(manifest.buildId !== undefined ? { buildId: manifest.buildId } : {}),
       // how many documents are in force: the search page filters to 现行有效 by default when most are known
       statuses: statusCounts(index),
     });

@@ -85,7 +85,8 @@ async function ensureWeb(config: Config): Promise<void> {
 async function main(): Promise<void> {
   const config = readConfig();
   const engine = openEngine(config);
-  const { stale, corpusProblem } = await staleness(engine.stale);
+  const { stale: staleAtStart, corpusProblem } = await staleness(engine.stale);
+  let stale = staleAtStart;
   let index: LoadedIndex | null = null;
   try {
     index = await engine.load();
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     const code = await exited(startIngest(config));
     if (code !== 0) throw new Error('Ingest failed and there is no previous index to serve.');
     index = await engine.load();
+    stale = null; // just built from the corpus as it is
   } else if (corpusProblem) {
     console.warn(`Warning: ${corpusProblem} Serving the index in ${engine.where} as it is.`);
   }
