@@ -4,6 +4,8 @@
 // transaction. Servers see the new build id and swap; the build before it is kept for the
 // requests still on it, older ones are dropped. A failed write leaves the served build untouched.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { KEYWORD_LEG, passageBoost, sectionGroups } from '../server/corpus-priors.ts';
 import type { EmbeddedIndex } from '../server/load-index.ts';
 import type { SqlClient, SqlQuery } from '../server/backends/postgres-client.ts';
@@ -11,8 +13,6 @@ import { buildIndexes, buildSchema, buildTables, FIELD, migrate, SCHEMA_VERSION 
 import { yearOf } from '../server/search-filters.ts';
 import { DEFAULT_VECTOR_PARAMS } from './vector-index.ts';
 import { INDEX_FILES } from './write-index.ts';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 
 export interface PostgresWriteProgress {
   stage: 'documents' | 'passages' | 'postings' | 'sections' | 'indexes' | 'switch';

@@ -65,11 +65,7 @@ const ARTICLE_REF = /第([一二三四五六七八九十百千零〇]+)条(之[�
 export function articlePriors(index: Catalog): Float32Array {
   const cached = articleCache.get(index);
   if (cached !== undefined) return cached;
-  const byName = new Map<string, string[]>();
-  for (const d of index.documents) {
-    const name = citedName(d);
-    if (name.length >= 2) byName.set(name, [...(byName.get(name) ?? []), d.id]);
-  }
+  const byName = documentsByCitedName(index);
   const counts = new Map<string, number>(); // docId \0 label -> references
   for (const d of index.documents) {
     for (const m of d.text.matchAll(ARTICLE_REF)) {
@@ -114,6 +110,16 @@ export function articlePriors(index: Catalog): Float32Array {
   return priors;
 }
 
+/** Document ids by the name other documents cite them by (citedName). */
+function documentsByCitedName(index: Catalog): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  for (const d of index.documents) {
+    const name = citedName(d);
+    if (name.length >= 2) byName.set(name, [...(byName.get(name) ?? []), d.id]);
+  }
+  return byName;
+}
+
 /** A document's name as other documents cite it: its title, or its file name without date and extension. */
 function citedName(d: PolicyDocument): string {
   const name = d.title ?? d.source.replace(/\.[a-z]+$/iu, '').replace(/[（(]\d{4}-\d{2}-\d{2}[)）]$/u, '');
@@ -128,11 +134,7 @@ function citedName(d: PolicyDocument): string {
 export function citationPriors(index: Catalog): Map<string, number> {
   let priors = citationCache.get(index);
   if (priors !== undefined) return priors;
-  const byName = new Map<string, string[]>();
-  for (const d of index.documents) {
-    const name = citedName(d);
-    if (name.length >= 2) byName.set(name, [...(byName.get(name) ?? []), d.id]);
-  }
+  const byName = documentsByCitedName(index);
   const counts = new Map<string, number>();
   for (const d of index.documents) {
     for (const m of d.text.matchAll(/《([^《》]{2,80})》/gu)) {
