@@ -173,6 +173,21 @@ describe('PostgreSQL over the wire', () => {
     await publishToPostgres(indexDir, wire);
   }, 120_000);
 
+  it('npm run ingest with DATABASE_URL writes the build and serves it', async () => {
+    const { execFile } = await import('node:child_process');
+    const run = (await import('node:util')).promisify(execFile);
+    const before = await currentBuild(wire);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--corpus', 'corpus', '--index', path.join(scratch, 'cli-index'), '--quiet'], {
+      env: { ...process.env, DATABASE_URL: server.url },
+    });
+    expect(stdout).toMatch(/PostgreSQL: build .* (written to pcs_b_\w+ .* now served|is already the one served)/);
+    const after = await currentBuild(wire);
+    expect(after).not.toBeNull();
+    expect(after!.buildId === before!.buildId || stdout.includes(after!.buildId)).toBe(true);
+    const served = await loadPostgresIndex(wire);
+    expect((await search(served, { q: '设备更新 贴息' })).results[0]!.text).toMatch(/设备|贴息/);
+  }, 120_000);
+
   it('creates and migrates its own schema, and refuses one from a newer version', async () => {
     const db = await openPGlite();
     try {
