@@ -91,6 +91,11 @@ describe.each(ENGINES)('search on %s', (name) => {
     expect(Math.abs(mine - (await mrr(embedded)))).toBeLessThanOrEqual(0.01);
   }, 120_000);
 
+  it('finds by meaning a passage unlike any other (a 任免 notice among industrial policy)', async () => {
+    const res = await search(engine(), { q: '李序军任什么职务？', mode: 'vector' });
+    expect(res.results[0]!.text).toMatch(/李序军/);
+  });
+
   it('finds a document by its 文号 and by its title', async () => {
     const byNumber = await search(engine(), { q: '湘政发〔2026〕6号' });
     expect(byNumber.results[0]!.docNumber).toBe('湘政发〔2026〕6号');

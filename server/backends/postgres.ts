@@ -15,7 +15,7 @@ import type { BuiltinEmbedderJSON } from '../../ingest/embedders/builtin-embedde
 import { findClauseLabels, sameIssuer, type KeywordIndexParams, type WeightedQuery } from '../../ingest/keyword-index.ts';
 import { findDocNumbers } from '../../ingest/policy-patterns.ts';
 import type { Passage, PolicyDocument, ScoredId } from '../../ingest/types.ts';
-import { DEFAULT_VECTOR_PARAMS } from '../../ingest/vector-index.ts';
+import { DEFAULT_VECTOR_PARAMS, EXACT_SEARCH_BELOW } from '../../ingest/vector-index.ts';
 import { INDEX_FORMAT_VERSION, type IndexManifest } from '../../ingest/write-index.ts';
 import { KEYWORD_LEG, SECTION_DEPTH, sectionFactors } from '../corpus-priors.ts';
 import { ApiError } from '../errors.ts';
@@ -198,7 +198,7 @@ export class PostgresBackend implements SearchBackend {
     const dims = vector.length;
     const efSearch = Math.max(k, this.options.efSearch ?? DEFAULT_VECTOR_PARAMS.efSearch);
     const read = (rows: { id: number; score: number }[]) => rows.map((r) => ({ id: r.id, score: Number(r.score) }));
-    if (filters === null) {
+    if (filters === null && this.catalog.passages.length >= EXACT_SEARCH_BELOW) {
       return this.run(async (tx) => {
         await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.min(efSearch, 1000))]);
         const { rows } = await tx.query<{ id: number; score: number }>(
@@ -208,7 +208,8 @@ export class PostgresBackend implements SearchBackend {
         return read(rows);
       });
     }
-    const matching = this.matching(filters);
+    // a small build is searched exactly, as the embedded engine searches it
+    const matching = filters === null ? this.catalog.passages.length : this.matching(filters);
     if (matching === 0) return [];
     const values: unknown[] = [literal, k];
     const where = this.filterSql(filters, values, 'p');
@@ -222,7 +223,7 @@ export class PostgresBackend implements SearchBackend {
         );
         return read(rows);
       });
-    if (matching <= (this.options.exactLimit ?? EXACT_LIMIT)) return exact();
+    if (filters === null || matching <= (this.options.exactLimit ?? EXACT_LIMIT)) return exact();
     const found = await this.run(async (tx) => {
       // iterative index scan: the graph is walked further until k rows pass the filter
       await tx.query(
