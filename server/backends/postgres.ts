@@ -194,6 +194,8 @@ export class PostgresBackend implements SearchBackend {
 
   async vectorTopK(vector: Float32Array, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
     const s = this.schema;
+    // a query the embedder knows nothing of is near nothing (as in the embedded engine), not near everything at 0
+    if (k <= 0 || vector.every((x) => x === 0)) return [];
     const literal = `[${Array.from(vector, (v) => v.toPrecision(7)).join(',')}]`;
     const dims = vector.length;
     const efSearch = Math.max(k, this.options.efSearch ?? DEFAULT_VECTOR_PARAMS.efSearch);
