@@ -69,7 +69,7 @@ describe.each(ENGINES)('search on %s', (name) => {
 
   it('ranks as the embedded engine does, in every mode', async () => {
     for (const mode of ['keyword', 'vector', 'hybrid'] as SearchMode[]) {
-      for (const q of ['设备更新 贴息', '高校毕业生 就业 补贴', '永州 先进制造业', '数字化转型']) {
+      for (const q of ['设备更新 贴息', '高校毕业生 就业 补贴', '永州 先进制造业', '数字化转型', 'qwxz']) {
         const mine = await search(engine(), { q, mode });
         const reference = await search(embedded, { q, mode });
         expect(ids(mine).slice(0, 5), `${mode} ${q}`).toEqual(ids(reference).slice(0, 5));
