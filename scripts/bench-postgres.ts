@@ -693,7 +693,7 @@ async function writeSection(figures: SetFigures[]): Promise<void> {
   const updated =
     at >= 0 && end > at
       ? doc.slice(0, at) + section + doc.slice(end + END.length)
-      : `${doc.trimEnd()}\n\n${POSTGRES_HEADING}\n\nFrom \`npm run bench:postgres\` (scripts/bench-postgres.ts; \`npm run bench\` runs it last, \`--quick\` with the seeds only). The same build in both backends, built-in embedder. The only PostgreSQL at hand here is PGlite, so every PostgreSQL figure comes from it. ${CAVEAT} Results, recall and quality are the backend's own; the times are what it takes at most.\n\n${section}\n`;
+      : `${doc.trimEnd()}\n\n${POSTGRES_HEADING}\n\nFrom \`npm run bench:postgres\` (scripts/bench-postgres.ts; \`npm run bench\` runs it last, \`--quick\` with the seeds only). The same build in both backends, built-in embedder. The only PostgreSQL at hand here is PGlite, so every PostgreSQL figure comes from it. ${CAVEAT} Results, recall and quality are the backend's own; the times are what it takes at most. A shared machine: other jobs (tests, evals) ran beside these runs, so the percentiles are noisy.\n\n${section}\n`;
   await writeFile(DOC_FILE, updated);
 }
 
