@@ -92,7 +92,7 @@ export interface SearchResponse {
   /** Set when the query was over MAX_QUERY_LENGTH characters and was searched shortened; in Chinese, for the user. */
   notice?: string;
   results: SearchResult[];
-  /** Counts per filter value over the matching clauses before filters, so a filter shows what it would leave. */
+  /** Counts per filter value over the clauses found; each group counted under the other groups' filters, so a value's count is what choosing it finds. */
   facets: Facets;
 }
 
@@ -238,18 +238,15 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
       useKeyword ? keywordLeg(index, query, CANDIDATES, accepted) : Promise.resolve([]),
       queryVector !== null ? index.backend.vectorTopK(queryVector, CANDIDATES, accepted) : Promise.resolve([]),
     ]);
-  // Unfiltered, for the facets; with filters, each leg again over the accepted passages only, so a
-  // filter never empties a list that the unfiltered top candidates happened to fill.
-  const [[keywordAll, vectorAll], [keywordFiltered, vectorFiltered], terms] = await Promise.all([
-    legs(null),
-    filtered ? legs(filters) : Promise.resolve([[], []] as ScoredId[][]),
-    highlightTerms(index, q),
-  ]);
+  // One pool of candidates for the facets and the results alike, so that the count a facet shows is
+  // the count its filter then finds (a filtered search that looked deeper would find more than the
+  // facet promised). Only a search within one document (doc) looks inside that document's passages.
+  const scope: SearchFilters | null = filters.doc !== undefined ? { doc: filters.doc } : null;
+  const [[keywordHits, vectorHits], terms] = await Promise.all([legs(scope), highlightTerms(index, q)]);
   const named = namedDocuments(index, q);
-  const facets = countFacets(collectClauses(index, keywordAll, vectorAll, named));
-  const candidates = filtered
-    ? collectClauses(index, keywordFiltered!, vectorFiltered!, named).filter((c) => matchesFilters(c.doc, filters))
-    : collectClauses(index, keywordAll, vectorAll, named);
+  const pool = collectClauses(index, keywordHits, vectorHits, named).filter((c) => scope === null || c.doc.id === scope.doc);
+  const facets = countFacets(pool, filters);
+  const candidates = filtered ? pool.filter((c) => matchesFilters(c.doc, filters)) : pool;
 
   const clauseOrder = (c: Candidate) => c.clause.start;
   const ranked = candidates.sort(
@@ -471,17 +468,29 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function countFacets(candidates: Candidate[]): Facets {
+/**
+ * Counts per filter value over the pool. Each group is counted under the other groups' filters
+ * (not its own), so every value shown is what choosing it would find: with 类型=法律 chosen, 现行有效（58）
+ * means 58 results for 类型=法律 and 现行有效.
+ */
+function countFacets(pool: Candidate[], filters: SearchFilters): Facets {
   const facets: Facets = { type: {}, issuer: {}, region: {}, year: {}, status: {} };
-  const add = (facet: keyof Facets, value: string | null) => {
-    if (value !== null) facets[facet][value] = (facets[facet][value] ?? 0) + 1;
+  const valueOf: Record<keyof Facets, (d: PolicyDocument) => string | null> = {
+    type: (d) => d.type,
+    issuer: (d) => d.issuer,
+    region: (d) => d.region,
+    year: yearOf,
+    status: (d) => d.status,
   };
-  for (const { doc } of candidates) {
-    add('type', doc.type);
-    add('issuer', doc.issuer);
-    add('region', doc.region);
-    add('year', yearOf(doc));
-    add('status', doc.status);
+  const groups = Object.keys(facets) as (keyof Facets)[];
+  for (const { doc } of pool) {
+    const failing = groups.filter((g) => filters[g] !== undefined && valueOf[g](doc) !== filters[g]);
+    if (failing.length > 1) continue;
+    for (const g of groups) {
+      if (failing.length === 1 && failing[0] !== g) continue;
+      const value = valueOf[g](doc);
+      if (value !== null) facets[g][value] = (facets[g][value] ?? 0) + 1;
+    }
   }
   return facets;
 }

@@ -190,6 +190,28 @@ describe('GET /api/search', () => {
     await check({ region: '永州市', type: '措施' }, (r) => r.docId === MEASURES);
   });
 
+  it('finds as many clauses as a facet value promised, alone and beside another filter', async () => {
+    const q = '企业 奖励';
+    const all = await searchFor({ q });
+    let checked = 0;
+    for (const [group, counts] of Object.entries(all.facets) as [string, Record<string, number>][]) {
+      for (const [value, count] of Object.entries(counts)) {
+        const narrowed = await searchFor({ q, [group]: value });
+        expect(narrowed.total, `${group}=${value}`).toBe(count);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+    // with 类型 chosen, the 状态 counts are those of that type
+    const type = Object.keys(all.facets.type)[0]!;
+    const typed = await searchFor({ q, type });
+    for (const [status, count] of Object.entries(typed.facets.status)) {
+      expect((await searchFor({ q, type, status })).total, `${type} ${status}`).toBe(count);
+    }
+    // and the 类型 counts stay those of the whole pool, so another type can still be chosen
+    expect(typed.facets.type).toEqual(all.facets.type);
+  });
+
   it('treats hostile and odd input as text', async () => {
     const odd = [
       '<script>alert(1)</script>',
