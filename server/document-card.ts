@@ -4,7 +4,7 @@
 import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { DocumentStatus, DocumentType, PolicyDocument } from '../ingest/types.ts';
 import type { LoadedIndex } from './load-index.ts';
-import { RELEVANCE_LINE, relevanceOf, resultRelevanceText } from './relevance.ts';
+import { judgeResults, resultRelevanceText } from './relevance.ts';
 import { namedDocuments, type SearchResponse, type SearchResult } from './search.ts';
 
 export interface DocumentCard {
@@ -154,13 +154,14 @@ export function withInterpretations<T extends SearchResponse>(
   response: T,
   asked: string = response.query,
 ): T & { results: ApiSearchResult[]; strong: number } {
-  const results: ApiSearchResult[] = response.results.map((r) => {
+  const judged = judgeResults(asked, response.results.map(resultRelevanceText));
+  const results: ApiSearchResult[] = response.results.map((r, i) => {
     const clause = index.clausesById.get(r.clauseId);
     const interpretation = clause?.interpretations?.[0] ? linked(index, clause.interpretations[0]) : undefined;
     const explains = clause?.explains ? linked(index, clause.explains) : undefined;
-    const relevance = Math.round(relevanceOf(asked, resultRelevanceText(r)) * 100) / 100;
+    const relevance = Math.round(judged.relevance[i]! * 100) / 100;
     const doc = index.documentsById.get(r.docId);
-    return { ...r, relevance, weak: relevance < RELEVANCE_LINE, validFrom: doc?.validFrom ?? null, validUntil: doc?.validUntil ?? null, ...(interpretation ? { interpretation } : {}), ...(explains ? { explains } : {}) };
+    return { ...r, relevance, weak: judged.weak[i]!, validFrom: doc?.validFrom ?? null, validUntil: doc?.validUntil ?? null, ...(interpretation ? { interpretation } : {}), ...(explains ? { explains } : {}) };
   });
   for (let i = 0; i < results.length; i++) {
     const explained = results[i]!.explains?.clauseId;

@@ -134,6 +134,13 @@ describe('GET /api/search', () => {
     const offTopic = await searchFor({ q: '量子纠缠 火星殖民' });
     expect(offTopic.strong).toBe(0);
     expect(offTopic.results.every((r) => r.weak)).toBe(true);
+    // one word of it (太阳) in some clauses is not an answer
+    const oneWord = await searchFor({ q: '猫咪为什么喜欢晒太阳' });
+    expect(oneWord.strong).toBe(0);
+    // an enterprise's question in its own words is answered
+    const asked = await searchFor({ q: '我们买了新设备，贷款利息能补吗？' });
+    expect(asked.strong).toBeGreaterThan(0);
+    expect(asked.results[0]!.docId).toBe(MEASURES);
     const real = await searchFor({ q: '设备更新 贴息' });
     expect(real.strong).toBeGreaterThan(0);
     // each card says how long its document is valid

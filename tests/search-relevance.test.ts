@@ -1,6 +1,6 @@
 // Honest relevance: a result counts as related only when it holds enough of what the query asks.
 import { describe, expect, it } from 'vitest';
-import { contentUnits, relevanceOf, RELEVANCE_LINE } from '../server/relevance.ts';
+import { contentUnits, judgeResults, relevanceOf, RELEVANCE_LINE } from '../server/relevance.ts';
 
 describe('relevance of a result to a query', () => {
   const clause = '（三）支持企业设备更新。抢抓政策机遇，引导企业开展工业领域大规模设备更新，对项目一年期以上设备购置贷款，由受益财政按贷款本金的1%给予贴息。';
@@ -11,5 +11,15 @@ describe('relevance of a result to a query', () => {
   it('puts an off-topic query below the line and a real question above it', () => {
     expect(relevanceOf('量子纠缠 火星殖民', clause)).toBeLessThan(RELEVANCE_LINE);
     expect(relevanceOf('我们买了新设备，贷款利息能补吗？', clause)).toBeGreaterThanOrEqual(RELEVANCE_LINE);
+  });
+  it('gives the empty state to a query whose results hold one word of it and nothing else', () => {
+    // each result shares 太阳 with the question, none says anything of cats or basking
+    const results = ['第十二条 国家鼓励开发利用太阳能、风能等可再生能源。', '太阳能热水系统应当与建筑主体同步设计。', '（三）支持企业设备更新。'];
+    const offTopic = judgeResults('猫咪为什么喜欢晒太阳', results);
+    expect(offTopic.relevance[0]).toBeGreaterThanOrEqual(RELEVANCE_LINE);
+    expect(offTopic.weak).toEqual([true, true, true]);
+    // keywords whose words the results hold keep the well-matching result
+    const real = judgeResults('设备更新 贴息', [clause, results[0]!]);
+    expect(real.weak).toEqual([false, true]);
   });
 });
