@@ -20,7 +20,7 @@ import { KeywordIndex } from './keyword-index.ts';
 import { hashFile, listCorpusFiles, loadCorpus, type CorpusFileReport } from './load-corpus.ts';
 import type { Clause, Embedder, EmbedderKind, Passage, PolicyDocument, Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
 
 export type EmbedderChoice = 'auto' | 'builtin' | 'bge-small-zh';
 export const EMBEDDER_CHOICES: readonly EmbedderChoice[] = ['auto', 'builtin', 'bge-small-zh'];
@@ -100,12 +100,12 @@ async function readPrevious(indexDir: string): Promise<PreviousIndex | null> {
   try {
     const manifest = JSON.parse(await readFile(join(indexDir, INDEX_FILES.manifest), 'utf8')) as IndexManifest;
     if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return null;
-    const cache = JSON.parse(await readFile(join(indexDir, INDEX_FILES.embeddingCache), 'utf8')) as { hashes: string[] };
+    const cache = readIndexJsonSync<{ hashes: string[] }>(join(indexDir, INDEX_FILES.embeddingCache));
     // the vectors live in the HNSW graph only
     const graph = VectorIndex.load(indexDir, manifest.embedder.dims, cache.hashes.length);
     const builtin =
       manifest.embedder.kind === 'builtin'
-        ? (JSON.parse(await readFile(join(indexDir, INDEX_FILES.builtinEmbedder), 'utf8')) as BuiltinEmbedderJSON)
+        ? readIndexJsonSync<BuiltinEmbedderJSON>(join(indexDir, INDEX_FILES.builtinEmbedder))
         : null;
     return { manifest, hashes: cache.hashes, graph, builtin };
   } catch {

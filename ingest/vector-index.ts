@@ -3,9 +3,12 @@
 // Every embedder returns unit-length vectors, so cosine similarity equals the inner product and
 // the index uses hnswlib's 'ip' space (no per-query normalization inside the library). hnswlib
 // reports a distance of 1 - inner product; search() turns it back into cosine (higher = better).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { compactHnsw, expandHnsw } from './hnsw-file.ts';
 import type { ScoredId } from './types.ts';
 
 export interface VectorIndexParams {
@@ -35,8 +38,9 @@ export interface VectorIndexParams {
 // than half the build. On the seed corpus (a few hundred vectors) recall is 1.0.
 export const DEFAULT_VECTOR_PARAMS: VectorIndexParams = { M: 16, efConstruction: 100, efSearch: 256, seed: 100 };
 
-const FORMAT = 'vector-index-v1';
-export const VECTOR_INDEX_FILE = 'vectors.hnsw';
+// v2: the graph file holds its vectors in 8 bits (ingest/hnsw-file.ts)
+const FORMAT = 'vector-index-v2';
+export const VECTOR_INDEX_FILE = 'vectors.hnsw8';
 export const VECTOR_INDEX_META_FILE = 'vectors.json';
 
 interface VectorIndexMeta {
@@ -210,7 +214,8 @@ export class VectorIndex {
 
   /**
    * Every vector, by passage id, as one float32 array (passages x dims): read back from the graph,
-   * which holds them exactly ('ip' space stores vectors as given), so they are stored only there.
+   * which holds them as given ('ip' space), so they are stored only there (on disk in 8 bits: a
+   * loaded graph gives back the 8-bit values, and writing those again gives the same bytes).
    */
   allVectors(): Float32Array {
     const flat = new Float32Array(this.count * this.dims);
@@ -219,7 +224,7 @@ export class VectorIndex {
     return flat;
   }
 
-  /** Writes vectors.hnsw and vectors.json (format, dimensions, count, parameters) into dir. */
+  /** Writes vectors.hnsw8 (the graph, its vectors in 8 bits) and vectors.json (format, dimensions, count, parameters) into dir. */
   save(dir: string): void {
     const meta: VectorIndexMeta = {
       format: FORMAT,
@@ -229,7 +234,16 @@ export class VectorIndex {
       params: this.params,
       ...(this.labels !== null ? { labelsFile: VECTOR_LABELS_FILE, deleted: this.deleted } : {}),
     };
-    if (this.index !== null) this.index.writeIndexSync(join(dir, VECTOR_INDEX_FILE));
+    if (this.index !== null) {
+      // hnswlib writes only to a path: its file is written beside, compacted, and removed
+      const full = join(dir, `${VECTOR_INDEX_FILE}.full`);
+      this.index.writeIndexSync(full);
+      try {
+        writeFileSync(join(dir, VECTOR_INDEX_FILE), compactHnsw(readFileSync(full)));
+      } finally {
+        rmSync(full, { force: true });
+      }
+    }
     if (this.labels !== null) writeFileSync(join(dir, VECTOR_LABELS_FILE), new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
     writeFileSync(join(dir, VECTOR_INDEX_META_FILE), JSON.stringify(meta, null, 2) + '\n');
   }
@@ -247,7 +261,14 @@ export class VectorIndex {
     }
     if (count === 0) return new VectorIndex(null, dims, 0, meta.params);
     const index = new hnswlib.HierarchicalNSW('ip', dims);
-    index.readIndexSync(join(dir, VECTOR_INDEX_FILE));
+    // and reads only from a path: the expanded graph goes through a temporary file
+    const full = join(tmpdir(), `policy-search-${process.pid}-${randomUUID().slice(0, 8)}.hnsw`);
+    try {
+      writeFileSync(full, expandHnsw(readFileSync(join(dir, VECTOR_INDEX_FILE))));
+      index.readIndexSync(full);
+    } finally {
+      rmSync(full, { force: true });
+    }
     let labels: Int32Array | null = null;
     if (meta.labelsFile !== undefined) {
       const bytes = readFileSync(join(dir, meta.labelsFile));

@@ -4,7 +4,6 @@
 // transaction. Servers see the new build id and swap; the build before it is kept for the
 // requests still on it, older ones are dropped. A failed write leaves the served build untouched.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KEYWORD_LEG, passageBoost, sectionGroups } from '../server/corpus-priors.ts';
 import type { EmbeddedIndex } from '../server/load-index.ts';
@@ -12,7 +11,7 @@ import type { SqlClient, SqlQuery } from '../server/backends/postgres-client.ts'
 import { buildIndexes, buildSchema, buildTables, FIELD, migrate, SCHEMA_VERSION } from '../server/backends/postgres-schema.ts';
 import { yearOf } from '../server/search-filters.ts';
 import { DEFAULT_VECTOR_PARAMS } from './vector-index.ts';
-import { INDEX_FILES } from './write-index.ts';
+import { INDEX_FILES, readIndexFileSync } from './write-index.ts';
 
 export interface PostgresWriteProgress {
   stage: 'documents' | 'passages' | 'postings' | 'sections' | 'indexes' | 'switch';
@@ -67,10 +66,10 @@ export async function writePostgresBuild(
   // meta: what a server needs besides the rows to answer as the embedded engine does
   const meta: [string, string][] = [
     ['manifest', JSON.stringify(index.manifest)],
-    ['dictionary', await readFile(join(index.dir, INDEX_FILES.dictionary), 'utf8')],
+    ['dictionary', readIndexFileSync(join(index.dir, INDEX_FILES.dictionary)).toString('utf8')],
     ['keyword', JSON.stringify({ params: index.keyword.params, count: index.passages.length, sectionCount: sectionGroups(index).count, levelK1: KEYWORD_LEG.levelK1, levelB: KEYWORD_LEG.levelB })],
   ];
-  if (index.manifest.embedder.kind === 'builtin') meta.push(['builtinEmbedder', await readFile(join(index.dir, INDEX_FILES.builtinEmbedder), 'utf8')]);
+  if (index.manifest.embedder.kind === 'builtin') meta.push(['builtinEmbedder', readIndexFileSync(join(index.dir, INDEX_FILES.builtinEmbedder)).toString('utf8')]);
   await insertRows(db, `${s}.meta`, ['key', 'value'], meta);
 
   const documents = index.documents.map((d, ord) => [

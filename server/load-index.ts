@@ -1,6 +1,6 @@
 // index/ -> everything search needs, in memory. Refuses an index this version cannot read, or
 // one whose vectors came from another model than the one it would embed queries with.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { createChineseTokenizer, type ChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
@@ -12,7 +12,7 @@ import { VectorIndex } from '../ingest/vector-index.ts';
 import { createWorkerEmbedder } from './worker-embedder.ts';
 import type { Catalog, SearchBackend } from './backends/backend.ts';
 import { EmbeddedBackend } from './backends/embedded.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, recoverIndex, type IndexManifest } from '../ingest/write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, readIndexFileSync, readIndexJsonSync, recoverIndex, type IndexManifest } from '../ingest/write-index.ts';
 
 const errors = {
   INDEX_MISSING: 'There is no index in %s. Build it with `npm run ingest`.',
@@ -76,7 +76,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
 
   const read = <T>(name: string): T => {
     try {
-      return JSON.parse(readFileSync(join(indexDir, name), 'utf8')) as T;
+      return readIndexJsonSync<T>(join(indexDir, name));
     } catch (error) {
       throw new IndexLoadError('INDEX_CORRUPT', [indexDir, `${name}: ${(error as Error).message}`], { cause: error });
     }
@@ -97,7 +97,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   let keyword: KeywordIndex;
   let vectors: VectorIndex;
   try {
-    keyword = KeywordIndex.deserialize(read<KeywordIndexHeader>(INDEX_FILES.keyword), readFileSync(join(indexDir, INDEX_FILES.keywordPostings)), tokenizer);
+    keyword = KeywordIndex.deserialize(read<KeywordIndexHeader>(INDEX_FILES.keyword), readIndexFileSync(join(indexDir, INDEX_FILES.keywordPostings)), tokenizer);
     if (keyword.count !== passages.length) throw new Error(`the keyword index covers ${keyword.count} passages, not ${passages.length}`);
     vectors = VectorIndex.load(indexDir, manifest.embedder.dims, passages.length);
   } catch (error) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build-index.ts';
-import { recoverIndex } from '../ingest/write-index.ts';
+import { INDEX_FILES, recoverIndex } from '../ingest/write-index.ts';
 import { loadIndex } from '../server/load-index.ts';
 
 let tmp: string;
@@ -76,8 +76,8 @@ describe('a mount-point INDEX_DIR', () => {
     await cp(next, swap, { recursive: true });
     await writeFile(join(swap, '.files.json'), JSON.stringify((await readdir(next)).filter((f) => f !== 'manifest.json')));
     await rm(join(indexDir, 'manifest.json'));
-    await rename(join(swap, 'documents.json'), join(indexDir, 'documents.json'));
-    await rename(join(swap, 'passages.json'), join(indexDir, 'passages.json'));
+    await rename(join(swap, INDEX_FILES.documents), join(indexDir, INDEX_FILES.documents));
+    await rename(join(swap, INDEX_FILES.passages), join(indexDir, INDEX_FILES.passages));
     const index = await loadIndex(indexDir); // recovery runs first
     expect(index.manifest.counts.documents).toBe((await loadIndex(next)).manifest.counts.documents);
     expect((await readdir(indexDir)).filter((f) => f.startsWith('.'))).toEqual([]);

@@ -1,0 +1,96 @@
+// The HNSW graph on disk with its vectors in 8 bits: hnswlib's own file holds each vector as
+// float32 beside its links, three quarters of the file for vectors that the search needs only to
+// a few parts in a thousand. The compact file is hnswlib's layout with each vector replaced by
+// int8 values and one float32 scale (value = int8 × scale); loading expands it back to hnswlib's
+// layout, so the graph, its links and its entry point are exactly those that were built.
+//
+// hnswlib's layout (hnswalg.h, saveIndex): a 96-byte header (offsetLevel0, maxElements,
+// elementCount, sizeDataPerElement, labelOffset, offsetData as uint64; maxLevel int32; entry
+// point uint32; maxM, maxM0, M uint64; mult float64; efConstruction uint64), then elementCount
+// level-0 records of sizeDataPerElement bytes (links, vector at offsetData, label at
+// labelOffset), then each element's upper-level links (uint32 length, bytes).
+
+const HEADER_BYTES = 96;
+const MAGIC = Buffer.from('PCSHNSW8');
+const FORMAT_VERSION = 1;
+
+interface Layout {
+  count: number;
+  sizePerElement: number;
+  labelOffset: number;
+  offsetData: number;
+  dims: number;
+}
+
+function readLayout(header: Buffer, what: string): Layout {
+  if (header.length < HEADER_BYTES) throw new Error(`${what} is too short to be an HNSW graph.`);
+  const u64 = (at: number) => Number(header.readBigUInt64LE(at));
+  const count = u64(16);
+  const sizePerElement = u64(24);
+  const labelOffset = u64(32);
+  const offsetData = u64(40);
+  const dims = (labelOffset - offsetData) / 4;
+  if (u64(0) !== 0 || !Number.isInteger(dims) || dims <= 0 || labelOffset + 8 !== sizePerElement) {
+    throw new Error(`${what} does not have hnswlib's layout (offsetData ${offsetData}, labelOffset ${labelOffset}, record ${sizePerElement} bytes).`);
+  }
+  return { count, sizePerElement, labelOffset, offsetData, dims };
+}
+
+/** hnswlib's file (as writeIndex writes it) to the compact one. */
+export function compactHnsw(full: Buffer): Buffer {
+  const layout = readLayout(full, 'The HNSW file');
+  const { count, sizePerElement, labelOffset, offsetData, dims } = layout;
+  const level0End = HEADER_BYTES + count * sizePerElement;
+  if (full.length < level0End) throw new Error(`The HNSW file is cut short (${full.length} bytes, ${level0End} expected).`);
+  const compactRecord = offsetData + dims + 4 + 8;
+  const out = Buffer.alloc(MAGIC.length + 4 + HEADER_BYTES + count * compactRecord + (full.length - level0End));
+  let at = MAGIC.copy(out, 0);
+  at = out.writeUInt32LE(FORMAT_VERSION, at);
+  at += full.copy(out, at, 0, HEADER_BYTES);
+  for (let i = 0; i < count; i++) {
+    const record = HEADER_BYTES + i * sizePerElement;
+    at += full.copy(out, at, record, record + offsetData);
+    let max = 0;
+    for (let d = 0; d < dims; d++) max = Math.max(max, Math.abs(full.readFloatLE(record + offsetData + 4 * d)));
+    const scale = max / 127;
+    for (let d = 0; d < dims; d++) {
+      const x = full.readFloatLE(record + offsetData + 4 * d);
+      out.writeInt8(scale === 0 ? 0 : Math.round(x / scale), at + d);
+    }
+    at += dims;
+    at = out.writeFloatLE(scale, at);
+    at += full.copy(out, at, record + labelOffset, record + labelOffset + 8);
+  }
+  full.copy(out, at, level0End);
+  return out;
+}
+
+/** The compact file back to hnswlib's layout (vectors as int8 × scale, in float32). */
+export function expandHnsw(compact: Buffer): Buffer {
+  if (compact.length < MAGIC.length + 4 || !compact.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new Error('The vector index file is not a compact HNSW graph.');
+  }
+  const version = compact.readUInt32LE(MAGIC.length);
+  if (version !== FORMAT_VERSION) throw new Error(`The vector index file has format ${version}; this build reads ${FORMAT_VERSION}.`);
+  const headerAt = MAGIC.length + 4;
+  const header = compact.subarray(headerAt, headerAt + HEADER_BYTES);
+  const { count, sizePerElement, labelOffset, offsetData, dims } = readLayout(header, 'The vector index file');
+  const compactRecord = offsetData + dims + 4 + 8;
+  const level0End = headerAt + HEADER_BYTES + count * compactRecord;
+  if (compact.length < level0End) throw new Error(`The vector index file is cut short (${compact.length} bytes, ${level0End} expected).`);
+  const full = Buffer.alloc(HEADER_BYTES + count * sizePerElement + (compact.length - level0End));
+  header.copy(full, 0);
+  let at = headerAt + HEADER_BYTES;
+  for (let i = 0; i < count; i++) {
+    const record = HEADER_BYTES + i * sizePerElement;
+    compact.copy(full, record, at, at + offsetData);
+    at += offsetData;
+    const scale = compact.readFloatLE(at + dims);
+    for (let d = 0; d < dims; d++) full.writeFloatLE(compact.readInt8(at + d) * scale, record + offsetData + 4 * d);
+    at += dims + 4;
+    compact.copy(full, record + labelOffset, at, at + 8);
+    at += 8;
+  }
+  compact.copy(full, HEADER_BYTES + count * sizePerElement, level0End);
+  return full;
+}
