@@ -36,29 +36,42 @@ function readLayout(header: Buffer, what: string): Layout {
   return { count, sizePerElement, labelOffset, offsetData, dims };
 }
 
+/** A copy at offset 0 when the bytes do not start on a 4-byte boundary (float32 views need one). */
+function aligned(bytes: Buffer): Buffer {
+  if (bytes.byteOffset % 4 === 0) return bytes;
+  const copy = Buffer.from(new ArrayBuffer(bytes.length));
+  bytes.copy(copy);
+  return copy;
+}
+
 /** hnswlib's file (as writeIndex writes it) to the compact one. */
-export function compactHnsw(full: Buffer): Buffer {
+export function compactHnsw(fullBytes: Buffer): Buffer {
+  const full = aligned(fullBytes);
   const layout = readLayout(full, 'The HNSW file');
   const { count, sizePerElement, labelOffset, offsetData, dims } = layout;
   const level0End = HEADER_BYTES + count * sizePerElement;
   if (full.length < level0End) throw new Error(`The HNSW file is cut short (${full.length} bytes, ${level0End} expected).`);
+  if ((HEADER_BYTES + offsetData) % 4 !== 0 || sizePerElement % 4 !== 0) throw new Error('The HNSW file\'s vectors are not 4-byte aligned.');
+  const floats = new Float32Array(full.buffer, full.byteOffset, Math.floor(full.length / 4));
   const compactRecord = offsetData + dims + 4 + 8;
-  const out = Buffer.alloc(MAGIC.length + 4 + HEADER_BYTES + count * compactRecord + (full.length - level0End));
+  const out = Buffer.from(new ArrayBuffer(MAGIC.length + 4 + HEADER_BYTES + count * compactRecord + (full.length - level0End)));
+  const bytes = new Int8Array(out.buffer, out.byteOffset, out.length);
+  const view = new DataView(out.buffer, out.byteOffset, out.length);
   let at = MAGIC.copy(out, 0);
   at = out.writeUInt32LE(FORMAT_VERSION, at);
   at += full.copy(out, at, 0, HEADER_BYTES);
   for (let i = 0; i < count; i++) {
     const record = HEADER_BYTES + i * sizePerElement;
     at += full.copy(out, at, record, record + offsetData);
+    const first = (record + offsetData) / 4;
     let max = 0;
-    for (let d = 0; d < dims; d++) max = Math.max(max, Math.abs(full.readFloatLE(record + offsetData + 4 * d)));
-    const scale = max / 127;
-    for (let d = 0; d < dims; d++) {
-      const x = full.readFloatLE(record + offsetData + 4 * d);
-      out.writeInt8(scale === 0 ? 0 : Math.round(x / scale), at + d);
-    }
+    for (let d = 0; d < dims; d++) max = Math.max(max, Math.abs(floats[first + d]!));
+    const scale = Math.fround(max / 127);
+    const inverse = scale === 0 ? 0 : 1 / scale;
+    for (let d = 0; d < dims; d++) bytes[at + d] = Math.round(floats[first + d]! * inverse);
     at += dims;
-    at = out.writeFloatLE(scale, at);
+    view.setFloat32(at, scale, true);
+    at += 4;
     at += full.copy(out, at, record + labelOffset, record + labelOffset + 8);
   }
   full.copy(out, at, level0End);
@@ -78,15 +91,19 @@ export function expandHnsw(compact: Buffer): Buffer {
   const compactRecord = offsetData + dims + 4 + 8;
   const level0End = headerAt + HEADER_BYTES + count * compactRecord;
   if (compact.length < level0End) throw new Error(`The vector index file is cut short (${compact.length} bytes, ${level0End} expected).`);
-  const full = Buffer.alloc(HEADER_BYTES + count * sizePerElement + (compact.length - level0End));
+  const full = Buffer.from(new ArrayBuffer(HEADER_BYTES + count * sizePerElement + (compact.length - level0End)));
+  const floats = new Float32Array(full.buffer, 0, Math.floor(full.length / 4));
+  const bytes = new Int8Array(compact.buffer, compact.byteOffset, compact.length);
+  const view = new DataView(compact.buffer, compact.byteOffset, compact.length);
   header.copy(full, 0);
   let at = headerAt + HEADER_BYTES;
   for (let i = 0; i < count; i++) {
     const record = HEADER_BYTES + i * sizePerElement;
     compact.copy(full, record, at, at + offsetData);
     at += offsetData;
-    const scale = compact.readFloatLE(at + dims);
-    for (let d = 0; d < dims; d++) full.writeFloatLE(compact.readInt8(at + d) * scale, record + offsetData + 4 * d);
+    const scale = view.getFloat32(at + dims, true);
+    const first = (record + offsetData) / 4;
+    for (let d = 0; d < dims; d++) floats[first + d] = bytes[at + d]! * scale;
     at += dims + 4;
     compact.copy(full, record + labelOffset, at, at + 8);
     at += 8;
