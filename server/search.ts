@@ -8,6 +8,7 @@ import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
 import { compact, KEYWORD_LEG } from './corpus-priors.ts';
+import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
 import type { WeightedQuery } from '../ingest/keyword-index.ts';
@@ -112,6 +113,8 @@ export const FUSION = {
   trustExponent: 2,
   focusWeight: 1,
   expansionWeight: 0.5,
+  /** Article words learned from answered questions (server/learned-expansions.ts). */
+  learnedWeight: 0.25,
 };
 const DEFAULT_EMBED_TIMEOUT_MS = 2000;
 const MAX_ANSWER = 200;
@@ -310,24 +313,28 @@ function isAsking(token: string): boolean {
 
 /**
  * BM25 over the whole query, plus the terms of its question part (if any) once more, plus the
- * official words for its everyday ones (policy-thesaurus.ts) at a lower weight; question and
- * function words weigh nothing.
+ * official words for its everyday ones (policy-thesaurus.ts) at a lower weight, plus the article
+ * words learned for its words (learned-expansions.ts) at a lower one still; question and function
+ * words weigh nothing.
  */
 function keywordQuery(index: LoadedIndex, q: string): WeightedQuery {
   const query: WeightedQuery = { words: new Map(), bigrams: new Map(), exact: q };
-  const addText = (text: string, weight: number) => {
+  const addText = (text: string, weight: number, fields: 'words and bigrams' | 'words' = 'words and bigrams') => {
     const plain = KEYWORD_LEG.dropAsking ? withoutAsking(text) : text;
     for (const t of new Set(index.tokenizer.tokenize(text))) {
       if (KEYWORD_LEG.dropAsking && isAsking(t)) continue;
       query.words.set(t, (query.words.get(t) ?? 0) + weight);
     }
+    if (fields === 'words') return;
     for (const b of new Set(cjkBigrams(plain))) query.bigrams.set(b, (query.bigrams.get(b) ?? 0) + weight);
   };
   addText(q, 1);
   const focus = questionFocus(q);
   if (focus !== null) addText(focus, FUSION.focusWeight);
-  const expansion = expandQuery(q).join(' ');
-  if (expansion !== '') addText(expansion, FUSION.expansionWeight);
+  const expansion = expandQuery(q);
+  if (expansion.length > 0) addText(expansion.join(' '), FUSION.expansionWeight);
+  const learned = learnedExpansions(q, index.tokenizer.tokenize(q)).filter((w) => !expansion.includes(w));
+  if (learned.length > 0) addText(learned.join(' '), FUSION.learnedWeight);
   return query;
 }
 

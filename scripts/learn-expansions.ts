@@ -1,0 +1,113 @@
+// npm run learn:expansions [-- --questions FILE --laws-index DIR --check]
+//
+// Learns server/learned-expansions.json (question words -> article words) from a question set
+// whose gold answers carry their article text (../shared/eval/laws-train.json), over the laws
+// index (built first when it is missing or stale, as npm run eval does). With --check it first
+// measures the method by two-fold cross-validation: the questions split in two halves by the md5
+// of their id, the table learned on one half, the other half searched with and without it
+// (keyword and hybrid, MRR@10 / R@10 / R@50), so the figure is for questions it never saw.
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildIndex, indexIsStale } from '../ingest/build-index.ts';
+import {
+  DEFAULT_LEARN_PARAMS,
+  expansionKeys,
+  learnExpansions,
+  useLearnedExpansions,
+  type LearnedExpansions,
+} from '../server/learned-expansions.ts';
+import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
+import { search, type SearchMode } from '../server/search.ts';
+import { readQueries, scoreBy } from './lib/evaluate.ts';
+import { summarize } from './lib/eval-metrics.ts';
+import type { ArticleQuery } from './lib/eval-metrics.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    questions: { type: 'string', default: path.join(root, '../shared/eval/laws-train.json') },
+    corpus: { type: 'string', default: path.join(root, '../shared/laws/corpus') },
+    'laws-index': { type: 'string', default: path.join(os.tmpdir(), 'policy-search-eval', 'laws-index') },
+    out: { type: 'string', default: path.join(root, 'server/learned-expansions.json') },
+    check: { type: 'boolean', default: false },
+  },
+});
+
+async function openIndex(): Promise<EmbeddedIndex> {
+  const dir = path.resolve(values['laws-index']!);
+  const why = await indexIsStale(values.corpus!, dir);
+  if (why !== null) {
+    console.log(`Building the laws index in ${dir} because ${why} …`);
+    await buildIndex({ corpusDir: values.corpus!, indexDir: dir, embedder: 'builtin', warn: () => {} });
+  }
+  return loadIndex(dir);
+}
+
+const index = await openIndex();
+const questions = await readQueries(values.questions!, 'gold-articles');
+const tokens = (text: string) => expansionKeys(index.tokenizer.tokenize(text));
+const pairs = new Map(questions.map((q) => [q.id, { question: tokens(q.query), answer: q.gold.flatMap((g) => tokens(g.text ?? '')) }]));
+
+// idf of every answer word, from the index, in one call
+const answerWords = [...new Set([...pairs.values()].flatMap((p) => p.answer))];
+const stats = await index.backend.termStats('', answerWords, []);
+const idf = (word: string) => stats.wordIdf.get(word) ?? 0;
+const learn = (qs: readonly ArticleQuery[]) => learnExpansions(qs.map((q) => pairs.get(q.id)!), idf);
+
+async function measure(qs: readonly ArticleQuery[], mode: SearchMode): Promise<string> {
+  const outcomes = [];
+  for (const q of qs) {
+    const res = await search(index, { q: q.query, k: 50, mode });
+    const hits = res.results.map((r) => ({
+      text: r.text,
+      answer: r.answer,
+      docTitle: r.docTitle ?? '',
+      source: index.documentsById.get(r.docId)!.source,
+      label: r.label,
+      path: r.path,
+    }));
+    outcomes.push(scoreBy('gold-articles', q, hits, true));
+  }
+  const m = summarize(outcomes);
+  return `${m.mrr10.toFixed(3)} / ${m.recall10.toFixed(3)} / ${(m.recall50 ?? 0).toFixed(3)}`;
+}
+
+if (values.check) {
+  const half = (q: ArticleQuery) => createHash('md5').update(q.id).digest()[0]! % 2;
+  console.log('Two-fold cross-validation (MRR@10 / R@10 / R@50 on the half not learned from):');
+  console.log('| held-out half | questions | entries learned | keyword without | keyword with | hybrid without | hybrid with |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const held of [0, 1]) {
+    const test = questions.filter((q) => half(q) === held);
+    const table = learn(questions.filter((q) => half(q) !== held));
+    const row: string[] = [String(held), String(test.length), String(Object.keys(table).length)];
+    for (const mode of ['keyword', 'hybrid'] as const) {
+      useLearnedExpansions(null);
+      row.push(await measure(test, mode));
+      useLearnedExpansions(table);
+      row.push(await measure(test, mode));
+    }
+    console.log(`| ${row.join(' | ')} |`);
+  }
+}
+
+const entries = learn(questions);
+const file: LearnedExpansions = {
+  about:
+    'Question words -> article words, learned by npm run learn:expansions (scripts/learn-expansions.ts) from questions and the articles that answer them; see server/learned-expansions.ts.',
+  source: {
+    questions: path.relative(root, values.questions!),
+    count: questions.length,
+    index: `${index.manifest.counts.documents} documents, ${index.manifest.counts.passages} passages`,
+    learnedAt: new Date().toISOString().slice(0, 10),
+  },
+  params: DEFAULT_LEARN_PARAMS,
+  entries,
+};
+await writeFile(values.out!, JSON.stringify(file, null, 1) + '\n');
+console.log(`${Object.keys(entries).length} question words with learned article words -> ${path.relative(root, values.out!)}`);
+await index.backend.close();
