@@ -140,20 +140,36 @@ class FieldBuilder<K extends string | number> {
   private readonly starts = new IntBuffer();
   private readonly lengths = new IntBuffer();
 
+  /** Occurrences of each term id in the passage being added (zero between passages). */
+  private counts = new Int32Array(1024);
+  /** The ids the passage being added holds, in first-seen order. */
+  private readonly seen: number[] = [];
+
   add(terms: readonly K[]): void {
-    const counts = new Map<K, number>();
-    for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
     this.starts.push(this.termOf.length);
     this.lengths.push(terms.length);
-    for (const [t, tf] of counts) {
+    const seen = this.seen;
+    seen.length = 0;
+    for (const t of terms) {
       let id = this.ids.get(t);
       if (id === undefined) {
         id = this.keys.length;
         this.ids.set(t, id);
         this.keys.push(t);
+        if (id >= this.counts.length) {
+          const grown = new Int32Array(this.counts.length * 2);
+          grown.set(this.counts);
+          this.counts = grown;
+        }
       }
+      if (this.counts[id] === 0) seen.push(id);
+      this.counts[id]!++;
+    }
+    // pairs in first-seen order, as counted
+    for (const id of seen) {
       this.termOf.push(id);
-      this.tfOf.push(tf);
+      this.tfOf.push(this.counts[id]!);
+      this.counts[id] = 0;
     }
   }
 
