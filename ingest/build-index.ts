@@ -6,8 +6,7 @@
 // built-in embedder is learned from the corpus; a rebuild keeps the learned model (folding new
 // passages into it) while most passages are unchanged, and learns it again otherwise.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -17,9 +16,10 @@ import { BuiltinEmbedder, type BuiltinEmbedderJSON } from './embedders/builtin-e
 import { buildCacheDir, readTokenTable, writeTokenTable } from './build-cache.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
 import { KeywordIndex } from './keyword-index.ts';
-import { hashFile, listCorpusFiles, loadCorpus, type CorpusFileReport } from './load-corpus.ts';
+import { loadCorpus, type CorpusFileReport } from './load-corpus.ts';
 import type { Clause, Embedder, EmbedderKind, Passage, PolicyDocument, Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
+import { indexIsStale, manifestStaleness } from './index-staleness.ts';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
 
 export type EmbedderChoice = 'auto' | 'builtin' | 'bge-small-zh';
@@ -327,42 +327,5 @@ async function tokenizeInParallel(texts: string[], tokens: CachingTokenizer, dic
 /** The embedder kinds an index may name; anything else was built by another version. */
 export const EMBEDDER_KINDS: readonly EmbedderKind[] = ['transformers', 'builtin'];
 
-/**
- * Why the index must be built again (missing, unreadable, of another format, a file added, removed
- * or changed since it was built), or null. Changes are judged by the files' content hashes, so a
- * copy that keeps modification times (cp -p, rsync -a) is still seen.
- */
-export async function indexIsStale(corpusDir: string, indexDir: string): Promise<string | null> {
-  await recoverIndex(indexDir);
-  if (!existsSync(join(indexDir, INDEX_FILES.manifest))) return 'there is no index yet';
-  let manifest: IndexManifest;
-  try {
-    manifest = JSON.parse(await readFile(join(indexDir, INDEX_FILES.manifest), 'utf8')) as IndexManifest;
-  } catch {
-    return 'the index manifest cannot be read';
-  }
-  return manifestStaleness(corpusDir, manifest);
-}
-
-/** Why a build with this manifest no longer matches the corpus (as indexIsStale), or null. */
-export async function manifestStaleness(corpusDir: string, manifest: IndexManifest): Promise<string | null> {
-  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `the index has format ${manifest.formatVersion}, this version writes ${INDEX_FORMAT_VERSION}`;
-  const files = await listCorpusFiles(corpusDir);
-  const indexed = new Set([...manifest.sources, ...manifest.skippedSources]);
-  const added = files.filter((f) => !indexed.has(f));
-  if (added.length > 0) return `${added[0]} is new in the corpus`;
-  const removed = [...indexed].filter((f) => !files.includes(f));
-  if (removed.length > 0) return `${removed[0]} was removed from the corpus`;
-  if (manifest.sourceHashes === undefined) {
-    // an index from before content hashes: modification times are all it has
-    const builtAt = Date.parse(manifest.builtAt);
-    for (const f of files) {
-      if ((await stat(join(corpusDir, f))).mtimeMs > builtAt) return `${f} changed after the index was built`;
-    }
-    return null;
-  }
-  for (const f of files) {
-    if ((await hashFile(join(corpusDir, f))) !== manifest.sourceHashes[f]) return `${f} changed after the index was built`;
-  }
-  return null;
-}
+// judged without loading the readers or the models (the server does it at start)
+export { indexIsStale, manifestStaleness };

@@ -5,18 +5,18 @@
 // time or memory is stopped by ending the thread, named with the limit it broke, and skipped; a
 // fresh thread reads the next file. Limits on size, zip contents, PDF pages and HTML elements are
 // checked by the reader itself, before it does the work they bound.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ParseCache } from './build-cache.ts';
+import { CorpusError, hashFile, listCorpusEntries, listCorpusFiles } from './corpus-files.ts';
 import { linkDocuments } from './link-documents.ts';
 import { assignStems, parseFile, type ParsedFile } from './parse-corpus.ts';
 import type { ParseReply, ParseRequest } from './parse-worker.ts';
 import { DEFAULT_READ_LIMITS, ReadError, SUPPORTED_EXTENSIONS, setReadOptions, type ReadLimits, type ReadProgress } from './read-file.ts';
 import { attachmentsByName } from './readers/attachments.ts';
 import type { Passage, PolicyDocument } from './types.ts';
+
+export { CorpusError, hashFile, listCorpusEntries, listCorpusFiles };
 
 export interface CorpusFileReport {
   source: string;
@@ -69,17 +69,6 @@ const progressListeners = new Set<(progress: ReadProgress) => void>();
 export function watchReadProgress(listener: (progress: ReadProgress) => void): () => void {
   progressListeners.add(listener);
   return () => progressListeners.delete(listener);
-}
-
-/** sha256 of a file, read as a stream (a file over the size limit still has a hash). */
-export function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 /** A file that broke its time or memory limit. */
@@ -209,56 +198,6 @@ export interface LoadedCorpus {
   collisions: string[];
   /** Entries of the corpus folder that are not read (subfolders, FIFOs, hidden files), and why. */
   ignored: string[];
-}
-
-/** A problem with the corpus folder or the ingest settings, said in one line. */
-export class CorpusError extends Error {
-  override name = 'CorpusError';
-}
-
-/**
- * The files ingest reads: regular files (or links to one) directly in the folder, except hidden
- * ones and the folder's README.md; and the other entries with the reason each is left out.
- */
-export async function listCorpusEntries(dir: string): Promise<{ files: string[]; ignored: string[] }> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CorpusError(`There is no corpus folder ${dir}. Put the policy files there, or set CORPUS_DIR.`);
-    if (code === 'ENOTDIR') throw new CorpusError(`The corpus ${dir} is a file, not a folder.`);
-    if (code === 'EACCES' || code === 'EPERM') throw new CorpusError(`The corpus folder ${dir} cannot be read (permission denied).`);
-    throw error;
-  }
-  const files: string[] = [];
-  const ignored: string[] = [];
-  for (const e of entries) {
-    if (e.name === 'README.md') continue;
-    if (e.name.startsWith('.')) {
-      ignored.push(`${e.name}: a hidden file, not read`);
-      continue;
-    }
-    let isFile = e.isFile();
-    let isDirectory = e.isDirectory();
-    if (e.isSymbolicLink()) {
-      const target = await stat(join(dir, e.name)).catch(() => null);
-      if (target === null) {
-        ignored.push(`${e.name}: a link to nothing, not read`);
-        continue;
-      }
-      isFile = target.isFile();
-      isDirectory = target.isDirectory();
-    }
-    if (isFile) files.push(e.name);
-    else if (isDirectory) ignored.push(`${e.name}: a folder; ingest reads only the files directly in the corpus folder`);
-    else ignored.push(`${e.name}: not a regular file (a pipe, socket or device), not read`);
-  }
-  return { files: files.sort(), ignored: ignored.sort() };
-}
-
-export async function listCorpusFiles(dir: string): Promise<string[]> {
-  return (await listCorpusEntries(dir)).files;
 }
 
 export interface LoadCorpusOptions {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { createChineseTokenizer, type ChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
-import { ModelLoadError } from '../ingest/embedders/bge-embedder.ts';
+import { ModelLoadError } from '../ingest/embedders/model-error.ts';
 import { BuiltinEmbedder, type BuiltinEmbedderJSON } from '../ingest/embedders/builtin-embedder.ts';
 import { KeywordIndex, type KeywordIndexHeader } from '../ingest/keyword-index.ts';
 import type { Clause, Embedder, Passage, PolicyDocument } from '../ingest/types.ts';

@@ -4,11 +4,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { indexIsStale, manifestStaleness } from '../ingest/build-index.ts';
+import { indexIsStale, manifestStaleness } from '../ingest/index-staleness.ts';
 import type { IndexManifest } from '../ingest/write-index.ts';
 import { connectPostgres } from './backends/postgres-client.ts';
 import { currentBuild, loadPostgresIndex, postgresOrigin } from './backends/postgres.ts';
-import { CorpusError } from '../ingest/load-corpus.ts';
+import { CorpusError } from '../ingest/corpus-files.ts';
 import { answerClientErrors, createApp } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { LiveIndex, type IndexOrigin } from './live-index.ts';

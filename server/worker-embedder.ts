@@ -1,6 +1,7 @@
 // The query side of the bge embedder, answered by a worker thread (see embed-worker.ts).
 import { Worker } from 'node:worker_threads';
-import { ModelLoadError, type BgeEmbedderOptions, type ModelErrorCode } from '../ingest/embedders/bge-embedder.ts';
+import type { BgeEmbedderOptions } from '../ingest/embedders/bge-embedder.ts';
+import { ModelLoadError, type ModelErrorCode } from '../ingest/embedders/model-error.ts';
 import type { Embedder, EmbedderInfo } from '../ingest/types.ts';
 import type { WorkerReply, WorkerRequest } from './embed-worker.ts';
 

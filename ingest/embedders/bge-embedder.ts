@@ -14,10 +14,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { format } from 'node:util';
 import cliProgress from 'cli-progress';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
 import type { Embedder, EmbedderInfo } from '../types.ts';
+import { ModelLoadError } from './model-error.ts';
 
 export const MODEL_ID = 'Xenova/bge-small-zh-v1.5';
 /** Loads onnx/model_quantized.onnx (int8 dynamic quantization of the MatMul weights). */
@@ -43,22 +43,9 @@ export const REQUIRED_MODEL_FILES: readonly { path: string; purpose: string }[] 
   { path: QUANTIZED ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx', purpose: 'the weights (ONNX)' },
 ];
 
-const errors = {
-  MODEL_UNAVAILABLE: 'The embedding model %s is not available: %s. %s',
-  MODEL_INVALID: 'The embedding model files in %s could not be loaded: %s',
-  MODEL_MISMATCH: 'The model %s gives %d-dimensional vectors; this embedder expects %d.',
-} as const;
-export type ModelErrorCode = keyof typeof errors;
-
-export class ModelLoadError extends Error {
-  readonly code: ModelErrorCode;
-
-  constructor(code: ModelErrorCode, args: (string | number)[], options?: { cause?: unknown }) {
-    super(format(errors[code], ...args), options);
-    this.name = 'ModelLoadError';
-    this.code = code;
-  }
-}
+// The error lives in a module of its own: the server names it without loading transformers.js
+// (and onnxruntime, 45 MB) when its index uses the built-in embedder.
+export { ModelLoadError, type ModelErrorCode } from './model-error.ts';
 
 export interface BgeEmbedderOptions {
   /** A folder with the model files directly inside. Default: the MODEL_DIR environment variable. */
