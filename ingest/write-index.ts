@@ -223,6 +223,12 @@ export interface WriteIndexOptions {
   swapInside?: boolean;
 }
 
+/** Waits for every promise, then throws the first failure, if any. */
+async function settleAll(work: readonly (Promise<unknown> | undefined)[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
 export async function writeIndex(indexDir: string, contents: IndexContents, options: WriteIndexOptions = {}): Promise<IndexManifest> {
   const { documents, passages, vectors } = contents;
   const manifest: IndexManifest = {
@@ -255,7 +261,9 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     // Each text is stored once, in its document: a clause's and a passage's text are slices of it
     // (by their offsets), restored when the index is loaded.
     const keyword = contents.keyword.serialize();
-    await Promise.all([
+    // every write settled before any failure is acted on: cleaning up while another write is still
+    // creating its file would leave the folder behind (a full disk fails one write, not all)
+    await settleAll([
       writeIndexFile(file(INDEX_FILES.documents), JSON.stringify(documents.map((d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) })))),
       writeIndexFile(file(INDEX_FILES.passages), JSON.stringify(passages.map(({ text: _text, ...p }) => p))),
       writeIndexFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary)),
