@@ -255,6 +255,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     });
     vectorIndex = VectorIndex.build(vectors);
   }
+  vectors.length = 0; // the graph holds them now: freed before the write, the build's largest moment
 
   // 7. Write, and swap in
   progress({ stage: 'write', done: 0, total: 1 });
@@ -269,7 +270,6 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     dictionary,
     keyword,
     vectorIndex,
-    vectors,
     hashes,
     builtin: builtinJSON,
     seconds: (performance.now() - started) / 1000,

@@ -93,7 +93,6 @@ export interface IndexContents {
   dictionary: string[];
   keyword: KeywordIndex;
   vectorIndex: VectorIndex;
-  vectors: Float32Array[];
   hashes: string[];
   builtin: BuiltinEmbedderJSON | null;
   seconds: number;
@@ -230,7 +229,7 @@ async function settleAll(work: readonly (Promise<unknown> | undefined)[]): Promi
 }
 
 export async function writeIndex(indexDir: string, contents: IndexContents, options: WriteIndexOptions = {}): Promise<IndexManifest> {
-  const { documents, passages, vectors } = contents;
+  const { documents, passages } = contents;
   const manifest: IndexManifest = {
     formatVersion: INDEX_FORMAT_VERSION,
     builtAt: new Date().toISOString(),

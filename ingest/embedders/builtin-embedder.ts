@@ -352,6 +352,97 @@ function countFeatures(text: string, tokenizer: Tokenizer): { words: Map<string,
   return { words, bigrams };
 }
 
+/**
+ * The training passages' tf-idf matrix (rows L2-normalized) and its features. A function of its
+ * own so the per-passage counts are garbage once it returns (on the laws, hundreds of MB).
+ */
+function termMatrix(
+  texts: readonly string[],
+  tokenizer: Tokenizer,
+  options: BuiltinEmbedderOptions,
+): { a: Csr; words: string[]; bigrams: string[]; idf: Float32Array } {
+  const n = texts.length;
+  const counted = texts.map((t) => countFeatures(t, tokenizer));
+
+  // Vocabulary: by document frequency, ties by kind then text, so the same corpus gives the same order.
+  const df = new Map<string, number>(); // key: 'w' + word or 'b' + bigram
+  for (const { words, bigrams } of counted) {
+    for (const w of words.keys()) df.set('w' + w, (df.get('w' + w) ?? 0) + 1);
+    for (const b of bigrams.keys()) df.set('b' + b, (df.get('b' + b) ?? 0) + 1);
+  }
+  const kept = [...df]
+    .filter(([, d]) => d >= options.minDf)
+    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .slice(0, options.maxFeatures)
+    .map(([key]) => key)
+    .sort();
+  const words = kept.filter((k) => k.startsWith('w')).map((k) => k.slice(1));
+  const bigrams = kept.filter((k) => k.startsWith('b')).map((k) => k.slice(1));
+  const m = words.length + bigrams.length;
+  if (m === 0 || n < 2) {
+    throw new Error(`The built-in embedder needs at least 2 passages sharing a term; got ${n} passages, ${m} shared terms.`);
+  }
+  const idf = new Float32Array(m);
+  words.forEach((w, i) => (idf[i] = Math.log((1 + n) / (1 + df.get('w' + w)!)) + 1));
+  bigrams.forEach((b, i) => (idf[words.length + i] = Math.log((1 + n) / (1 + df.get('b' + b)!)) + 1));
+
+  // tf-idf rows, L2-normalized so long passages do not dominate the factorization.
+  const wordIds = new Map(words.map((w, i) => [w, i]));
+  const bigramIds = new Map(bigrams.map((b, i) => [b, words.length + i]));
+  const rowStart = new Int32Array(n + 1);
+  const colList: number[] = [];
+  const valList: number[] = [];
+  counted.forEach(({ words: wc, bigrams: bc }, row) => {
+    const entries: [number, number][] = [];
+    for (const [w, tf] of wc) {
+      const id = wordIds.get(w);
+      if (id !== undefined) entries.push([id, (1 + Math.log(tf)) * idf[id]!]);
+    }
+    for (const [b, tf] of bc) {
+      const id = bigramIds.get(b);
+      if (id !== undefined) entries.push([id, (1 + Math.log(tf)) * idf[id]! * options.bigramWeight]);
+    }
+    let norm = 0;
+    for (const [, v] of entries) norm += v * v;
+    norm = Math.sqrt(norm) || 1;
+    entries.sort((x, y) => x[0] - y[0]);
+    for (const [id, v] of entries) {
+      colList.push(id);
+      valList.push(v / norm);
+    }
+    rowStart[row + 1] = colList.length;
+  });
+  const a: Csr = { rows: n, cols: m, rowStart, col: Int32Array.from(colList), val: Float64Array.from(valList) };
+  return { a, words, bigrams, idf };
+}
+
+/** A · Ω for a seeded Gaussian Ω (features x l), which is garbage once this returns (m x l doubles: 109 MB on the laws). */
+function rangeSample(a: Csr, l: number, seed: number): Float64Array {
+  const gaussian = gaussianSource(seed);
+  const omega = new Float64Array(a.cols * l);
+  for (let i = 0; i < omega.length; i++) omega[i] = gaussian();
+  return multiply(a, omega, l);
+}
+
+/** Qᵀ A Aᵀ Q (l x l, symmetric), with A Aᵀ Q a temporary of this function. */
+function projectedGram(a: Csr, basis: Float64Array, l: number): Float64Array {
+  const n = a.rows;
+  const aat = multiply(a, multiplyTransposed(a, basis, l), l); // n x l
+  const gram = new Float64Array(l * l);
+  for (let r = 0; r < n; r++) {
+    const o = r * l;
+    for (let i = 0; i < l; i++) {
+      const x = basis[o + i]!;
+      if (x === 0) continue;
+      for (let j = 0; j < l; j++) gram[i * l + j]! += x * aat[o + j]!;
+    }
+  }
+  for (let i = 0; i < l; i++) {
+    for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i] = (gram[i * l + j]! + gram[j * l + i]!) / 2;
+  }
+  return gram;
+}
+
 export class BuiltinEmbedder implements Embedder {
   readonly info: EmbedderInfo;
   private readonly wordIds: Map<string, number>;
@@ -382,67 +473,14 @@ export class BuiltinEmbedder implements Embedder {
     const options = { ...DEFAULT_BUILTIN_OPTIONS, ...opts };
     const texts = evenSample(allTexts, options.maxTrainingPassages);
     const n = texts.length;
-    const counted = texts.map((t) => countFeatures(t, tokenizer));
-
-    // Vocabulary: by document frequency, ties by kind then text, so the same corpus gives the same order.
-    const df = new Map<string, number>(); // key: 'w' + word or 'b' + bigram
-    for (const { words, bigrams } of counted) {
-      for (const w of words.keys()) df.set('w' + w, (df.get('w' + w) ?? 0) + 1);
-      for (const b of bigrams.keys()) df.set('b' + b, (df.get('b' + b) ?? 0) + 1);
-    }
-    const kept = [...df]
-      .filter(([, d]) => d >= options.minDf)
-      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
-      .slice(0, options.maxFeatures)
-      .map(([key]) => key)
-      .sort();
-    const words = kept.filter((k) => k.startsWith('w')).map((k) => k.slice(1));
-    const bigrams = kept.filter((k) => k.startsWith('b')).map((k) => k.slice(1));
-    const m = words.length + bigrams.length;
-    if (m === 0 || n < 2) {
-      throw new Error(`The built-in embedder needs at least 2 passages sharing a term; got ${n} passages, ${m} shared terms.`);
-    }
-    const idf = new Float32Array(m);
-    words.forEach((w, i) => (idf[i] = Math.log((1 + n) / (1 + df.get('w' + w)!)) + 1));
-    bigrams.forEach((b, i) => (idf[words.length + i] = Math.log((1 + n) / (1 + df.get('b' + b)!)) + 1));
-
-    // tf-idf rows, L2-normalized so long passages do not dominate the factorization.
-    const wordIds = new Map(words.map((w, i) => [w, i]));
-    const bigramIds = new Map(bigrams.map((b, i) => [b, words.length + i]));
-    const rowStart = new Int32Array(n + 1);
-    const colList: number[] = [];
-    const valList: number[] = [];
-    counted.forEach(({ words: wc, bigrams: bc }, row) => {
-      const entries: [number, number][] = [];
-      for (const [w, tf] of wc) {
-        const id = wordIds.get(w);
-        if (id !== undefined) entries.push([id, (1 + Math.log(tf)) * idf[id]!]);
-      }
-      for (const [b, tf] of bc) {
-        const id = bigramIds.get(b);
-        if (id !== undefined) entries.push([id, (1 + Math.log(tf)) * idf[id]! * options.bigramWeight]);
-      }
-      let norm = 0;
-      for (const [, v] of entries) norm += v * v;
-      norm = Math.sqrt(norm) || 1;
-      entries.sort((x, y) => x[0] - y[0]);
-      for (const [id, v] of entries) {
-        colList.push(id);
-        valList.push(v / norm);
-      }
-      rowStart[row + 1] = colList.length;
-    });
-    const a: Csr = { rows: n, cols: m, rowStart, col: Int32Array.from(colList), val: Float64Array.from(valList) };
+    const { a, words, bigrams, idf } = termMatrix(texts, tokenizer, options);
+    const m = a.cols;
 
     // Randomized SVD (Halko, Martinsson & Tropp 2011, algorithms 4.4 and 5.1).
     const dims = Math.max(1, Math.min(options.maxDims, n - 1, m));
     const l = Math.min(dims + options.oversample, n, m);
-    const gaussian = gaussianSource(options.seed);
-    const omega = new Float64Array(m * l);
-    for (let i = 0; i < omega.length; i++) omega[i] = gaussian();
-    const q = multiply(a, omega, l);
-    orthonormalize(q, n, l);
-    let basis = q;
+    let basis = rangeSample(a, l, options.seed);
+    orthonormalize(basis, n, l);
     // Power iterations sharpen the subspace; re-orthonormalizing once per round trip (not after
     // Aᵀ as well) loses only directions below ~1e-8 of the largest, and halves the work.
     for (let it = 0; it < options.powerIterations; it++) {
@@ -451,20 +489,7 @@ export class BuiltinEmbedder implements Embedder {
     }
     // The SVD of B = Qᵀ A from the eigen-decomposition of B Bᵀ = Qᵀ A Aᵀ Q (l x l), taken on the
     // passage side: sparse products and passages x l dense work only.
-    const aat = multiply(a, multiplyTransposed(a, basis, l), l); // n x l
-    const gram = new Float64Array(l * l);
-    for (let r = 0; r < n; r++) {
-      const o = r * l;
-      for (let i = 0; i < l; i++) {
-        const x = basis[o + i]!;
-        if (x === 0) continue;
-        for (let j = 0; j < l; j++) gram[i * l + j]! += x * aat[o + j]!;
-      }
-    }
-    for (let i = 0; i < l; i++) {
-      for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i] = (gram[i * l + j]! + gram[j * l + i]!) / 2;
-    }
-    const { values, vectors } = symmetricEigen(gram, l);
+    const { values, vectors } = symmetricEigen(projectedGram(a, basis, l), l);
 
     const singularValues = new Float32Array(dims);
     const scale = new Float64Array(dims);
