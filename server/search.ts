@@ -319,13 +319,12 @@ function isAsking(token: string): boolean {
  */
 function keywordQuery(index: LoadedIndex, q: string): WeightedQuery {
   const query: WeightedQuery = { words: new Map(), bigrams: new Map(), exact: q };
-  const addText = (text: string, weight: number, fields: 'words and bigrams' | 'words' = 'words and bigrams') => {
+  const addText = (text: string, weight: number) => {
     const plain = KEYWORD_LEG.dropAsking ? withoutAsking(text) : text;
     for (const t of new Set(index.tokenizer.tokenize(text))) {
       if (KEYWORD_LEG.dropAsking && isAsking(t)) continue;
       query.words.set(t, (query.words.get(t) ?? 0) + weight);
     }
-    if (fields === 'words') return;
     for (const b of new Set(cjkBigrams(plain))) query.bigrams.set(b, (query.bigrams.get(b) ?? 0) + weight);
   };
   addText(q, 1);
