@@ -57,14 +57,17 @@ function askedParts(query: string): string[][] {
  * relevant as its weakest keyword. A question in a sentence is judged as a whole.
  */
 export function relevanceOf(query: string, text: string): number {
-  const haystack = text.toLowerCase();
-  return Math.min(...askedParts(query).map((units) => coverage(units, haystack)));
+  return weakestCoverage(askedParts(query), text);
 }
 
 /** Share of the query's content units that the texts hold between them (weakest keyword, as above). */
 export function queryCoverage(query: string, texts: readonly string[]): number {
-  const haystack = texts.join('\n').toLowerCase();
-  return Math.min(...askedParts(query).map((units) => coverage(units, haystack)));
+  return weakestCoverage(askedParts(query), texts.join('\n'));
+}
+
+function weakestCoverage(parts: readonly string[][], text: string): number {
+  const haystack = text.toLowerCase();
+  return Math.min(...parts.map((units) => coverage(units, haystack)));
 }
 
 /**
@@ -73,8 +76,9 @@ export function queryCoverage(query: string, texts: readonly string[]): number {
  * little of the query to answer it.
  */
 export function judgeResults(query: string, texts: readonly string[]): { relevance: number[]; weak: boolean[]; covered: number } {
-  const relevance = texts.map((t) => relevanceOf(query, t));
-  const covered = queryCoverage(query, texts.slice(0, COVERAGE_DEPTH));
+  const parts = askedParts(query);
+  const relevance = texts.map((t) => weakestCoverage(parts, t));
+  const covered = weakestCoverage(parts, texts.slice(0, COVERAGE_DEPTH).join('\n'));
   const weak = relevance.map((r) => r < RELEVANCE_LINE || covered < QUERY_COVERAGE_LINE);
   return { relevance, weak, covered };
 }

@@ -319,20 +319,21 @@ function isAsking(token: string): boolean {
  */
 function keywordQuery(index: LoadedIndex, q: string): WeightedQuery {
   const query: WeightedQuery = { words: new Map(), bigrams: new Map(), exact: q };
-  const addText = (text: string, weight: number) => {
+  const addText = (text: string, weight: number, tokens: readonly string[] = index.tokenizer.tokenize(text)) => {
     const plain = KEYWORD_LEG.dropAsking ? withoutAsking(text) : text;
-    for (const t of new Set(index.tokenizer.tokenize(text))) {
+    for (const t of new Set(tokens)) {
       if (KEYWORD_LEG.dropAsking && isAsking(t)) continue;
       query.words.set(t, (query.words.get(t) ?? 0) + weight);
     }
     for (const b of new Set(cjkBigrams(plain))) query.bigrams.set(b, (query.bigrams.get(b) ?? 0) + weight);
   };
-  addText(q, 1);
+  const tokens = index.tokenizer.tokenize(q);
+  addText(q, 1, tokens);
   const focus = questionFocus(q);
   if (focus !== null) addText(focus, FUSION.focusWeight);
   const expansion = expandQuery(q);
   if (expansion.length > 0) addText(expansion.join(' '), FUSION.expansionWeight);
-  const learned = learnedExpansions(q, index.tokenizer.tokenize(q)).filter((w) => !expansion.includes(w));
+  const learned = learnedExpansions(q, tokens).filter((w) => !expansion.includes(w));
   if (learned.length > 0) addText(learned.join(' '), FUSION.learnedWeight);
   return query;
 }
