@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadIndex } from '../server/load-index.ts';
-import { COVERAGE_DEPTH, QUERY_COVERAGE_LINE, RELEVANCE_LINE, queryCoverage, relevanceOf, resultRelevanceText } from '../server/relevance.ts';
+import { QUERY_COVERAGE_LINE, RELEVANCE_LINE, judgeResults, resultRelevanceText } from '../server/relevance.ts';
 import { search, type SearchResult } from '../server/search.ts';
 import { readQueries, scoreBy, type AnyQuery, type CountingRule } from './lib/evaluate.ts';
 
@@ -24,13 +24,10 @@ const { values } = parseArgs({
 });
 const line = values.line !== undefined ? Number(values.line) : RELEVANCE_LINE;
 const coverageLine = values.coverage !== undefined ? Number(values.coverage) : QUERY_COVERAGE_LINE;
-// judgeResults (server/relevance.ts) with the lines under test
+// what the API judges, with the lines under test
 const judge = (q: string, texts: string[]) => {
-  const covered = queryCoverage(q, texts.slice(0, COVERAGE_DEPTH));
-  return texts.map((t) => {
-    const relevance = relevanceOf(q, t);
-    return { relevance, weak: relevance < line || covered < coverageLine };
-  });
+  const { relevance, weak } = judgeResults(q, texts, { result: line, coverage: coverageLine });
+  return relevance.map((r, i) => ({ relevance: r, weak: weak[i]! }));
 };
 
 // Questions no policy or law in these collections answers.

@@ -60,11 +60,6 @@ export function relevanceOf(query: string, text: string): number {
   return weakestCoverage(askedParts(query), text);
 }
 
-/** Share of the query's content units that the texts hold between them (weakest keyword, as above). */
-export function queryCoverage(query: string, texts: readonly string[]): number {
-  return weakestCoverage(askedParts(query), texts.join('\n'));
-}
-
 function weakestCoverage(parts: readonly string[][], text: string): number {
   const haystack = text.toLowerCase();
   return Math.min(...parts.map((units) => coverage(units, haystack)));
@@ -73,13 +68,17 @@ function weakestCoverage(parts: readonly string[][], text: string): number {
 /**
  * How each of a query's results (in rank order, as resultRelevanceText gives them) relates to it:
  * its relevance, and whether it is weak: below the line, or among results that together hold too
- * little of the query to answer it.
+ * little of the query to answer it. `lines` other than the product's are for measuring them.
  */
-export function judgeResults(query: string, texts: readonly string[]): { relevance: number[]; weak: boolean[]; covered: number } {
+export function judgeResults(
+  query: string,
+  texts: readonly string[],
+  lines: { result: number; coverage: number } = { result: RELEVANCE_LINE, coverage: QUERY_COVERAGE_LINE },
+): { relevance: number[]; weak: boolean[]; covered: number } {
   const parts = askedParts(query);
   const relevance = texts.map((t) => weakestCoverage(parts, t));
   const covered = weakestCoverage(parts, texts.slice(0, COVERAGE_DEPTH).join('\n'));
-  const weak = relevance.map((r) => r < RELEVANCE_LINE || covered < QUERY_COVERAGE_LINE);
+  const weak = relevance.map((r) => r < lines.result || covered < lines.coverage);
   return { relevance, weak, covered };
 }
 
