@@ -1,10 +1,14 @@
-// npm run bench:laws [-- --corpus DIR --runs N --queries N --keep]
+// npm run bench:laws [-- --corpus DIR --copies N --runs N --queries N --keep]
 //
 // The national laws corpus (../shared/laws/corpus) end to end with the built-in embedder: full
 // ingest (time and peak memory per stage), the index's files and their sizes against the corpus,
 // loading it the way the server does (seconds, RSS), search latency per mode in process (k = 10),
 // HNSW recall@10, and re-ingest after one changed file. Each job runs in a child process of its
 // own. Writes docs/BENCHMARKS-LAWS.md.
+//
+// --copies N measures the laws plus N - 1 varied copies of them (scripts/lib/synthetic-corpus.ts:
+// places, figures and synonyms changed, sentences shuffled), the scale series beyond one real
+// corpus; it writes docs/BENCHMARKS-LAWS-xN.md and leaves the other reports alone.
 import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,18 +20,22 @@ import type { IngestBenchInput, IngestBenchResult } from './lib/bench-ingest-chi
 import type { SearchBenchInput, SearchBenchResult } from './lib/bench-search-child.ts';
 import { childScript, runChild } from './lib/child.ts';
 import { median, summarizeLatencies } from './lib/stats.ts';
+import { writeSyntheticCorpus } from './lib/synthetic-corpus.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     corpus: { type: 'string', default: path.join(root, '../shared/laws/corpus') },
     queries: { type: 'string', default: '200' },
+    copies: { type: 'string', default: '1' },
     runs: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
   },
 });
 const QUERIES_FILE = path.join(root, '../shared/eval/laws-train.json');
-const DOC_FILE = path.join(root, 'docs/BENCHMARKS-LAWS.md');
+const copies = Number(args.copies);
+if (!Number.isInteger(copies) || copies < 1) throw new Error(`--copies must be a whole number >= 1; got "${args.copies}".`);
+const DOC_FILE = path.join(root, copies === 1 ? 'docs/BENCHMARKS-LAWS.md' : `docs/BENCHMARKS-LAWS-x${copies}.md`);
 const BENCHMARKS_FILE = path.join(root, 'docs/BENCHMARKS.md');
 const LAWS_START = '<!-- laws:start (npm run bench:laws) -->';
 const LAWS_END = '<!-- laws:end -->';
@@ -38,7 +46,11 @@ const work = await mkdtemp(path.join(os.tmpdir(), 'policy-bench-laws-'));
 try {
   // the corpus is copied: re-ingest edits one of its files
   const corpusDir = path.join(work, 'corpus');
-  await cp(args.corpus!, corpusDir, { recursive: true });
+  if (copies === 1) await cp(args.corpus!, corpusDir, { recursive: true });
+  else {
+    const made = await writeSyntheticCorpus(args.corpus!, corpusDir, copies);
+    log(`wrote ${made.files} files, ${(made.bytes / 2 ** 20).toFixed(1)} MB: the corpus and ${copies - 1} varied copies`);
+  }
   const files = await listCorpusFiles(corpusDir);
   let corpusBytes = 0;
   for (const f of files) corpusBytes += (await stat(path.join(corpusDir, f))).size;
@@ -84,7 +96,7 @@ try {
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
   const stageNames = Object.keys(run.stages);
   const lines = [
-    '# Benchmarks: the national laws corpus',
+    copies === 1 ? '# Benchmarks: the national laws corpus' : `# Benchmarks: the national laws corpus and ${copies - 1} varied copies`,
     '',
     '<!-- Written by `npm run bench:laws` (scripts/bench-laws.ts); edits here are overwritten on the next run. -->',
     '',
@@ -126,17 +138,20 @@ try {
   ];
   // docs/BENCHMARKS.md carries the same figures in a section of its own, which npm run bench keeps
   const section = [LAWS_START, ...lines.slice(4).map((l) => (l.startsWith('#') ? `#${l}` : l)), LAWS_END].join('\n');
-  const doc = await readFile(BENCHMARKS_FILE, 'utf8').catch(() => '');
-  const at = doc.indexOf(LAWS_START);
-  const end = doc.indexOf(LAWS_END);
-  const updated =
-    at >= 0 && end > at
-      ? doc.slice(0, at) + section + doc.slice(end + LAWS_END.length)
-      : `${doc.trimEnd()}\n\n## The national laws corpus\n\nFrom \`npm run bench:laws\` (scripts/bench-laws.ts); the whole report is in [BENCHMARKS-LAWS.md](BENCHMARKS-LAWS.md).\n\n${section}\n`;
-  await writeFile(BENCHMARKS_FILE, updated);
   await writeFile(DOC_FILE, lines.join('\n'));
   console.log(lines.join('\n'));
-  log('wrote docs/BENCHMARKS-LAWS.md and its section of docs/BENCHMARKS.md');
+  if (copies > 1) log(`wrote ${path.relative(root, DOC_FILE)}`);
+  else {
+    const doc = await readFile(BENCHMARKS_FILE, 'utf8').catch(() => '');
+    const at = doc.indexOf(LAWS_START);
+    const end = doc.indexOf(LAWS_END);
+    const updated =
+      at >= 0 && end > at
+        ? doc.slice(0, at) + section + doc.slice(end + LAWS_END.length)
+        : `${doc.trimEnd()}\n\n## The national laws corpus\n\nFrom \`npm run bench:laws\` (scripts/bench-laws.ts); the whole report is in [BENCHMARKS-LAWS.md](BENCHMARKS-LAWS.md).\n\n${section}\n`;
+    await writeFile(BENCHMARKS_FILE, updated);
+    log('wrote docs/BENCHMARKS-LAWS.md and its section of docs/BENCHMARKS.md');
+  }
 } finally {
   if (!args.keep) await rm(work, { recursive: true, force: true });
 }
