@@ -20,7 +20,7 @@ import { loadCorpus, type CorpusFileReport } from './load-corpus.ts';
 import type { Clause, Embedder, EmbedderKind, Passage, PolicyDocument, Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
 import { indexIsStale, manifestStaleness } from './index-staleness.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, decodeIndexFile, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
 
 export type EmbedderChoice = 'auto' | 'builtin' | 'bge-small-zh';
 export const EMBEDDER_CHOICES: readonly EmbedderChoice[] = ['auto', 'builtin', 'bge-small-zh'];
@@ -94,6 +94,8 @@ interface PreviousIndex {
   /** The previous HNSW graph, which holds the previous vectors; brought up to date in place when few passages changed. */
   graph: VectorIndex;
   builtin: BuiltinEmbedderJSON | null;
+  /** The built-in model's file as it is on disk, written again as it is when the model is kept. */
+  builtinFile: Uint8Array | null;
 }
 
 async function readPrevious(indexDir: string): Promise<PreviousIndex | null> {
@@ -103,11 +105,9 @@ async function readPrevious(indexDir: string): Promise<PreviousIndex | null> {
     const cache = readIndexJsonSync<{ hashes: string[] }>(join(indexDir, INDEX_FILES.embeddingCache));
     // the vectors live in the HNSW graph only
     const graph = VectorIndex.load(indexDir, manifest.embedder.dims, cache.hashes.length);
-    const builtin =
-      manifest.embedder.kind === 'builtin'
-        ? readIndexJsonSync<BuiltinEmbedderJSON>(join(indexDir, INDEX_FILES.builtinEmbedder))
-        : null;
-    return { manifest, hashes: cache.hashes, graph, builtin };
+    const builtinFile = manifest.embedder.kind === 'builtin' ? await readFile(join(indexDir, INDEX_FILES.builtinEmbedder)) : null;
+    const builtin = builtinFile === null ? null : (JSON.parse(decodeIndexFile(INDEX_FILES.builtinEmbedder, builtinFile).toString('utf8')) as BuiltinEmbedderJSON);
+    return { manifest, hashes: cache.hashes, graph, builtin, builtinFile };
   } catch {
     // No previous index, or one this version cannot read: everything is embedded afresh.
     return null;
@@ -208,12 +208,14 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     }
   }
   let builtinJSON: BuiltinEmbedderJSON | null = null;
+  let builtinFile: Uint8Array | undefined;
   if (embedder === null) {
     const known = new Set(previous?.hashes ?? []);
     const fresh = hashes.filter((h) => !known.has(h)).length;
     if (!options.retrain && previous?.builtin && fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
       embedder = BuiltinEmbedder.fromJSON(previous.builtin, tokens);
       builtinJSON = previous.builtin;
+      builtinFile = previous.builtinFile ?? undefined;
     } else {
       progress({ stage: 'train', done: 0, total: 1 });
       const trained = BuiltinEmbedder.train(texts, tokens);
@@ -230,13 +232,21 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   const missing: number[] = [];
   const reusable =
     previous !== null && previous.manifest.embedder.fingerprint === fingerprint && previous.manifest.embedder.dims === info.dims;
-  const cached = new Map<string, number>();
-  if (reusable) previous.hashes.forEach((h, i) => cached.set(h, i));
+  // A text found n times takes the n previous passages with that text, one each, so the graph
+  // keeps all of them instead of dropping and adding a point per repeat on every rebuild.
+  const cached = new Map<string, number[]>();
+  if (reusable) {
+    for (let i = previous.hashes.length - 1; i >= 0; i--) {
+      const list = cached.get(previous.hashes[i]!);
+      if (list === undefined) cached.set(previous.hashes[i]!, [i]);
+      else list.push(i);
+    }
+  }
   const reusedFrom = new Int32Array(passages.length).fill(-1);
   hashes.forEach((h, i) => {
-    const at = cached.get(h);
-    if (at === undefined) missing.push(i);
-    else reusedFrom[i] = at; // read from the previous graph only if it cannot be updated in place
+    const list = cached.get(h);
+    if (list === undefined) missing.push(i);
+    else reusedFrom[i] = list.length > 1 ? list.pop()! : list[0]!; // read from the previous graph only if it cannot be updated in place
   });
   progress({ stage: 'embed', done: 0, total: missing.length });
   const made = await embedder.embedPassages(
@@ -272,6 +282,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     vectorIndex,
     hashes,
     builtin: builtinJSON,
+    ...(builtinFile ? { builtinFile } : {}),
     seconds: (performance.now() - started) / 1000,
   });
   progress({ stage: 'write', done: 1, total: 1 });

@@ -216,6 +216,10 @@ export interface CachingTokenizer extends Tokenizer {
   preload(texts: readonly string[], ids: Int32Array, offsets: Int32Array, termsThere: readonly string[]): void;
   /** Whether a text's tokens are remembered. */
   has(text: string): boolean;
+  /** A text's tokens as ids into termList() (tokenized now if not remembered): no string made per token. */
+  tokenIds(text: string): Int32Array;
+  /** The term of every id tokenIds() has given so far. */
+  termList(): readonly string[];
   /** The remembered tokens of these texts, flat (null when one is not remembered). */
   table(texts: readonly string[]): { offsets: Int32Array; ids: Int32Array; terms: string[] } | null;
   /** Forgets everything remembered. */
@@ -234,7 +238,11 @@ export function createCachingTokenizer(tokenizer: Tokenizer): CachingTokenizer {
   return {
     preload(texts, there, offsets, termsThere) {
       const local = Int32Array.from(termsThere, idOf);
-      texts.forEach((text, i) => seen.set(text, Int32Array.from(there.subarray(offsets[i]!, offsets[i + 1]!), (id) => local[id]!)));
+      texts.forEach((text, i) => {
+        const own = there.slice(offsets[i]!, offsets[i + 1]!);
+        for (let j = 0; j < own.length; j++) own[j] = local[own[j]!]!;
+        seen.set(text, own);
+      });
     },
     tokenize(text: string): string[] {
       const known = seen.get(text);
@@ -245,6 +253,16 @@ export function createCachingTokenizer(tokenizer: Tokenizer): CachingTokenizer {
     },
     has(text) {
       return seen.has(text);
+    },
+    tokenIds(text) {
+      const known = seen.get(text);
+      if (known !== undefined) return known;
+      const made = Int32Array.from(tokenizer.tokenize(text), idOf);
+      seen.set(text, made);
+      return made;
+    },
+    termList() {
+      return terms;
     },
     table(texts) {
       const offsets = new Int32Array(texts.length + 1);

@@ -6,7 +6,7 @@
 //   exact   - 文号 (brackets and spaces normalized) and clause labels such as （三） or 第五条.
 // A passage score is bm25(words) + bigramWeight * bm25(bigrams) + the exact-match boosts.
 // Postings lists, not a scan: a query touches only the passages that share a term with it.
-import { bigramCode, bigramOfCode, cjkBigramCodes, cjkBigrams } from './chinese-tokenizer.ts';
+import { bigramCode, bigramOfCode, cjkBigramCodes, cjkBigrams, type CachingTokenizer } from './chinese-tokenizer.ts';
 import { findDocNumbers } from './policy-patterns.ts';
 import type { ScoredId, Tokenizer } from './types.ts';
 
@@ -130,10 +130,15 @@ class IntBuffer {
  * Builds one field a passage at a time: each passage's terms are counted and appended as
  * (term id, tf) pairs to typed arrays, and the postings are laid out by term (a counting sort) at
  * the end. Nothing per passage outlives its turn, so memory is the postings themselves.
+ *
+ * Terms come as keys: small non-negative integers (a tokenizer's term ids, or ids a KeyIds gave),
+ * looked up in an array, not hashed. finish() is told what each key stands for.
  */
-class FieldBuilder<K extends string | number> {
-  private readonly ids = new Map<K, number>();
-  private readonly keys: K[] = [];
+class FieldBuilder {
+  /** Key -> id + 1 (0: not seen yet). */
+  private idOfKey = new Int32Array(1024);
+  /** The key of each id, in first-seen order. */
+  private readonly keys: number[] = [];
   private readonly termOf = new IntBuffer();
   private readonly tfOf = new IntBuffer();
   /** Where each passage's pairs start. */
@@ -145,17 +150,23 @@ class FieldBuilder<K extends string | number> {
   /** The ids the passage being added holds, in first-seen order. */
   private readonly seen: number[] = [];
 
-  add(terms: readonly K[]): void {
+  add(terms: ArrayLike<number>): void {
     this.starts.push(this.termOf.length);
     this.lengths.push(terms.length);
     const seen = this.seen;
     seen.length = 0;
-    for (const t of terms) {
-      let id = this.ids.get(t);
-      if (id === undefined) {
+    for (let i = 0; i < terms.length; i++) {
+      const key = terms[i]!;
+      if (key >= this.idOfKey.length) {
+        const grown = new Int32Array(Math.max(key + 1, this.idOfKey.length * 2));
+        grown.set(this.idOfKey);
+        this.idOfKey = grown;
+      }
+      let id = this.idOfKey[key]! - 1;
+      if (id < 0) {
         id = this.keys.length;
-        this.ids.set(t, id);
-        this.keys.push(t);
+        this.idOfKey[key] = id + 1;
+        this.keys.push(key);
         if (id >= this.counts.length) {
           const grown = new Int32Array(this.counts.length * 2);
           grown.set(this.counts);
@@ -173,10 +184,10 @@ class FieldBuilder<K extends string | number> {
     }
   }
 
-  /** The field; `order` gives each term's final id (default: first seen). */
-  finish(params: KeywordIndexParams, vocabulary: (keys: K[]) => { vocabulary: Vocabulary; finalId: Int32Array | null }): Field {
+  /** The field; `vocabulary` is given the keys in first-seen order and may give each term its final id (default: first seen). */
+  finish(params: KeywordIndexParams, vocabulary: (keys: number[]) => { vocabulary: Vocabulary; finalId: Int32Array | null }): Field {
     const { vocabulary: vocab, finalId } = vocabulary(this.keys);
-    this.ids.clear();
+    this.idOfKey = new Int32Array(0);
     const terms = this.keys.length;
     const pairs = this.termOf.length;
     const termOf = this.termOf.data;
@@ -203,7 +214,54 @@ class FieldBuilder<K extends string | number> {
   }
 }
 
+/**
+ * Small integer keys for bigram codes (numbers up to 0x110000², most not small integers), in an
+ * open-addressing table: a Map keyed by such numbers hashes a heap number per bigram of the corpus.
+ */
+class CodeKeys {
+  private slots = new Float64Array(1 << 16).fill(-1);
+  private keyAt = new Int32Array(1 << 16);
+  readonly codes: number[] = [];
+
+  key(code: number): number {
+    let mask = this.slots.length - 1;
+    // a multiplicative hash of the code's two halves
+    let at = (Math.imul((code / 0x110000) | 0, 0x9e3779b1) ^ Math.imul(code % 0x110000, 0x85ebca6b)) & mask;
+    while (this.slots[at] !== -1) {
+      if (this.slots[at] === code) return this.keyAt[at]!;
+      at = (at + 1) & mask;
+    }
+    const key = this.codes.length;
+    this.codes.push(code);
+    this.slots[at] = code;
+    this.keyAt[at] = key;
+    if (this.codes.length * 2 > this.slots.length) {
+      // grown at half full, every code placed again
+      const old = this.codes;
+      this.slots = new Float64Array(this.slots.length * 2).fill(-1);
+      this.keyAt = new Int32Array(this.slots.length);
+      mask = this.slots.length - 1;
+      old.forEach((c, k) => {
+        let i = (Math.imul((c / 0x110000) | 0, 0x9e3779b1) ^ Math.imul(c % 0x110000, 0x85ebca6b)) & mask;
+        while (this.slots[i] !== -1) i = (i + 1) & mask;
+        this.slots[i] = c;
+        this.keyAt[i] = k;
+      });
+    }
+    return key;
+  }
+
+  keys(codes: readonly number[]): Int32Array {
+    const out = new Int32Array(codes.length);
+    for (let i = 0; i < codes.length; i++) out[i] = this.key(codes[i]!);
+    return out;
+  }
+}
+
+const isCaching = (tokenizer: Tokenizer): tokenizer is CachingTokenizer => 'tokenIds' in tokenizer && 'termList' in tokenizer;
+
 const wordVocabulary = (keys: string[]) => ({ vocabulary: new WordVocabulary(keys), finalId: null });
+/** Bigram terms ordered by code, so a query's bigram is found by binary search. */
 const bigramVocabulary = (keys: number[]) => {
   const order = Int32Array.from(keys.keys()).sort((a, b) => keys[a]! - keys[b]!);
   const codes = new Float64Array(keys.length);
@@ -544,18 +602,37 @@ export class KeywordIndex {
         labels.set(label, list);
       }
     });
-    const words = new FieldBuilder<string>();
-    const bigrams = new FieldBuilder<number>();
-    for (const { text } of passages) {
-      words.add(tokenizer.tokenize(text));
-      bigrams.add(cjkBigramCodes(text));
+    const bigramKeys = new CodeKeys();
+    const bigramBuilder = new FieldBuilder();
+    for (const { text } of passages) bigramBuilder.add(bigramKeys.keys(cjkBigramCodes(text)));
+    const bigrams = bigramBuilder.finish(p, (keys) => bigramVocabulary(keys.map((k) => bigramKeys.codes[k]!)));
+    const builder = new FieldBuilder();
+    let terms: readonly string[];
+    if (isCaching(tokenizer)) {
+      // a build's tokenizer hands out term ids: counted without a string per token
+      for (const { text } of passages) builder.add(tokenizer.tokenIds(text));
+      terms = tokenizer.termList();
+    } else {
+      const ids = new Map<string, number>();
+      const list: string[] = [];
+      for (const { text } of passages) {
+        builder.add(
+          tokenizer.tokenize(text).map((t) => {
+            let id = ids.get(t);
+            if (id === undefined) ids.set(t, (id = list.push(t) - 1));
+            return id;
+          }),
+        );
+      }
+      terms = list;
     }
+    const words = builder.finish(p, (keys) => wordVocabulary(keys.map((k) => terms[k]!)));
     return new KeywordIndex(
       tokenizer,
       p,
       passages.length,
-      words.finish(p, wordVocabulary),
-      bigrams.finish(p, bigramVocabulary),
+      words,
+      bigrams,
       docNumbers,
       new Map([...labels].map(([label, docs]) => [label, Int32Array.from(docs)])),
     );

@@ -131,6 +131,11 @@ class ParseWorker {
     return this.ready;
   }
 
+  /** Starts the thread ahead of the first parse, so its start overlaps other work. */
+  warm(): void {
+    if (this.worker === null) this.start().catch(() => {}); // a failed start is met again by parse()
+  }
+
   async parse(request: Omit<ParseRequest, 'id'>): Promise<ParseReply> {
     if (this.worker === null) await this.start();
     else await this.ready;
@@ -183,6 +188,17 @@ class ParseWorker {
   }
 }
 
+/** Files whose hash and cached parse are looked up ahead of the one being read. */
+const LOOKAHEAD = 16;
+
+interface Lookup {
+  hash: string | undefined;
+  /** The file's key in the parse cache (null without a cache or a hash). */
+  key: string | null;
+  /** Its cached parse, when there is one. */
+  parsed: ParsedFile | null;
+}
+
 /** Workers open in this process, ended by stopAllReaders (e.g. when ingest is interrupted). */
 const openWorkers = new Set<ParseWorker>();
 
@@ -233,12 +249,33 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   const failedNotices = new Set<string>();
   // an attachment whose notice could not be read is read on its own, after the others
   const order = [...names.filter((n) => !noticeOf.has(n)), ...names.filter((n) => noticeOf.has(n))];
+  // Each file's hash and cached parse are looked up ahead of the loop, a few at a time: a rebuild
+  // after one changed file is mostly these lookups, and they wait on the disk, not the CPU. The
+  // reader thread is started at the first file that must be parsed.
+  const lookup = (name: string): Promise<Lookup> =>
+    (async () => {
+      const hash = await hashFile(join(dir, name)).catch(() => undefined);
+      if (cache === null || hash === undefined || noticeOf.has(name)) return { hash, key: null, parsed: null };
+      const attachments = attachmentsOf.get(name) ?? [];
+      const key = cache.key([name, hash, today, stems.get(name) ?? null, ocr, await Promise.all(attachments.map(async (a) => [a, await hashFile(join(dir, a)).catch(() => null)]))]);
+      const parsed = await cache.get(key);
+      if (parsed === null) worker?.warm();
+      return { hash, key, parsed };
+    })();
+  const ahead = new Map<string, Promise<Lookup>>();
+  let next = 0;
+  const lookAhead = () => {
+    for (; next < order.length && ahead.size < LOOKAHEAD; next++) ahead.set(order[next]!, lookup(order[next]!));
+  };
   let done = 0;
   try {
     for (const name of order) {
       options.onFile?.(name, done, names.length);
       const path = join(dir, name);
-      const hash = await hashFile(path).catch(() => undefined);
+      lookAhead();
+      const found = await ahead.get(name)!;
+      ahead.delete(name);
+      const hash = found.hash;
       const notice = noticeOf.get(name);
       if (notice !== undefined && !failedNotices.has(notice)) {
         out.files.push({ source: name, ok: true, warnings: [`read as an attachment of ${notice}`], ...(hash ? { hash } : {}) });
@@ -247,11 +284,12 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
       }
       const attachments = (attachmentsOf.get(name) ?? []).map((source) => ({ path: join(dir, source), source }));
       try {
-        const key =
-          cache === null || hash === undefined
-            ? null
-            : cache.key([name, hash, today, stems.get(name) ?? null, ocr, await Promise.all(attachments.map(async (a) => [a.source, await hashFile(a.path).catch(() => null)]))]);
-        let parsed: ParsedFile | null = key === null ? null : await cache!.get(key);
+        // an attachment whose notice failed is read on its own, with a key of its own
+        const { key, parsed: cached } =
+          notice === undefined || cache === null || hash === undefined
+            ? found
+            : { key: cache.key([name, hash, today, stems.get(name) ?? null, ocr, []]), parsed: null };
+        let parsed: ParsedFile | null = cached ?? (key === null || notice === undefined ? null : await cache!.get(key));
         if (parsed !== null) {
           // read before, from the same bytes, by the same code
         } else if (worker === null) {
@@ -282,6 +320,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
       done++;
     }
   } finally {
+    await Promise.allSettled(ahead.values());
     if (worker) {
       openWorkers.delete(worker);
       await worker.close();

@@ -58,8 +58,12 @@ export async function writeIndexFile(path: string, data: string | Uint8Array): P
 
 /** Reads one index file as written by writeIndexFile. */
 export function readIndexFileSync(path: string): Buffer {
-  const bytes = readFileSync(path);
-  return path.endsWith('.gz') ? gunzipSync(bytes) : bytes;
+  return decodeIndexFile(path, readFileSync(path));
+}
+
+/** An index file's bytes as writeIndexFile was given them: gunzipped when its name ends in .gz. */
+export function decodeIndexFile(name: string, bytes: Buffer): Buffer {
+  return name.endsWith('.gz') ? gunzipSync(bytes) : bytes;
 }
 
 /** Reads one index file as written by writeIndexFile and parses it as JSON. */
@@ -95,6 +99,8 @@ export interface IndexContents {
   vectorIndex: VectorIndex;
   hashes: string[];
   builtin: BuiltinEmbedderJSON | null;
+  /** `builtin`'s file as writeIndex wrote it before (the previous build's, when the model was kept): written as it is, not made again. */
+  builtinFile?: Uint8Array;
   seconds: number;
 }
 
@@ -269,7 +275,11 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
       writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(keyword.header)),
       writeIndexFile(file(INDEX_FILES.keywordPostings), keyword.postings),
       writeIndexFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes })),
-      contents.builtin ? writeIndexFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin)) : undefined,
+      contents.builtin
+        ? contents.builtinFile
+          ? writeFile(file(INDEX_FILES.builtinEmbedder), contents.builtinFile)
+          : writeIndexFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin))
+        : undefined,
     ]);
     contents.vectorIndex.save(tmp);
     // index/README.md is tracked by git: carry it into the new folder

@@ -37,6 +37,22 @@ async function corpusCopy(name: string): Promise<string> {
 
 const quiet = { warn: () => {} };
 
+describe('re-ingest of a corpus holding the same text twice', () => {
+  it('keeps every repeated passage in the vector graph instead of dropping and adding it again', async () => {
+    const corpusDir = await corpusCopy('twice-corpus');
+    // the same notice published under two names: every passage of it is there twice
+    await cp(path.join(corpusDir, 'yongzhou-gazette-2025-manufacturing-measures.txt'), path.join(corpusDir, 'yongzhou-measures-reprint.txt'));
+    const indexDir = path.join(scratch, 'twice-index');
+    await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+    const again = await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+    expect(again.embedded).toBe(0);
+    const meta = JSON.parse(await readFile(path.join(indexDir, 'vectors.json'), 'utf8')) as { deleted?: number };
+    expect(meta.deleted ?? 0).toBe(0);
+    const index = await loadIndex(indexDir);
+    expect(index.vectors.allVectors().length).toBe(index.passages.length * index.manifest.embedder.dims);
+  });
+});
+
 describe('index build with the built-in embedder', () => {
   let indexDir: string;
   let corpusDir: string;

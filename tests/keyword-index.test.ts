@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
+import { createCachingTokenizer, createChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
 import { KeywordIndex, findClauseLabels } from '../ingest/keyword-index.ts';
 
 const { passages } = JSON.parse(readFileSync(new URL('./fixtures/passages-sample.json', import.meta.url), 'utf8')) as {
@@ -99,6 +99,16 @@ describe('KeywordIndex', () => {
       expect(loaded.matchedTerms(q)).toEqual(index.matchedTerms(q));
     }
     expect(() => KeywordIndex.deserialize({ ...header, format: 'other' } as never, postings, tokenizer)).toThrow();
+  });
+
+  it("is the same index when built from a build's token ids as from the words themselves", () => {
+    // ingest builds it through the caching tokenizer (term ids, no string per token)
+    const cached = createCachingTokenizer(tokenizer);
+    cached.tokenize(passages[3]!.text); // ids handed out in another order than the passages'
+    const fromIds = KeywordIndex.build(passages, cached).serialize();
+    const fromWords = index.serialize();
+    expect(fromIds.header).toEqual(fromWords.header);
+    expect(Buffer.from(fromIds.postings).equals(Buffer.from(fromWords.postings))).toBe(true);
   });
 
   it('prunes without changing a score or a rank: the same k best as scoring every posting', () => {
