@@ -15,12 +15,12 @@ import type { TokenizeReply, TokenizeRequest } from './tokenize-worker.ts';
 import { BuiltinEmbedder, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
 import { buildCacheDir, readTokenTable, writeTokenTable } from './build-cache.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
-import { KeywordIndex } from './keyword-index.ts';
+import { DEFAULT_KEYWORD_PARAMS, KeywordIndex, type KeywordIndexHeader } from './keyword-index.ts';
 import { loadCorpus, type CorpusFileReport } from './load-corpus.ts';
 import type { Clause, Embedder, EmbedderKind, Passage, PolicyDocument, Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
 import { indexIsStale, manifestStaleness } from './index-staleness.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, decodeIndexFile, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, decodeIndexFile, readIndexFileSync, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
 
 export type EmbedderChoice = 'auto' | 'builtin' | 'bge-small-zh';
 export const EMBEDDER_CHOICES: readonly EmbedderChoice[] = ['auto', 'builtin', 'bge-small-zh'];
@@ -98,16 +98,60 @@ interface PreviousIndex {
   builtinFile: Uint8Array | null;
 }
 
-async function readPrevious(indexDir: string): Promise<PreviousIndex | null> {
+/**
+ * For each passage, the previous build's passage with the same text (-1: none). A text found n
+ * times takes the n previous passages with that text, one each and in their order, so repeated
+ * texts keep their own postings and vectors instead of being dropped and added on every rebuild.
+ */
+export function previousPositions(previousHashes: readonly string[], hashes: readonly string[]): Int32Array {
+  const at = new Map<string, number[]>();
+  for (let i = previousHashes.length - 1; i >= 0; i--) {
+    const list = at.get(previousHashes[i]!);
+    if (list === undefined) at.set(previousHashes[i]!, [i]);
+    else list.push(i);
+  }
+  return Int32Array.from(hashes, (h) => {
+    const list = at.get(h);
+    return list === undefined ? -1 : list.length > 1 ? list.pop()! : list[0]!;
+  });
+}
+
+/** The previous build's manifest and the hash of each passage's text, when it is of this format. */
+async function readPreviousHashes(indexDir: string): Promise<{ manifest: IndexManifest; hashes: string[] } | null> {
   try {
     const manifest = JSON.parse(await readFile(join(indexDir, INDEX_FILES.manifest), 'utf8')) as IndexManifest;
     if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return null;
-    const cache = readIndexJsonSync<{ hashes: string[] }>(join(indexDir, INDEX_FILES.embeddingCache));
+    return { manifest, hashes: readIndexJsonSync<{ hashes: string[] }>(join(indexDir, INDEX_FILES.embeddingCache)).hashes };
+  } catch {
+    return null;
+  }
+}
+
+/** The previous build's keyword index, when it tokenized and scored as this build does; else null. */
+function readPreviousKeyword(indexDir: string, manifest: IndexManifest, dictionary: string[], tokenizer: Tokenizer): KeywordIndex | null {
+  try {
+    if (manifest.tokenizer.id !== TOKENIZER_ID) return null;
+    const before = readIndexJsonSync<string[]>(join(indexDir, INDEX_FILES.dictionary));
+    if (before.length !== dictionary.length || before.some((t, i) => t !== dictionary[i])) return null;
+    const header = readIndexJsonSync<KeywordIndexHeader>(join(indexDir, INDEX_FILES.keyword));
+    if (JSON.stringify(header.params) !== JSON.stringify(DEFAULT_KEYWORD_PARAMS)) return null;
+    const index = KeywordIndex.deserialize(header, readIndexFileSync(join(indexDir, INDEX_FILES.keywordPostings)), tokenizer);
+    return index.count === manifest.counts.passages ? index : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The previous build's vectors and built-in model, beside its manifest and hashes (readPreviousHashes). */
+async function readPrevious(indexDir: string, base: { manifest: IndexManifest; hashes: string[] } | null): Promise<PreviousIndex | null> {
+  if (base === null) return null;
+  const { manifest, hashes } = base;
+  try {
     // the vectors live in the HNSW graph only
-    const graph = VectorIndex.load(indexDir, manifest.embedder.dims, cache.hashes.length);
+    const graph = VectorIndex.load(indexDir, manifest.embedder.dims, hashes.length);
     const builtinFile = manifest.embedder.kind === 'builtin' ? await readFile(join(indexDir, INDEX_FILES.builtinEmbedder)) : null;
     const builtin = builtinFile === null ? null : (JSON.parse(decodeIndexFile(INDEX_FILES.builtinEmbedder, builtinFile).toString('utf8')) as BuiltinEmbedderJSON);
-    return { manifest, hashes: cache.hashes, graph, builtin, builtinFile };
+    return { manifest, hashes, graph, builtin, builtinFile };
   } catch {
     // No previous index, or one this version cannot read: everything is embedded afresh.
     return null;
@@ -153,39 +197,22 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   //    A passage whose text and dictionary are those of the previous build keeps its tokens.
   const tokens = createCachingTokenizer(tokenizer);
   progress({ stage: 'keyword', done: 0, total: 1 });
-  const cacheDir = buildCacheDir(options.indexDir);
-  const before = await readTokenTable(cacheDir, dictionary);
-  if (before !== null) {
-    const at = new Map(before.hashes.map((h, i) => [h, i]));
-    const kept = hashes.flatMap((h, i) => (at.has(h) ? [i] : []));
-    const offsets = new Int32Array(kept.length + 1);
-    kept.forEach((i, n) => (offsets[n + 1] = offsets[n]! + before.offsets[at.get(hashes[i]!)! + 1]! - before.offsets[at.get(hashes[i]!)!]!));
-    const ids = new Int32Array(offsets[kept.length]!);
-    kept.forEach((i, n) => {
-      const j = at.get(hashes[i]!)!;
-      ids.set(before.ids.subarray(before.offsets[j]!, before.offsets[j + 1]!), offsets[n]!);
-    });
-    tokens.preload(
-      kept.map((i) => texts[i]!),
-      ids,
-      offsets,
-      before.terms,
-    );
+  const previousHashes = await readPreviousHashes(options.indexDir);
+  // A rebuild after a few changed files updates the previous keyword index: kept passages keep
+  // their postings, only new texts are tokenized (same dictionary, same tokenizer, same scoring).
+  let keyword: KeywordIndex | null = null;
+  if (previousHashes !== null) {
+    const from = previousPositions(previousHashes.hashes, hashes);
+    const fresh = from.reduce((n, at) => n + (at < 0 ? 1 : 0), 0);
+    if (fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
+      const previousKeyword = readPreviousKeyword(options.indexDir, previousHashes.manifest, dictionary, tokens);
+      keyword = previousKeyword?.update(from, texts, tokens) ?? null;
+    }
   }
-  await tokenizeInParallel(
-    texts.filter((t) => !tokens.has(t)),
-    tokens,
-    dictionary,
-  );
-  const keyword = KeywordIndex.build(
-    texts.map((text) => ({ text })),
-    tokens,
-  );
-  const table = tokens.table(texts);
-  if (table !== null) await writeTokenTable(cacheDir, dictionary, { hashes, ...table });
+  if (keyword === null) keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
 
   // 4. The embedder
-  const previous = await readPrevious(options.indexDir);
+  const previous = await readPrevious(options.indexDir, previousHashes);
   let embedder: Embedder | null = null;
   let fingerprint = '';
   let fallback: string | undefined;
@@ -232,21 +259,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   const missing: number[] = [];
   const reusable =
     previous !== null && previous.manifest.embedder.fingerprint === fingerprint && previous.manifest.embedder.dims === info.dims;
-  // A text found n times takes the n previous passages with that text, one each, so the graph
-  // keeps all of them instead of dropping and adding a point per repeat on every rebuild.
-  const cached = new Map<string, number[]>();
-  if (reusable) {
-    for (let i = previous.hashes.length - 1; i >= 0; i--) {
-      const list = cached.get(previous.hashes[i]!);
-      if (list === undefined) cached.set(previous.hashes[i]!, [i]);
-      else list.push(i);
-    }
-  }
-  const reusedFrom = new Int32Array(passages.length).fill(-1);
-  hashes.forEach((h, i) => {
-    const list = cached.get(h);
-    if (list === undefined) missing.push(i);
-    else reusedFrom[i] = list.length > 1 ? list.pop()! : list[0]!; // read from the previous graph only if it cannot be updated in place
+  const reusedFrom = reusable ? previousPositions(previous.hashes, hashes) : new Int32Array(passages.length).fill(-1);
+  reusedFrom.forEach((at, i) => {
+    if (at < 0) missing.push(i); // the others are read from the previous graph only if it cannot be updated in place
   });
   progress({ stage: 'embed', done: 0, total: missing.length });
   const made = await embedder.embedPassages(
@@ -296,6 +311,46 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     reused: passages.length - missing.length,
     ...(fallback ? { fallback } : {}),
   };
+}
+
+/**
+ * The keyword index from nothing: every passage tokenized (on two threads where there are cores
+ * for it), except those whose tokens the previous build kept with the same dictionary. The built-in
+ * embedder's training and embedding read the same tokens back.
+ */
+async function buildKeywordIndex(indexDir: string, texts: string[], hashes: string[], tokens: CachingTokenizer, dictionary: string[]): Promise<KeywordIndex> {
+  const cacheDir = buildCacheDir(indexDir);
+  const before = await readTokenTable(cacheDir, dictionary);
+  if (before !== null) {
+    const at = new Map(before.hashes.map((h, i) => [h, i]));
+    const kept = hashes.flatMap((h, i) => (at.has(h) ? [i] : []));
+    const offsets = new Int32Array(kept.length + 1);
+    kept.forEach((i, n) => (offsets[n + 1] = offsets[n]! + before.offsets[at.get(hashes[i]!)! + 1]! - before.offsets[at.get(hashes[i]!)!]!));
+    const ids = new Int32Array(offsets[kept.length]!);
+    kept.forEach((i, n) => {
+      const j = at.get(hashes[i]!)!;
+      ids.set(before.ids.subarray(before.offsets[j]!, before.offsets[j + 1]!), offsets[n]!);
+    });
+    tokens.preload(
+      kept.map((i) => texts[i]!),
+      ids,
+      offsets,
+      before.terms,
+    );
+  }
+  await tokenizeInParallel(
+    texts.filter((t) => !tokens.has(t)),
+    tokens,
+    dictionary,
+  );
+  const keyword = KeywordIndex.build(
+    texts.map((text) => ({ text })),
+    tokens,
+  );
+  const table = tokens.table(texts);
+  if (table !== null) await writeTokenTable(cacheDir, dictionary, { hashes, ...table });
+
+  return keyword;
 }
 
 // Below this many passages a second thread costs more to start than it saves. On two cores shared

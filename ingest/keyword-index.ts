@@ -77,7 +77,9 @@ class BigramVocabulary implements Vocabulary {
   }
   id(term: string): number {
     if ([...term].length !== 2) return -1;
-    const code = bigramCode(term);
+    return this.idOfCode(bigramCode(term));
+  }
+  idOfCode(code: number): number {
     let lo = 0;
     let hi = this.codes.length - 1;
     while (lo <= hi) {
@@ -295,12 +297,24 @@ class VarintWriter {
     this.bytes = grown;
   }
   uint(value: number): void {
-    this.room(8);
-    while (value >= 128) {
-      this.bytes[this.length++] = (value % 128) | 128;
-      value = Math.floor(value / 128);
+    if (this.length + 8 > this.bytes.length) this.room(8);
+    const bytes = this.bytes;
+    let n = this.length;
+    if (value < 0x80000000) {
+      // almost every value: shifts instead of division
+      while (value > 127) {
+        bytes[n++] = (value & 127) | 128;
+        value >>>= 7;
+      }
+    } else {
+      // a bigram code's distance from the previous one may pass 2^31
+      while (value >= 128) {
+        bytes[n++] = (value % 128) | 128;
+        value = Math.floor(value / 128);
+      }
     }
-    this.bytes[this.length++] = value;
+    bytes[n++] = value;
+    this.length = n;
   }
   raw(data: Uint8Array): void {
     this.room(data.length);
@@ -559,6 +573,101 @@ export function sameIssuer(a: string, b: string): boolean {
   return a.length <= b.length ? b.endsWith(a) : a.endsWith(b);
 }
 
+/** A passage's 文号 and clause labels, added to the maps exact matches are found in. */
+function scanExact(text: string, doc: number, docNumbers: Map<string, { doc: number; prefix: string }[]>, labels: Map<string, number[]>): void {
+  // every 文号 ends in 号: most passages need not be searched for one
+  for (const d of text.includes('号') ? findDocNumbers(text) : []) {
+    const list = docNumbers.get(d.key) ?? [];
+    if (!list.some((e) => e.doc === doc && e.prefix === d.prefix)) list.push({ doc, prefix: d.prefix });
+    docNumbers.set(d.key, list);
+  }
+  for (const label of unique(findClauseLabels(text))) {
+    const list = labels.get(label) ?? [];
+    list.push(doc);
+    labels.set(label, list);
+  }
+}
+
+/** New passages' postings in one field: term (in the merged term space), passage, tf; by term, then passage. */
+interface FreshPostings {
+  terms: Int32Array;
+  docs: Int32Array;
+  tfs: Int32Array;
+}
+
+/** (term, passage, tf) of new passages, each passage's terms counted; sorted by term, passages ascending within a term. */
+function freshPostings(perPassage: { doc: number; terms: ArrayLike<number> }[]): FreshPostings {
+  const triples: [number, number, number][] = [];
+  for (const { doc, terms } of perPassage) {
+    const tf = new Map<number, number>();
+    for (let i = 0; i < terms.length; i++) tf.set(terms[i]!, (tf.get(terms[i]!) ?? 0) + 1);
+    for (const [term, n] of tf) triples.push([term, doc, n]);
+  }
+  triples.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { terms: Int32Array.from(triples, (t) => t[0]), docs: Int32Array.from(triples, (t) => t[1]), tfs: Int32Array.from(triples, (t) => t[2]) };
+}
+
+/**
+ * A field over the new passage list: the old field's postings of kept passages under their new
+ * numbers, merged with the new passages' postings. `oldTermAt[e]` is the old term at merged term e
+ * (-1: a term only new passages hold); terms left with no posting are dropped, the others keep the
+ * merged order. `vocabulary` is told which merged terms remain.
+ */
+function mergeField(
+  old: Field,
+  oldToNew: Int32Array,
+  oldTermAt: Int32Array,
+  fresh: FreshPostings,
+  lengths: Int32Array,
+  params: KeywordIndexParams,
+  vocabulary: (kept: Int32Array) => Vocabulary,
+): Field {
+  const merged = oldTermAt.length;
+  const counts = new Int32Array(merged);
+  let maxTf = 0;
+  for (let e = 0; e < merged; e++) {
+    const t = oldTermAt[e]!;
+    if (t < 0) continue;
+    for (let i = old.offsets[t]!; i < old.offsets[t + 1]!; i++) {
+      if (oldToNew[old.docs[i]!]! >= 0) {
+        counts[e]!++;
+        if (old.tfs[i]! > maxTf) maxTf = old.tfs[i]!;
+      }
+    }
+  }
+  for (let i = 0; i < fresh.terms.length; i++) {
+    counts[fresh.terms[i]!]!++;
+    if (fresh.tfs[i]! > maxTf) maxTf = fresh.tfs[i]!;
+  }
+  const kept: number[] = [];
+  for (let e = 0; e < merged; e++) if (counts[e]! > 0) kept.push(e);
+  const offsets = new Int32Array(kept.length + 1);
+  kept.forEach((e, t) => (offsets[t + 1] = offsets[t]! + counts[e]!));
+  const docs = new Int32Array(offsets[kept.length]!);
+  const tfs = termFrequencies(docs.length, maxTf);
+  let f = 0; // next fresh posting
+  let at = 0;
+  for (const e of kept) {
+    while (f < fresh.terms.length && fresh.terms[f]! < e) f++;
+    const t = oldTermAt[e]!;
+    let i = t < 0 ? 0 : old.offsets[t]!;
+    const end = t < 0 ? 0 : old.offsets[t + 1]!;
+    // both lists ascend by passage: merged as they come
+    for (;;) {
+      while (i < end && oldToNew[old.docs[i]!]! < 0) i++;
+      const freshHere = f < fresh.terms.length && fresh.terms[f] === e;
+      if (i < end && (!freshHere || oldToNew[old.docs[i]!]! < fresh.docs[f]!)) {
+        docs[at] = oldToNew[old.docs[i]!]!;
+        tfs[at++] = old.tfs[i++]!;
+      } else if (freshHere) {
+        docs[at] = fresh.docs[f]!;
+        tfs[at++] = fresh.tfs[f++]!;
+      } else break;
+    }
+  }
+  return { vocabulary: vocabulary(Int32Array.from(kept)), offsets, docs, tfs, lengths, norms: lengthNorms(lengths, params) };
+}
+
 function unique(items: string[]): string[] {
   return [...new Set(items)];
 }
@@ -589,19 +698,7 @@ export class KeywordIndex {
     const p = { ...DEFAULT_KEYWORD_PARAMS, ...params };
     const docNumbers = new Map<string, { doc: number; prefix: string }[]>();
     const labels = new Map<string, number[]>();
-    passages.forEach(({ text }, doc) => {
-      // every 文号 ends in 号: most passages need not be searched for one
-      for (const d of text.includes('号') ? findDocNumbers(text) : []) {
-        const list = docNumbers.get(d.key) ?? [];
-        if (!list.some((e) => e.doc === doc && e.prefix === d.prefix)) list.push({ doc, prefix: d.prefix });
-        docNumbers.set(d.key, list);
-      }
-      for (const label of unique(findClauseLabels(text))) {
-        const list = labels.get(label) ?? [];
-        list.push(doc);
-        labels.set(label, list);
-      }
-    });
+    passages.forEach(({ text }, doc) => scanExact(text, doc, docNumbers, labels));
     const bigramKeys = new CodeKeys();
     const bigramBuilder = new FieldBuilder();
     for (const { text } of passages) bigramBuilder.add(bigramKeys.keys(cjkBigramCodes(text)));
@@ -635,6 +732,135 @@ export class KeywordIndex {
       bigrams,
       docNumbers,
       new Map([...labels].map(([label, docs]) => [label, Int32Array.from(docs)])),
+    );
+  }
+
+  /**
+   * The index of a new list of passages, made from this one: `from[i]` is the passage of this index
+   * whose text passage i has, or -1 for a text this index does not hold (only those are read from
+   * `texts` and tokenized). Kept passages keep their postings under their new numbers, so a
+   * rebuild after a few changed files costs about those files, and the index answers exactly as
+   * one built from nothing (the same postings and statistics; terms may be numbered otherwise).
+   * Null when kept passages do not keep their order, or one is taken twice: build() then.
+   * The tokenizer must be the one this index was built with (same dictionary).
+   */
+  update(from: Int32Array, texts: readonly string[], tokenizer: Tokenizer = this.tokenizer): KeywordIndex | null {
+    const count = from.length;
+    const oldToNew = new Int32Array(this.count).fill(-1);
+    const fresh: number[] = [];
+    let last = -1;
+    for (let i = 0; i < count; i++) {
+      const old = from[i]!;
+      if (old < 0) {
+        fresh.push(i);
+        continue;
+      }
+      if (old <= last || old >= this.count) return null;
+      oldToNew[old] = i;
+      last = old;
+    }
+    const wordLengths = new Int32Array(count);
+    const bigramLengths = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      if (from[i]! < 0) continue;
+      wordLengths[i] = this.words.lengths[from[i]!]!;
+      bigramLengths[i] = this.bigrams.lengths[from[i]!]!;
+    }
+
+    // words: the old terms first, in their order, then terms only new passages hold
+    const oldWords = this.words.vocabulary as WordVocabulary;
+    const newWords = new Map<string, number>();
+    const wordRows = fresh.map((doc) => {
+      const tokens = tokenizer.tokenize(texts[doc]!);
+      wordLengths[doc] = tokens.length;
+      return {
+        doc,
+        terms: tokens.map((t) => {
+          const id = oldWords.id(t);
+          if (id >= 0) return id;
+          let added = newWords.get(t);
+          if (added === undefined) newWords.set(t, (added = oldWords.size + newWords.size));
+          return added;
+        }),
+      };
+    });
+    const wordTerms = [...oldWords.terms, ...newWords.keys()];
+    const words = mergeField(
+      this.words,
+      oldToNew,
+      Int32Array.from(wordTerms, (_, e) => (e < oldWords.size ? e : -1)),
+      freshPostings(wordRows),
+      wordLengths,
+      this.params,
+      (kept) => new WordVocabulary(Array.from(kept, (e) => wordTerms[e]!)),
+    );
+
+    // bigrams: the merged codes in ascending order, as a bigram vocabulary keeps them
+    const oldCodes = (this.bigrams.vocabulary as BigramVocabulary).codes;
+    const freshCodes = fresh.map((doc) => {
+      const codes = cjkBigramCodes(texts[doc]!);
+      bigramLengths[doc] = codes.length;
+      return codes;
+    });
+    const oldVocabulary = this.bigrams.vocabulary as BigramVocabulary;
+    const added = [...new Set(freshCodes.flat())].filter((c) => oldVocabulary.idOfCode(c) < 0).sort((a, b) => a - b);
+    const codes = new Float64Array(oldCodes.length + added.length);
+    const oldTermAt = new Int32Array(codes.length);
+    for (let e = 0, i = 0, j = 0; e < codes.length; e++) {
+      if (j >= added.length || (i < oldCodes.length && oldCodes[i]! < added[j]!)) {
+        codes[e] = oldCodes[i]!;
+        oldTermAt[e] = i++;
+      } else {
+        codes[e] = added[j++]!;
+        oldTermAt[e] = -1;
+      }
+    }
+    const codeAt = new Map<number, number>();
+    const termOf = (code: number): number => {
+      let e = codeAt.get(code);
+      if (e === undefined) {
+        let lo = 0;
+        let hi = codes.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (codes[mid]! < code) lo = mid + 1;
+          else hi = mid;
+        }
+        codeAt.set(code, (e = lo));
+      }
+      return e;
+    };
+    const bigrams = mergeField(
+      this.bigrams,
+      oldToNew,
+      oldTermAt,
+      freshPostings(fresh.map((doc, n) => ({ doc, terms: freshCodes[n]!.map(termOf) }))),
+      bigramLengths,
+      this.params,
+      (kept) => new BigramVocabulary(Float64Array.from(kept, (e) => codes[e]!)),
+    );
+
+    // 文号 and clause labels: kept passages renumbered, new ones scanned
+    const docNumbers = new Map<string, { doc: number; prefix: string }[]>();
+    for (const [key, list] of this.docNumbers) {
+      const moved = list.flatMap((e) => (oldToNew[e.doc]! >= 0 ? [{ doc: oldToNew[e.doc]!, prefix: e.prefix }] : []));
+      if (moved.length > 0) docNumbers.set(key, moved);
+    }
+    const labels = new Map<string, number[]>();
+    for (const [label, docs] of this.labels) {
+      const moved = Array.from(docs, (d) => oldToNew[d]!).filter((d) => d >= 0);
+      if (moved.length > 0) labels.set(label, moved);
+    }
+    for (const doc of fresh) scanExact(texts[doc]!, doc, docNumbers, labels);
+    for (const list of docNumbers.values()) list.sort((a, b) => a.doc - b.doc);
+    return new KeywordIndex(
+      this.tokenizer,
+      this.params,
+      count,
+      words,
+      bigrams,
+      docNumbers,
+      new Map([...labels].map(([label, docs]) => [label, Int32Array.from(docs).sort()])),
     );
   }
 

@@ -265,23 +265,31 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     const file = (name: string) => join(tmp, name);
     // Each text is stored once, in its document: a clause's and a passage's text are slices of it
     // (by their offsets), restored when the index is loaded.
-    const keyword = contents.keyword.serialize();
-    // every write settled before any failure is acted on: cleaning up while another write is still
-    // creating its file would leave the folder behind (a full disk fails one write, not all)
-    await settleAll([
+    // Files are made on this thread one after another and compressed on the thread pool while the
+    // next is made: the keyword index is serialized and the graph saved while documents compress.
+    const work: Promise<unknown>[] = [
       writeIndexFile(file(INDEX_FILES.documents), JSON.stringify(documents.map((d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) })))),
       writeIndexFile(file(INDEX_FILES.passages), JSON.stringify(passages.map(({ text: _text, ...p }) => p))),
       writeIndexFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary)),
-      writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(keyword.header)),
-      writeIndexFile(file(INDEX_FILES.keywordPostings), keyword.postings),
       writeIndexFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes })),
-      contents.builtin
-        ? contents.builtinFile
+    ];
+    if (contents.builtin) {
+      work.push(
+        contents.builtinFile
           ? writeFile(file(INDEX_FILES.builtinEmbedder), contents.builtinFile)
-          : writeIndexFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin))
-        : undefined,
-    ]);
-    contents.vectorIndex.save(tmp);
+          : writeIndexFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin)),
+      );
+    }
+    try {
+      const keyword = contents.keyword.serialize();
+      work.push(writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(keyword.header)), writeIndexFile(file(INDEX_FILES.keywordPostings), keyword.postings));
+      contents.vectorIndex.save(tmp);
+    } catch (error) {
+      work.push(Promise.reject(error));
+    }
+    // every write settled before any failure is acted on: cleaning up while another write is still
+    // creating its file would leave the folder behind (a full disk fails one write, not all)
+    await settleAll(work);
     // index/README.md is tracked by git: carry it into the new folder
     if (!inside) {
       await copyFile(join(indexDir, 'README.md'), file('README.md')).catch((e: NodeJS.ErrnoException) => {

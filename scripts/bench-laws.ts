@@ -79,11 +79,12 @@ try {
   } satisfies SearchBenchInput);
   log(`search: loaded in ${search.loadSeconds.toFixed(2)} s, hybrid p50 ${summarizeLatencies(search.latencies.hybrid!).p50.toFixed(2)} ms`);
 
-  // one changed file: a figure in the first file that has one
+  // one changed file: a date and a sentence of its text, in the first file that has both
   let changed = '';
   for (const f of files) {
     const text = await readFile(path.join(corpusDir, f), 'utf8').catch(() => '');
-    const edited = text.replace(/\d+(?=日)/u, (d) => String(Number(d) + 1));
+    if (!/\d+(?=日)/u.test(text) || !text.includes('应当')) continue;
+    const edited = text.replace(/\d+(?=日)/u, (d) => String(Number(d) + 1)).replace('应当', '必须');
     if (edited !== text) {
       await writeFile(path.join(corpusDir, f), edited);
       changed = f;

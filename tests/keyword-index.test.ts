@@ -111,6 +111,41 @@ describe('KeywordIndex', () => {
     expect(Buffer.from(fromIds.postings).equals(Buffer.from(fromWords.postings))).toBe(true);
   });
 
+  it('updated for changed, removed and added passages, answers every query as an index built from nothing', () => {
+    // a rebuild after a few files changed: two passages edited, three removed, one added, one moved in
+    const before = passages.slice(0, 24);
+    const after = [
+      ...before.slice(0, 5),
+      { ...before[5]!, text: before[5]!.text.replace(/支持/gu, '扶持') + '设立数字化转型专项贷款贴息' },
+      ...before.slice(6, 13),
+      ...before.slice(16, 20),
+      { source: 'new', text: '（九）对购置新设备的企业按贷款利息给予贴息，湘政发〔2026〕6号另有规定的从其规定。' },
+      ...before.slice(20, 23),
+      { ...before[23]!, text: '第九十九条 本办法自公布之日起施行。' },
+      passages[27]!,
+    ];
+    const old = KeywordIndex.build(before, tokenizer);
+    const textAt = new Map(before.map((p, i) => [p.text, i]));
+    const from = Int32Array.from(after, (p) => textAt.get(p.text) ?? -1);
+    const updated = old.update(from, after.map((p) => p.text))!;
+    expect(updated).not.toBeNull();
+    const fresh = KeywordIndex.build(after, tokenizer);
+    expect(updated.count).toBe(after.length);
+    const queries = ['专精特新', '设备更新 贴息', '扶持', '数字化转型专项贷款', '湘政发〔2026〕6号', '（九）', '第九十九条', '本办法自公布之日起施行', '我们买了新设备，贷款利息能补吗？', '超算智算'];
+    for (const q of queries) {
+      const got = updated.search(q, 20);
+      const want = fresh.search(q, 20);
+      expect(got.map((h) => h.id), q).toEqual(want.map((h) => h.id));
+      got.forEach((h, i) => expect(h.score, q).toBeCloseTo(want[i]!.score, 9));
+      expect(updated.matchedTerms(q), q).toEqual(fresh.matchedTerms(q));
+    }
+    // and it is written and read back like any index
+    const { header, postings } = updated.serialize();
+    expect(KeywordIndex.deserialize(header, postings, tokenizer).search('设备更新 贴息', 10)).toEqual(fresh.search('设备更新 贴息', 10));
+    // kept passages out of their order: not an update
+    expect(old.update(Int32Array.from([1, 0]), ['', ''])).toBeNull();
+  });
+
   it('prunes without changing a score or a rank: the same k best as scoring every posting', () => {
     // queries made of passages' own phrases, weighted unevenly, with and without a per-passage boost
     let seed = 7;
