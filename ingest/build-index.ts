@@ -62,6 +62,8 @@ export interface BuildReport {
   embedded: number;
   /** Passages whose vectors came from the previous index. */
   reused: number;
+  /** How the keyword index was made: updated from the previous build's (kept passages not tokenized again) or built from nothing. */
+  keyword: 'updated' | 'built';
   /** Why the default model was not used, when ingest fell back to the built-in embedder. */
   fallback?: string;
 }
@@ -201,6 +203,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   // A rebuild after a few changed files updates the previous keyword index: kept passages keep
   // their postings, only new texts are tokenized (same dictionary, same tokenizer, same scoring).
   let keyword: KeywordIndex | null = null;
+  let keywordHow: BuildReport['keyword'] = 'updated';
   if (previousHashes !== null) {
     const from = previousPositions(previousHashes.hashes, hashes);
     const fresh = from.reduce((n, at) => n + (at < 0 ? 1 : 0), 0);
@@ -209,7 +212,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
       keyword = previousKeyword?.update(from, texts, tokens) ?? null;
     }
   }
-  if (keyword === null) keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
+  if (keyword === null) {
+    keywordHow = 'built';
+    keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
+  }
 
   // 4. The embedder
   const previous = await readPrevious(options.indexDir, previousHashes);
@@ -309,6 +315,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     seconds: (performance.now() - started) / 1000,
     embedded: missing.length,
     reused: passages.length - missing.length,
+    keyword: keywordHow,
     ...(fallback ? { fallback } : {}),
   };
 }

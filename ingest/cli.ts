@@ -191,7 +191,7 @@ const { counts, embedder } = manifest;
 console.log(
   `${counts.files} files -> ${counts.documents} documents, ${counts.clauses} clauses, ${counts.passages} passages` +
     `${counts.skippedFiles ? ` (${counts.skippedFiles} file(s) skipped)` : ''}; ` +
-    `embedder ${embedder.id} (${embedder.dims}-d): ${report.embedded} embedded, ${report.reused} reused; ` +
+    `embedder ${embedder.id} (${embedder.dims}-d): ${report.embedded} embedded, ${report.reused} reused; keyword index ${report.keyword}; ` +
     `${report.seconds.toFixed(1)}s. Index: ${values.index}/`,
 );
 const ocrDocuments = report.documents.filter((d) => d.ocr);

@@ -82,6 +82,29 @@ describe('index build with the built-in embedder', () => {
     expect((await loadIndex(indexDir)).vectors.allVectors()).toEqual(before);
   });
 
+  it('re-ingest after a sentence changed updates the keyword index, which answers as one built from nothing', async () => {
+    const file = path.join(corpusDir, 'yongzhou-gazette-2025-manufacturing-measures.txt');
+    const text = await readFile(file, 'utf8');
+    const sentence = text.match(/[^。\n]*贴息[^。\n]*。/u)![0];
+    await writeFile(file, text.replace(sentence, `${sentence}对购置国产工业母机的企业另行给予设备更新奖补。`));
+    try {
+      const updated = await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+      expect(updated.keyword).toBe('updated');
+      expect(updated.embedded).toBeGreaterThan(0);
+      const freshDir = path.join(scratch, 'builtin-index-fresh');
+      const fresh = await buildIndex({ corpusDir, indexDir: freshDir, embedder: 'builtin', ...quiet });
+      expect(fresh.keyword).toBe('built');
+      const [a, b] = [await loadIndex(indexDir), await loadIndex(freshDir)];
+      for (const q of ['工业母机 奖补', '设备更新 贴息', '我们买了新设备，贷款利息能补吗？', '永政发〔2025〕2号', '专精特新']) {
+        expect(a.keyword.search(q, 10), q).toEqual(b.keyword.search(q, 10));
+      }
+      expect(a.keyword.search('工业母机', 1)[0]!.id).toBe(a.passages.findIndex((p) => p.text.includes('工业母机')));
+    } finally {
+      await writeFile(file, text);
+      await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+    }
+  });
+
   it('HNSW recall@10 against exact search is at least 0.99 on the seeds’ vectors', async () => {
     const index = await loadIndex(indexDir);
     const dims = index.manifest.embedder.dims;
