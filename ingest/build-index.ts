@@ -12,7 +12,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, type CachingTokenizer } from './chinese-tokenizer.ts';
 import type { TokenizeReply, TokenizeRequest } from './tokenize-worker.ts';
-import { BuiltinEmbedder, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
+import { BuiltinEmbedder, DEFAULT_BUILTIN_OPTIONS, evenSample, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
+import type { TrainReply, TrainRequest } from './train-worker.ts';
 import { buildCacheDir, readTokenTable, writeTokenTable } from './build-cache.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
 import { DEFAULT_KEYWORD_PARAMS, KeywordIndex, type KeywordIndexHeader } from './keyword-index.ts';
@@ -200,25 +201,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   const tokens = createCachingTokenizer(tokenizer);
   progress({ stage: 'keyword', done: 0, total: 1 });
   const previousHashes = await readPreviousHashes(options.indexDir);
-  // A rebuild after a few changed files updates the previous keyword index: kept passages keep
-  // their postings, only new texts are tokenized (same dictionary, same tokenizer, same scoring).
-  let keyword: KeywordIndex | null = null;
-  let keywordHow: BuildReport['keyword'] = 'updated';
-  if (previousHashes !== null) {
-    const from = previousPositions(previousHashes.hashes, hashes);
-    const fresh = from.reduce((n, at) => n + (at < 0 ? 1 : 0), 0);
-    if (fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
-      const previousKeyword = readPreviousKeyword(options.indexDir, previousHashes.manifest, dictionary, tokens);
-      keyword = previousKeyword?.update(from, texts, tokens) ?? null;
-    }
-  }
-  if (keyword === null) {
-    keywordHow = 'built';
-    keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
-  }
-
-  // 4. The embedder
-  const previous = await readPrevious(options.indexDir, previousHashes);
+  // The built-in embedder, when it must be learned, is learned on a second thread while this one
+  // builds the keyword index (a build that may use the default model tries to open it first).
   let embedder: Embedder | null = null;
   let fingerprint = '';
   let fallback: string | undefined;
@@ -240,21 +224,40 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
       );
     }
   }
+  const known = new Set(previousHashes?.manifest.embedder.kind === 'builtin' ? previousHashes.hashes : []);
+  const keepModel = embedder === null && !options.retrain && hashes.filter((h) => !known.has(h)).length <= BUILTIN_RELEARN_SHARE * hashes.length;
+  const training = embedder === null && !keepModel ? trainOnSecondThread(texts, dictionary) : null;
+  // A rebuild after a few changed files updates the previous keyword index: kept passages keep
+  // their postings, only new texts are tokenized (same dictionary, same tokenizer, same scoring).
+  let keyword: KeywordIndex | null = null;
+  let keywordHow: BuildReport['keyword'] = 'updated';
+  if (previousHashes !== null) {
+    const from = previousPositions(previousHashes.hashes, hashes);
+    const fresh = from.reduce((n, at) => n + (at < 0 ? 1 : 0), 0);
+    if (fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
+      const previousKeyword = readPreviousKeyword(options.indexDir, previousHashes.manifest, dictionary, tokens);
+      keyword = previousKeyword?.update(from, texts, tokens) ?? null;
+    }
+  }
+  if (keyword === null) {
+    keywordHow = 'built';
+    keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
+  }
+
+  // 4. The embedder
+  const previous = await readPrevious(options.indexDir, previousHashes);
   let builtinJSON: BuiltinEmbedderJSON | null = null;
   let builtinFile: Uint8Array | undefined;
   if (embedder === null) {
-    const known = new Set(previous?.hashes ?? []);
-    const fresh = hashes.filter((h) => !known.has(h)).length;
-    if (!options.retrain && previous?.builtin && fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
+    if (keepModel && previous?.builtin) {
       embedder = BuiltinEmbedder.fromJSON(previous.builtin, tokens);
       builtinJSON = previous.builtin;
       builtinFile = previous.builtinFile ?? undefined;
     } else {
       progress({ stage: 'train', done: 0, total: 1 });
-      const trained = BuiltinEmbedder.train(texts, tokens);
+      builtinJSON = (await training) ?? BuiltinEmbedder.train(texts, tokens).toJSON();
+      embedder = BuiltinEmbedder.fromJSON(builtinJSON, tokens);
       progress({ stage: 'train', done: 1, total: 1 });
-      embedder = trained;
-      builtinJSON = trained.toJSON();
     }
     fingerprint = await embedder.fingerprint();
   }
@@ -358,6 +361,35 @@ async function buildKeywordIndex(indexDir: string, texts: string[], hashes: stri
   if (table !== null) await writeTokenTable(cacheDir, dictionary, { hashes, ...table });
 
   return keyword;
+}
+
+// Below this many passages the built-in embedder is learned on this thread: a second thread costs
+// more to start than it saves, and tests of small corpora run the same code either way.
+export const TRAIN_THREAD_MIN_PASSAGES = 5000;
+
+/**
+ * The built-in embedder learned on a second thread, from the sample train() would take; null
+ * where that does not pay (one core, a small corpus) or the thread fails: the caller then learns
+ * it on this thread.
+ */
+export async function trainOnSecondThread(texts: string[], dictionary: string[], minPassages = TRAIN_THREAD_MIN_PASSAGES): Promise<BuiltinEmbedderJSON | null> {
+  if (texts.length < minPassages || availableParallelism() < 2) return null;
+  const entry = new URL('./train-worker.ts', import.meta.url).href;
+  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, {
+    eval: true,
+    workerData: { dictionary, texts: evenSample(texts, DEFAULT_BUILTIN_OPTIONS.maxTrainingPassages) } satisfies TrainRequest,
+  });
+  try {
+    return await new Promise<TrainReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the training thread ended (exit code ${code})`)));
+    });
+  } catch {
+    return null;
+  } finally {
+    void worker.terminate();
+  }
 }
 
 // Below this many passages a second thread costs more to start than it saves. On two cores shared

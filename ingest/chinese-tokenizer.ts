@@ -226,6 +226,9 @@ export interface CachingTokenizer extends Tokenizer {
   clear(): void;
 }
 
+/** Whether a tokenizer hands out term ids (a build's caching tokenizer). */
+export const isCachingTokenizer = (tokenizer: Tokenizer): tokenizer is CachingTokenizer => 'tokenIds' in tokenizer && 'termList' in tokenizer;
+
 export function createCachingTokenizer(tokenizer: Tokenizer): CachingTokenizer {
   let seen = new Map<string, Int32Array>();
   let terms: string[] = [];

@@ -6,7 +6,7 @@
 //   exact   - 文号 (brackets and spaces normalized) and clause labels such as （三） or 第五条.
 // A passage score is bm25(words) + bigramWeight * bm25(bigrams) + the exact-match boosts.
 // Postings lists, not a scan: a query touches only the passages that share a term with it.
-import { bigramCode, bigramOfCode, cjkBigramCodes, cjkBigrams, type CachingTokenizer } from './chinese-tokenizer.ts';
+import { bigramCode, bigramOfCode, cjkBigramCodes, cjkBigrams, isCachingTokenizer } from './chinese-tokenizer.ts';
 import { findDocNumbers } from './policy-patterns.ts';
 import type { ScoredId, Tokenizer } from './types.ts';
 
@@ -259,8 +259,6 @@ class CodeKeys {
     return out;
   }
 }
-
-const isCaching = (tokenizer: Tokenizer): tokenizer is CachingTokenizer => 'tokenIds' in tokenizer && 'termList' in tokenizer;
 
 const wordVocabulary = (keys: string[]) => ({ vocabulary: new WordVocabulary(keys), finalId: null });
 /** Bigram terms ordered by code, so a query's bigram is found by binary search. */
@@ -705,7 +703,7 @@ export class KeywordIndex {
     const bigrams = bigramBuilder.finish(p, (keys) => bigramVocabulary(keys.map((k) => bigramKeys.codes[k]!)));
     const builder = new FieldBuilder();
     let terms: readonly string[];
-    if (isCaching(tokenizer)) {
+    if (isCachingTokenizer(tokenizer)) {
       // a build's tokenizer hands out term ids: counted without a string per token
       for (const { text } of passages) builder.add(tokenizer.tokenIds(text));
       terms = tokenizer.termList();

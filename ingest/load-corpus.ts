@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { ParseCache } from './build-cache.ts';
 import { CorpusError, hashFile, listCorpusEntries, listCorpusFiles } from './corpus-files.ts';
 import { linkDocuments } from './link-documents.ts';
-import { assignStems, parseFile, type ParsedFile } from './parse-corpus.ts';
+import { assignStems, parseFile, shareTexts, type ParsedFile } from './parse-corpus.ts';
 import type { ParseReply, ParseRequest } from './parse-worker.ts';
 import { DEFAULT_READ_LIMITS, ReadError, SUPPORTED_EXTENSIONS, setReadOptions, type ReadLimits, type ReadProgress } from './read-file.ts';
 import { attachmentsByName } from './readers/attachments.ts';
@@ -299,7 +299,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
           if ('progress' in reply) throw new NamedError(`${name}: no answer from the reader`);
           if (!reply.ok) throw new NamedError(reply.message);
           if (!('parsed' in reply)) throw new NamedError(`${name}: no answer from the reader`);
-          parsed = reply.parsed;
+          parsed = shareTexts(reply.parsed);
         }
         if (key !== null && !cache!.has(key)) await cache!.set(key, parsed);
         // a loop, not push(...list): a file of a hundred thousand passages would overflow the stack

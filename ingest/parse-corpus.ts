@@ -109,6 +109,27 @@ export function parseText(source: string, raw: string, today: string, stem = fil
   return { source, documents, passages, warnings };
 }
 
+/**
+ * A parse with its clause and passage texts as slices of their document's text (they are, by
+ * their offsets): a parse that crossed threads or came from the cache holds each text as a copy of
+ * its own, three times the corpus in memory; a slice shares its document's characters.
+ */
+export function shareTexts(parsed: ParsedFile): ParsedFile {
+  const texts = new Map(parsed.documents.map((d) => [d.id, d.text]));
+  for (const d of parsed.documents) for (const c of d.clauses) c.text = d.text.slice(c.start, c.end);
+  for (const p of parsed.passages) p.text = texts.get(p.docId)!.slice(p.start, p.end);
+  return parsed;
+}
+
+/** A parse without the texts shareTexts() restores: how the build cache keeps it. */
+export function withoutSharedTexts(parsed: ParsedFile): ParsedFile {
+  return {
+    ...parsed,
+    documents: parsed.documents.map((d) => ({ ...d, clauses: d.clauses.map((c) => ({ ...c, text: '' })) })),
+    passages: parsed.passages.map((p) => ({ ...p, text: '' })),
+  };
+}
+
 /** One file (with the attachments published beside it, see readers/attachments.ts) -> its documents. */
 export async function parseFile(
   path: string,

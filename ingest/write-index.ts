@@ -266,7 +266,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     // Each text is stored once, in its document: a clause's and a passage's text are slices of it
     // (by their offsets), restored when the index is loaded.
     // Files are made on this thread one after another and compressed on the thread pool while the
-    // next is made: the keyword index is serialized and the graph saved while documents compress.
+    // next is made: the keyword index is serialized while documents compress.
     const work: Promise<unknown>[] = [
       writeIndexFile(file(INDEX_FILES.documents), JSON.stringify(documents.map((d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) })))),
       writeIndexFile(file(INDEX_FILES.passages), JSON.stringify(passages.map(({ text: _text, ...p }) => p))),
@@ -283,13 +283,14 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     try {
       const keyword = contents.keyword.serialize();
       work.push(writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(keyword.header)), writeIndexFile(file(INDEX_FILES.keywordPostings), keyword.postings));
-      contents.vectorIndex.save(tmp);
     } catch (error) {
       work.push(Promise.reject(error));
     }
     // every write settled before any failure is acted on: cleaning up while another write is still
     // creating its file would leave the folder behind (a full disk fails one write, not all)
     await settleAll(work);
+    // the graph last, once the other files' buffers are let go: its full-size copy is the largest
+    contents.vectorIndex.save(tmp);
     // index/README.md is tracked by git: carry it into the new folder
     if (!inside) {
       await copyFile(join(indexDir, 'README.md'), file('README.md')).catch((e: NodeJS.ErrnoException) => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
 import { BuiltinEmbedder } from '../ingest/embedders/builtin-embedder.ts';
+import { trainOnSecondThread } from '../ingest/build-index.ts';
 
 const { passages } = JSON.parse(readFileSync(new URL('./fixtures/passages-sample.json', import.meta.url), 'utf8')) as {
   passages: { source: string; text: string }[];
@@ -23,6 +25,14 @@ async function rank(query: string): Promise<number[]> {
 const holding = (needle: string) => passages.flatMap((p, i) => (p.text.includes(needle) ? [i] : []));
 
 describe('BuiltinEmbedder', () => {
+  it.skipIf(availableParallelism() < 2)('learned on a second thread (as ingest does beside the keyword index) is the model learned on this one', async () => {
+    const json = await trainOnSecondThread(texts, [], 0);
+    expect(json).not.toBeNull();
+    const there = BuiltinEmbedder.fromJSON(json!, tokenizer);
+    expect(await there.fingerprint()).toBe(await embedder.fingerprint());
+    expect(await there.embedQuery('设备更新 贴息')).toEqual(await embedder.embedQuery('设备更新 贴息'));
+  });
+
   it('describes itself; dimensions are capped by the corpus size', () => {
     expect(embedder.info).toEqual({ id: 'builtin-lsa-v1', kind: 'builtin', dims: passages.length - 1 });
     expect(vectors).toHaveLength(passages.length);

@@ -7,7 +7,7 @@
 // singular vectors, L2-normalized. Passages and queries are embedded the same way, so a query
 // needs no special treatment and the same corpus always gives the same vectors.
 import { createHash } from 'node:crypto';
-import { cjkBigrams } from '../chinese-tokenizer.ts';
+import { bigramCode, cjkBigramCodes, cjkBigrams, isCachingTokenizer } from '../chinese-tokenizer.ts';
 import type { Embedder, EmbedderInfo, Tokenizer } from '../types.ts';
 
 export interface BuiltinEmbedderOptions {
@@ -446,7 +446,15 @@ function projectedGram(a: Csr, basis: Float64Array, l: number): Float64Array {
 export class BuiltinEmbedder implements Embedder {
   readonly info: EmbedderInfo;
   private readonly wordIds: Map<string, number>;
-  private readonly bigramIds: Map<string, number>;
+  /** A bigram's code (bigramCode) -> its feature id. */
+  private readonly bigramIds: Map<number, number>;
+  /** A caching tokenizer's term id -> feature id (-1: none), filled as terms are met. */
+  private featureOfTerm = new Int32Array(0);
+  private termsMapped = 0;
+  private mappedList: readonly string[] | null = null;
+  /** Per-feature counts of the text being embedded (zero between texts), and the features it holds, first seen first. */
+  private readonly counts: Int32Array;
+  private readonly seen: number[] = [];
   /** Each feature's idf × its kind's weight × its projection row's scale: a row's int8 values times this are what embedding adds. */
   private readonly rowWeight: Float32Array;
 
@@ -463,7 +471,8 @@ export class BuiltinEmbedder implements Embedder {
     const dims = singularValues.length;
     this.info = { id: FORMAT, kind: 'builtin', dims };
     this.wordIds = new Map(words.map((w, i) => [w, i]));
-    this.bigramIds = new Map(bigrams.map((b, i) => [b, words.length + i]));
+    this.bigramIds = new Map(bigrams.map((b, i) => [bigramCode(b), words.length + i]));
+    this.counts = new Int32Array(words.length + bigrams.length);
     // (the rows stay int8: a float copy of them would be 4 times the model, in every server)
     this.rowWeight = new Float32Array(idf.length);
     for (let f = 0; f < idf.length; f++) this.rowWeight[f] = idf[f]! * (f < words.length ? 1 : options.bigramWeight) * rowScale[f]!;
@@ -521,20 +530,51 @@ export class BuiltinEmbedder implements Embedder {
     return new BuiltinEmbedder(tokenizer, options, words, bigrams, idf, singularValues, projection, rowScale);
   }
 
-  /** Unit vector; all zeros when the text has no feature the model knows. */
+  /**
+   * Unit vector; all zeros when the text has no feature the model knows. Features are counted by
+   * id (a build's term ids, bigram codes): no string or map per text, the embedder's largest cost
+   * otherwise. Words are added first, then bigrams, each first seen first.
+   */
   private embed(text: string): Float32Array {
     const dims = this.info.dims;
-    const acc = new Float64Array(dims);
-    const { words, bigrams } = countFeatures(text, this.tokenizer);
-    const addRow = (id: number | undefined, tf: number) => {
-      if (id === undefined) return;
-      const w = (1 + Math.log(tf)) * this.rowWeight[id]!;
-      const o = id * dims;
-      const projection = this.projection;
-      for (let d = 0; d < dims; d++) acc[d]! += w * projection[o + d]!;
+    const { counts, seen } = this;
+    seen.length = 0;
+    const count = (feature: number) => {
+      if (feature < 0) return;
+      if (counts[feature] === 0) seen.push(feature);
+      counts[feature]!++;
     };
-    for (const [w, tf] of words) addRow(this.wordIds.get(w), tf);
-    for (const [b, tf] of bigrams) addRow(this.bigramIds.get(b), tf);
+    const tokenizer = this.tokenizer;
+    if (isCachingTokenizer(tokenizer)) {
+      const ids = tokenizer.tokenIds(text);
+      const terms = tokenizer.termList();
+      if (terms !== this.mappedList) {
+        // another list: the tokenizer was cleared
+        this.mappedList = terms;
+        this.termsMapped = 0;
+      }
+      if (terms.length > this.termsMapped) {
+        if (terms.length > this.featureOfTerm.length) {
+          const grown = new Int32Array(Math.max(terms.length, this.featureOfTerm.length * 2));
+          grown.set(this.featureOfTerm.subarray(0, this.termsMapped));
+          this.featureOfTerm = grown;
+        }
+        for (let t = this.termsMapped; t < terms.length; t++) this.featureOfTerm[t] = this.wordIds.get(terms[t]!) ?? -1;
+        this.termsMapped = terms.length;
+      }
+      for (let i = 0; i < ids.length; i++) count(this.featureOfTerm[ids[i]!]!);
+    } else {
+      for (const w of tokenizer.tokenize(text)) count(this.wordIds.get(w) ?? -1);
+    }
+    for (const code of cjkBigramCodes(text)) count(this.bigramIds.get(code) ?? -1);
+    const acc = new Float64Array(dims);
+    const projection = this.projection;
+    for (const feature of seen) {
+      const w = (1 + Math.log(counts[feature]!)) * this.rowWeight[feature]!;
+      counts[feature] = 0;
+      const o = feature * dims;
+      for (let d = 0; d < dims; d++) acc[d]! += w * projection[o + d]!;
+    }
     let norm = 0;
     for (const x of acc) norm += x * x;
     const out = new Float32Array(dims);
