@@ -516,8 +516,33 @@ interface DocumentName {
   docNumber: ReturnType<typeof findDocNumbers>[number] | undefined;
   title: string | null;
   titleBigrams: string[];
+  /**
+   * The fewest of the title's bigrams a query must hold for the title to be named: a common
+   * substring of 70% of the title (6 characters at least) holds that many, less two for each
+   * character that is not Chinese (it breaks the bigrams around it). Most titles are passed over
+   * by this count alone, before the quadratic comparison.
+   */
+  minShared: number;
 }
 const documentNames = new WeakMap<LoadedIndex, DocumentName[]>();
+/** Per index: each bigram's titles (a title once per time it holds the bigram). */
+const titlesByBigram = new WeakMap<LoadedIndex, Map<string, Int32Array>>();
+
+function titleLists(index: LoadedIndex, names: DocumentName[]): Map<string, Int32Array> {
+  let lists = titlesByBigram.get(index);
+  if (lists !== undefined) return lists;
+  const building = new Map<string, number[]>();
+  names.forEach((d, t) => {
+    for (const b of d.titleBigrams) {
+      const list = building.get(b);
+      if (list === undefined) building.set(b, [t]);
+      else list.push(t);
+    }
+  });
+  lists = new Map([...building].map(([b, list]) => [b, Int32Array.from(list)]));
+  titlesByBigram.set(index, lists);
+  return lists;
+}
 
 /** Every document's parsed 文号 and compacted title with its bigrams, once per index, not per query. */
 function namesOf(index: LoadedIndex): DocumentName[] {
@@ -530,6 +555,7 @@ function namesOf(index: LoadedIndex): DocumentName[] {
       docNumber: d.docNumber !== null ? findDocNumbers(d.docNumber)[0] : undefined,
       title: title !== null && title.length >= 6 ? title : null,
       titleBigrams: title !== null && title.length >= 6 ? cjkBigrams(title) : [],
+      minShared: title === null ? 0 : Math.max(4, Math.max(6, Math.ceil(0.7 * title.length)) - 1 - 2 * title.replace(/\p{Script=Han}/gu, '').length),
     };
   });
   documentNames.set(index, names);
@@ -550,15 +576,19 @@ export function namedDocuments(index: LoadedIndex, q: string): Set<string> {
   }
   const query = compact(q);
   if (query.length < 6) return out;
-  const queryBigrams = new Set(cjkBigrams(query));
+  // cheap filter before the quadratic step: the title bigrams each title shares with the query,
+  // counted from the bigrams' lists of titles (most titles share no more than a few)
+  const lists = titleLists(index, names);
+  const shared = new Map<number, number>();
+  for (const b of new Set(cjkBigrams(query))) {
+    const list = lists.get(b);
+    if (list !== undefined) for (const t of list) shared.set(t, (shared.get(t) ?? 0) + 1);
+  }
   let best = 0;
   const coverage = new Map<string, number>();
-  for (const d of names) {
-    if (d.title === null) continue;
-    // cheap filter before the quadratic step: most titles share no more than a few bigrams with a query
-    let shared = 0;
-    for (const b of d.titleBigrams) if (queryBigrams.has(b)) shared++;
-    if (shared < 4) continue;
+  for (const [t, count] of shared) {
+    const d = names[t]!;
+    if (d.title === null || count < d.minShared) continue;
     const common = longestCommonSubstring(query, d.title);
     const share = common / d.title.length;
     if (common >= 6 && share >= 0.7) {
