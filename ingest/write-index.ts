@@ -8,11 +8,13 @@
 //    build killed half-way through the moves is finished by the next one.
 // Recovery reads only the folders' names and ages, never process ids (which get reused).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzipSync, gzip } from 'node:zlib';
+import { once } from 'node:events';
+import { finished, pipeline } from 'node:stream/promises';
+import { createGzip, gunzipSync, gzip } from 'node:zlib';
 import type { BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
 import type { KeywordIndex } from './keyword-index.ts';
 import type { EmbedderInfo, Passage, PolicyDocument } from './types.ts';
@@ -54,6 +56,41 @@ const GZIP_LEVEL = 3;
 /** Writes one index file; a name ending in .gz is gzip-compressed (on the thread pool, beside the other work). */
 export async function writeIndexFile(path: string, data: string | Uint8Array): Promise<void> {
   await writeFile(path, path.endsWith('.gz') ? await gzipAsync(data, { level: GZIP_LEVEL }) : data);
+}
+
+/**
+ * Writes JSON.stringify(items.map(shape)) as writeIndexFile would, one element at a time through
+ * gzip: the array's text is never one string (the documents of 250,000 passages are 200 MB of
+ * JSON, twice that as a string, at the build's largest moment).
+ */
+const PIECE = 1 << 20;
+
+export async function writeJsonArray<T>(path: string, items: readonly T[], shape: (item: T) => unknown): Promise<void> {
+  const compress = path.endsWith('.gz');
+  const sink = createWriteStream(path);
+  const gzip = compress ? createGzip({ level: GZIP_LEVEL }) : null;
+  const head = gzip ?? sink;
+  const done = gzip !== null ? pipeline(gzip, sink) : finished(sink);
+  done.catch(() => {}); // awaited below; a failed write must not go unhandled while the loop waits
+  // elements gathered into pieces of about a megabyte: a write per element costs more than gzip
+  let piece: string[] = ['['];
+  let size = 1;
+  const flush = async () => {
+    const text = piece.join('');
+    piece = [];
+    size = 0;
+    if (!head.write(text)) await Promise.race([once(head, 'drain'), done]);
+  };
+  for (let i = 0; i < items.length; i++) {
+    const json = (i > 0 ? ',' : '') + JSON.stringify(shape(items[i]!));
+    piece.push(json);
+    size += json.length;
+    if (size >= PIECE) await flush();
+  }
+  piece.push(']');
+  await flush();
+  head.end();
+  await done;
 }
 
 /** Reads one index file as written by writeIndexFile. */
@@ -268,8 +305,8 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     // Files are made on this thread one after another and compressed on the thread pool while the
     // next is made: the keyword index is serialized while documents compress.
     const work: Promise<unknown>[] = [
-      writeIndexFile(file(INDEX_FILES.documents), JSON.stringify(documents.map((d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) })))),
-      writeIndexFile(file(INDEX_FILES.passages), JSON.stringify(passages.map(({ text: _text, ...p }) => p))),
+      writeJsonArray(file(INDEX_FILES.documents), documents, (d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) })),
+      writeJsonArray(file(INDEX_FILES.passages), passages, ({ text: _text, ...p }) => p),
       writeIndexFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary)),
       writeIndexFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes })),
     ];

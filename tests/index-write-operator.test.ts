@@ -3,12 +3,13 @@
 // reads no process ids, and one clear line for a missing or empty corpus, a full disk and a
 // read-only index folder, with no temporary folder left behind.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFile, cp, mkdir, mkdtemp, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build-index.ts';
-import { INDEX_FILES, recoverIndex } from '../ingest/write-index.ts';
+import { INDEX_FILES, recoverIndex, writeJsonArray } from '../ingest/write-index.ts';
 import { loadIndex } from '../server/load-index.ts';
 
 let tmp: string;
@@ -38,6 +39,22 @@ afterAll(async () => {
 });
 
 const build = (indexDir: string) => buildIndex({ corpusDir, indexDir, embedder: 'builtin', warn: () => {} });
+
+describe('index files written a piece at a time', () => {
+  it('a JSON array streamed through gzip reads back as JSON.stringify of the whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'json-array-'));
+    try {
+      const items = Array.from({ length: 5000 }, (_, i) => ({ id: `第${i}条`, text: '设备更新贷款贴息'.repeat(i % 7), drop: i }));
+      const shape = ({ drop: _drop, ...rest }: (typeof items)[number]) => rest;
+      await writeJsonArray(join(dir, 'a.json.gz'), items, shape);
+      await writeJsonArray(join(dir, 'b.json'), [], shape);
+      expect(gunzipSync(await readFile(join(dir, 'a.json.gz'))).toString('utf8')).toBe(JSON.stringify(items.map(shape)));
+      expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe('[]');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('a mount-point INDEX_DIR', () => {
   it('is written by swapping files inside it, and read back', async () => {
