@@ -102,21 +102,41 @@ interface PreviousIndex {
 }
 
 /**
- * For each passage, the previous build's passage with the same text (-1: none). A text found n
- * times takes the n previous passages with that text, one each and in their order, so repeated
- * texts keep their own postings and vectors instead of being dropped and added on every rebuild.
+ * For each passage, the previous build's passage with the same text that it takes over (-1:
+ * none). Passages are matched in order, each previous passage to one new one at most, and never to
+ * one before a passage matched earlier: kept passages keep their order, as an update of the
+ * keyword index needs. A text found several times (a document published twice, a repeated
+ * paragraph) is matched occurrence by occurrence; an occurrence left over, or one that would break
+ * the order, is -1 here and is read again.
  */
 export function previousPositions(previousHashes: readonly string[], hashes: readonly string[]): Int32Array {
   const at = new Map<string, number[]>();
-  for (let i = previousHashes.length - 1; i >= 0; i--) {
+  for (let i = 0; i < previousHashes.length; i++) {
     const list = at.get(previousHashes[i]!);
     if (list === undefined) at.set(previousHashes[i]!, [i]);
     else list.push(i);
   }
+  const next = new Map<string, number>(); // per text, the first of its previous passages not yet passed
+  let last = -1;
   return Int32Array.from(hashes, (h) => {
     const list = at.get(h);
-    return list === undefined ? -1 : list.length > 1 ? list.pop()! : list[0]!;
+    if (list === undefined) return -1;
+    let k = next.get(h) ?? 0;
+    while (k < list.length && list[k]! <= last) k++;
+    if (k === list.length) {
+      next.set(h, k);
+      return -1;
+    }
+    next.set(h, k + 1);
+    return (last = list[k]!);
   });
+}
+
+/** previousPositions, and where it gave -1 for a text the previous build held, any passage with it: a vector is the same whoever made it. */
+function previousVectors(previousHashes: readonly string[], hashes: readonly string[]): Int32Array {
+  const from = previousPositions(previousHashes, hashes);
+  const any = new Map(previousHashes.map((h, i) => [h, i]));
+  return from.map((at, i) => (at >= 0 ? at : (any.get(hashes[i]!) ?? -1)));
 }
 
 /** The previous build's manifest and the hash of each passage's text, when it is of this format. */
@@ -268,7 +288,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   const missing: number[] = [];
   const reusable =
     previous !== null && previous.manifest.embedder.fingerprint === fingerprint && previous.manifest.embedder.dims === info.dims;
-  const reusedFrom = reusable ? previousPositions(previous.hashes, hashes) : new Int32Array(passages.length).fill(-1);
+  const reusedFrom = reusable ? previousVectors(previous.hashes, hashes) : new Int32Array(passages.length).fill(-1);
   reusedFrom.forEach((at, i) => {
     if (at < 0) missing.push(i); // the others are read from the previous graph only if it cannot be updated in place
   });

@@ -7,7 +7,7 @@ import { appendFile, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildIndex, indexIsStale, passageIndexText } from '../ingest/build-index.ts';
+import { buildIndex, indexIsStale, passageIndexText, previousPositions } from '../ingest/build-index.ts';
 import { bruteForceSearch } from '../ingest/vector-index.ts';
 import { INDEX_FILES } from '../ingest/write-index.ts';
 import { IndexLoadError, loadIndex } from '../server/load-index.ts';
@@ -36,6 +36,21 @@ async function corpusCopy(name: string): Promise<string> {
 }
 
 const quiet = { warn: () => {} };
+
+describe('which previous passage a rebuilt passage takes over', () => {
+  it('matches texts in order, each previous passage once, repeats occurrence by occurrence', () => {
+    const ids = (s: string) => s.split(' ');
+    // one passage edited, one removed, one added
+    expect(Array.from(previousPositions(ids('a b c d e'), ids('a b2 c e f')))).toEqual([0, -1, 2, 4, -1]);
+    // the same text in three copies of a law; the first copy's is edited: the second copy's takes
+    // its own previous passage, not the edited one's, so kept passages keep their order
+    expect(Array.from(previousPositions(ids('x p y p z p'), ids('x p2 y p z p')))).toEqual([0, -1, 2, 3, 4, 5]);
+    // an edit that makes a passage read like another: the repeat is new, the rest keep their place
+    expect(Array.from(previousPositions(ids('x p y q'), ids('x p y p q')))).toEqual([0, 1, 2, -1, 3]);
+    // a file moved before another: what moved is read again rather than break the order
+    expect(Array.from(previousPositions(ids('a b c d'), ids('c d a b')))).toEqual([2, 3, -1, -1]);
+  });
+});
 
 describe('re-ingest of a corpus holding the same text twice', () => {
   it('keeps every repeated passage in the vector graph instead of dropping and adding it again', async () => {
