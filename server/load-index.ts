@@ -1,6 +1,8 @@
 // index/ -> everything search needs, in memory. Refuses an index this version cannot read, or
 // one whose vectors came from another model than the one it would embed queries with.
 import { existsSync } from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { createChineseTokenizer, type ChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
@@ -109,6 +111,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
     ? unloadedEmbedder(manifest)
     : await openEmbedder(indexDir, manifest, tokenizer, options, () => read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder));
   const catalog = { documents, documentsById, clausesById, passages };
+  await releaseLoadGarbage();
   return {
     dir: indexDir,
     manifest,
@@ -121,6 +124,29 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
     embedderProblem,
     ...(embedderProblemDetail !== undefined ? { embedderProblemDetail } : {}),
   };
+}
+
+let collectGarbage: (() => void) | null | undefined;
+
+/**
+ * Loading an index leaves its files' decompressed bytes and JSON texts behind (on the laws, some
+ * 150 MB of the server's memory), which V8 would collect only once the server had allocated as
+ * much again. Collected at once, twice: the second pass, a turn later, frees the buffers' memory.
+ * V8 exposes its collector only on request; a runtime that refuses keeps the garbage until later.
+ */
+async function releaseLoadGarbage(): Promise<void> {
+  if (collectGarbage === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      collectGarbage = vm.runInNewContext('gc') as () => void;
+    } catch {
+      collectGarbage = null;
+    }
+  }
+  if (collectGarbage === null || typeof collectGarbage !== 'function') return;
+  collectGarbage();
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
 }
 
 /**
