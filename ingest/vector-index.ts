@@ -41,6 +41,15 @@ export interface VectorIndexParams {
 // (their articles' region of the graph is reached through few links: the walk settles in a
 // neighbouring one); efSearch 512: 0.9978 (worst 0.5), 0.70 ms a query; 1024: 0.9985 (0.5), 1.5 ms;
 // M 16 efC 200: 0.9955 (0.5), build 19.6 s; M 24 efC 200: 0.9928 (0.00); M 32 efC 100: 0.9870 (0.00).
+// Inserted in a shuffled order instead of the corpus's: 0.9983 (worst 0.8) at efSearch 512, but
+// the build takes 20.9 s instead of 11.4 and a query 1.06 ms instead of 0.81 (neighbours no longer
+// near in memory); not taken.
+// The laws and three varied copies (256,761 vectors; bench:laws --copies 4): efSearch 512 0.9715
+// with one question at 0.00 (民事诉讼 个体工商户 注销: the walk ends at cosine 0.44 while ten
+// passages score 0.67) and five of the 仓储/保管 questions at 0.3-0.4; efSearch 1024 the same;
+// 2048: 0.9975 with one 保管 question at 0.00. Near-copies of a passage (the copies differ in
+// sentence order and figures) prune each other's links to the rest of the graph, so their region
+// is an island few links reach; hnswlib's neighbour heuristic cannot be told to keep pruned links.
 export const DEFAULT_VECTOR_PARAMS: VectorIndexParams = { M: 16, efConstruction: 100, efSearch: 512, seed: 100 };
 
 // v2: the graph file holds its vectors in 8 bits (ingest/hnsw-file.ts)
