@@ -103,6 +103,49 @@ export function decodeIndexFile(name: string, bytes: Buffer): Buffer {
   return name.endsWith('.gz') ? gunzipSync(bytes) : bytes;
 }
 
+/**
+ * Reads a JSON array as writeJsonArray wrote it, one element at a time: the file's text is never
+ * one string. V8's strings stop at 2^29 characters (1 GB); the documents of a million passages
+ * are more than that as JSON, and one JSON.parse of them could not even be started.
+ */
+export function readIndexJsonArraySync<T>(path: string): T[] {
+  const bytes = readIndexFileSync(path);
+  const out: T[] = [];
+  const OPEN = 0x5b, CLOSE = 0x5d, BRACE = 0x7b, END_BRACE = 0x7d, QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c;
+  let at = 0;
+  const skipSpace = () => {
+    while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x0a || bytes[at] === 0x0d || bytes[at] === 0x09)) at++;
+  };
+  skipSpace();
+  if (bytes[at] !== OPEN) throw new Error('not a JSON array');
+  at++;
+  let start = at;
+  let depth = 0;
+  let inString = false;
+  for (; at < bytes.length; at++) {
+    const b = bytes[at]!;
+    if (inString) {
+      if (b === BACKSLASH) at++;
+      else if (b === QUOTE) inString = false;
+    } else if (b === QUOTE) inString = true;
+    else if (b === BRACE || b === OPEN) depth++;
+    else if (b === END_BRACE || (b === CLOSE && depth > 0)) depth--;
+    else if (depth === 0 && (b === COMMA || b === CLOSE)) {
+      const text = bytes.toString('utf8', start, at);
+      if (text.trim() !== '') out.push(JSON.parse(text) as T);
+      else if (b === COMMA || out.length > 0) throw new Error('an empty element in a JSON array');
+      start = at + 1;
+      if (b === CLOSE) {
+        at++;
+        skipSpace();
+        if (at !== bytes.length) throw new Error('text after the end of a JSON array');
+        return out;
+      }
+    }
+  }
+  throw new Error('the JSON array does not end');
+}
+
 /** Reads one index file as written by writeIndexFile and parses it as JSON. */
 export function readIndexJsonSync<T>(path: string): T {
   return JSON.parse(readIndexFileSync(path).toString('utf8')) as T;

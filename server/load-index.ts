@@ -14,7 +14,7 @@ import { VectorIndex } from '../ingest/vector-index.ts';
 import { createWorkerEmbedder } from './worker-embedder.ts';
 import type { Catalog, SearchBackend } from './backends/backend.ts';
 import { EmbeddedBackend } from './backends/embedded.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, readIndexFileSync, readIndexJsonSync, recoverIndex, type IndexManifest } from '../ingest/write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, readIndexFileSync, readIndexJsonArraySync, readIndexJsonSync, recoverIndex, type IndexManifest } from '../ingest/write-index.ts';
 
 const errors = {
   INDEX_MISSING: 'There is no index in %s. Build it with `npm run ingest`.',
@@ -87,8 +87,15 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     throw new IndexLoadError('INDEX_FORMAT', [indexDir, String(manifest.formatVersion), INDEX_FORMAT_VERSION]);
   }
-  const documents = read<PolicyDocument[]>(INDEX_FILES.documents);
-  const passages = read<Passage[]>(INDEX_FILES.passages);
+  const readArray = <T>(name: string): T[] => {
+    try {
+      return readIndexJsonArraySync<T>(join(indexDir, name));
+    } catch (error) {
+      throw new IndexLoadError('INDEX_CORRUPT', [indexDir, `${name}: ${(error as Error).message}`], { cause: error });
+    }
+  };
+  const documents = readArray<PolicyDocument>(INDEX_FILES.documents);
+  const passages = readArray<Passage>(INDEX_FILES.passages);
   if (passages.length !== manifest.counts.passages || documents.length !== manifest.counts.documents) {
     throw new IndexLoadError('INDEX_CORRUPT', [indexDir, 'document or passage counts differ from the manifest']);
   }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build-index.ts';
-import { INDEX_FILES, recoverIndex, writeJsonArray } from '../ingest/write-index.ts';
+import { INDEX_FILES, readIndexJsonArraySync, recoverIndex, writeJsonArray } from '../ingest/write-index.ts';
 import { loadIndex } from '../server/load-index.ts';
 
 let tmp: string;
@@ -41,7 +41,7 @@ afterAll(async () => {
 const build = (indexDir: string) => buildIndex({ corpusDir, indexDir, embedder: 'builtin', warn: () => {} });
 
 describe('index files written a piece at a time', () => {
-  it('a JSON array streamed through gzip reads back as JSON.stringify of the whole', async () => {
+  it('a JSON array streamed through gzip reads back as JSON.stringify of the whole, and is read an element at a time', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'json-array-'));
     try {
       const items = Array.from({ length: 5000 }, (_, i) => ({ id: `第${i}条`, text: '设备更新贷款贴息'.repeat(i % 7), drop: i }));
@@ -50,6 +50,14 @@ describe('index files written a piece at a time', () => {
       await writeJsonArray(join(dir, 'b.json'), [], shape);
       expect(gunzipSync(await readFile(join(dir, 'a.json.gz'))).toString('utf8')).toBe(JSON.stringify(items.map(shape)));
       expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe('[]');
+      // and is read back an element at a time, whatever the elements' strings hold
+      expect(readIndexJsonArraySync(join(dir, 'a.json.gz'))).toEqual(items.map(shape));
+      expect(readIndexJsonArraySync(join(dir, 'b.json'))).toEqual([]);
+      const tricky = [{ t: '第一条 "引号" ], [ {括号} ，逗号, \\ 反斜杠 \" 转义', path: ['第一编', ['[', ']']] }, 'text,]', 7, null, [1, [2, { a: '}' }]]];
+      await writeJsonArray(join(dir, 'c.json.gz'), tricky, (x) => x);
+      expect(readIndexJsonArraySync(join(dir, 'c.json.gz'))).toEqual(tricky);
+      await writeFile(join(dir, 'd.json'), '[{"a":1},{"b":');
+      expect(() => readIndexJsonArraySync(join(dir, 'd.json'))).toThrow();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
