@@ -46,8 +46,8 @@ export interface VectorIndexParams {
 // near in memory); not taken.
 // The laws and three varied copies (256,761 vectors; bench:laws --copies 4): efSearch 512 0.9715
 // with one question at 0.00 (民事诉讼 个体工商户 注销: the walk ends at cosine 0.44 while ten
-// passages score 0.67) and five of the 仓储/保管 questions at 0.3-0.4; efSearch 1024 the same;
-// 2048: 0.9975 with one 保管 question at 0.00. Near-copies of a passage (the copies differ in
+// passages score 0.67) and five of the 仓储/保管 questions at 0.3-0.4; efSearch 2048: 0.9975,
+// with one 保管 question at 0.00. Near-copies of a passage (the copies differ in
 // sentence order and figures) prune each other's links to the rest of the graph, so their region
 // is an island few links reach; hnswlib's neighbour heuristic cannot be told to keep pruned links.
 export const DEFAULT_VECTOR_PARAMS: VectorIndexParams = { M: 16, efConstruction: 100, efSearch: 512, seed: 100 };
