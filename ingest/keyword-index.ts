@@ -225,10 +225,14 @@ class CodeKeys {
   private keyAt = new Int32Array(1 << 16);
   readonly codes: number[] = [];
 
+  /** Where a code's probe starts: a multiplicative hash of its two code points. */
+  private home(code: number): number {
+    return (Math.imul((code / 0x110000) | 0, 0x9e3779b1) ^ Math.imul(code % 0x110000, 0x85ebca6b)) & (this.slots.length - 1);
+  }
+
   key(code: number): number {
-    let mask = this.slots.length - 1;
-    // a multiplicative hash of the code's two halves
-    let at = (Math.imul((code / 0x110000) | 0, 0x9e3779b1) ^ Math.imul(code % 0x110000, 0x85ebca6b)) & mask;
+    const mask = this.slots.length - 1;
+    let at = this.home(code);
     while (this.slots[at] !== -1) {
       if (this.slots[at] === code) return this.keyAt[at]!;
       at = (at + 1) & mask;
@@ -242,10 +246,10 @@ class CodeKeys {
       const old = this.codes;
       this.slots = new Float64Array(this.slots.length * 2).fill(-1);
       this.keyAt = new Int32Array(this.slots.length);
-      mask = this.slots.length - 1;
+      const grownMask = this.slots.length - 1;
       old.forEach((c, k) => {
-        let i = (Math.imul((c / 0x110000) | 0, 0x9e3779b1) ^ Math.imul(c % 0x110000, 0x85ebca6b)) & mask;
-        while (this.slots[i] !== -1) i = (i + 1) & mask;
+        let i = this.home(c);
+        while (this.slots[i] !== -1) i = (i + 1) & grownMask;
         this.slots[i] = c;
         this.keyAt[i] = k;
       });
