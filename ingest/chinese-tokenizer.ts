@@ -238,6 +238,13 @@ export function createCachingTokenizer(tokenizer: Tokenizer): CachingTokenizer {
     if (id === undefined) ids.set(t, (id = terms.push(t) - 1));
     return id;
   };
+  const tokenIds = (text: string): Int32Array => {
+    const known = seen.get(text);
+    if (known !== undefined) return known;
+    const made = Int32Array.from(tokenizer.tokenize(text), idOf);
+    seen.set(text, made);
+    return made;
+  };
   return {
     preload(texts, there, offsets, termsThere) {
       const local = Int32Array.from(termsThere, idOf);
@@ -248,22 +255,12 @@ export function createCachingTokenizer(tokenizer: Tokenizer): CachingTokenizer {
       });
     },
     tokenize(text: string): string[] {
-      const known = seen.get(text);
-      if (known !== undefined) return Array.from(known, (id) => terms[id]!);
-      const tokens = tokenizer.tokenize(text);
-      seen.set(text, Int32Array.from(tokens, idOf));
-      return tokens;
+      return Array.from(tokenIds(text), (id) => terms[id]!);
     },
     has(text) {
       return seen.has(text);
     },
-    tokenIds(text) {
-      const known = seen.get(text);
-      if (known !== undefined) return known;
-      const made = Int32Array.from(tokenizer.tokenize(text), idOf);
-      seen.set(text, made);
-      return made;
-    },
+    tokenIds,
     termList() {
       return terms;
     },

@@ -76,24 +76,20 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   const manifestPath = join(indexDir, INDEX_FILES.manifest);
   if (!existsSync(manifestPath)) throw new IndexLoadError('INDEX_MISSING', [indexDir]);
 
-  const read = <T>(name: string): T => {
+  // a file that cannot be read or parsed names itself in INDEX_CORRUPT
+  const readWith = <T>(reader: (path: string) => T) => (name: string): T => {
     try {
-      return readIndexJsonSync<T>(join(indexDir, name));
+      return reader(join(indexDir, name));
     } catch (error) {
       throw new IndexLoadError('INDEX_CORRUPT', [indexDir, `${name}: ${(error as Error).message}`], { cause: error });
     }
   };
+  const read = <T>(name: string): T => readWith((path) => readIndexJsonSync<T>(path))(name);
+  const readArray = <T>(name: string): T[] => readWith((path) => readIndexJsonArraySync<T>(path))(name);
   const manifest = read<IndexManifest>(INDEX_FILES.manifest);
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     throw new IndexLoadError('INDEX_FORMAT', [indexDir, String(manifest.formatVersion), INDEX_FORMAT_VERSION]);
   }
-  const readArray = <T>(name: string): T[] => {
-    try {
-      return readIndexJsonArraySync<T>(join(indexDir, name));
-    } catch (error) {
-      throw new IndexLoadError('INDEX_CORRUPT', [indexDir, `${name}: ${(error as Error).message}`], { cause: error });
-    }
-  };
   const documents = readArray<PolicyDocument>(INDEX_FILES.documents);
   const passages = readArray<Passage>(INDEX_FILES.passages);
   if (passages.length !== manifest.counts.passages || documents.length !== manifest.counts.documents) {
