@@ -274,7 +274,8 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     await toggle.click();
     await expect.poll(() => toggle.isChecked()).toBe(true);
     await page.locator('.result').first().waitFor();
-    expect(await page.locator('.result .badge').allTextContents()).toSatisfy((badges: string[]) => badges.every((b) => b.includes('现行有效')));
+    // polled: the checkbox turns before the filtered results replace the unfiltered ones
+    await expect.poll(() => page.locator('.result .badge').allTextContents()).toSatisfy((badges: string[]) => badges.every((b) => b.includes('现行有效')));
     await expect.poll(() => page.locator('.hidden-count').textContent()).toMatch(/另有 \d+ 条已失效或效力未知的条款未显示/);
     await page.getByRole('button', { name: '显示全部' }).click();
     await expect.poll(() => toggle.isChecked()).toBe(false);
