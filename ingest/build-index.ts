@@ -18,13 +18,10 @@ import { buildCacheDir, readTokenTable, writeTokenTable } from './build-cache.ts
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
 import { DEFAULT_KEYWORD_PARAMS, KeywordIndex, type KeywordIndexHeader } from './keyword-index.ts';
 import { loadCorpus, type CorpusFileReport } from './load-corpus.ts';
-import type { Clause, Embedder, EmbedderKind, Passage, PolicyDocument, Tokenizer } from './types.ts';
+import { EMBEDDER_CHOICES, type Clause, type Embedder, type EmbedderChoice, type EmbedderKind, type Passage, type PolicyDocument, type Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
 import { indexIsStale, manifestStaleness } from './index-staleness.ts';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, decodeIndexFile, readIndexFileSync, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
-
-export type EmbedderChoice = 'auto' | 'builtin' | 'bge-small-zh';
-export const EMBEDDER_CHOICES: readonly EmbedderChoice[] = ['auto', 'builtin', 'bge-small-zh'];
 
 export type BuildStage = 'read' | 'train' | 'embed' | 'keyword' | 'hnsw' | 'write';
 

@@ -12,7 +12,8 @@ import { connectPostgres, isConnectionError } from '../server/backends/postgres-
 import { SchemaError } from '../server/backends/postgres-schema.ts';
 import { publishToPostgres, type PostgresWriteProgress } from './write-postgres.ts';
 import { corpusReport, reportSummaryText, writeReport } from './corpus-report.ts';
-import { buildIndex, EMBEDDER_CHOICES, type BuildProgress, type BuildStage, type EmbedderChoice } from './build-index.ts';
+import { buildIndex, type BuildProgress, type BuildStage } from './build-index.ts';
+import { EMBEDDER_CHOICES, type EmbedderChoice } from './types.ts';
 
 const { values } = parseArgs({
   options: {

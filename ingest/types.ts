@@ -147,6 +147,10 @@ export interface Tokenizer {
 
 export type EmbedderKind = 'transformers' | 'builtin';
 
+/** What a build may be asked to embed with: auto takes bge-small-zh when its model loads, else the built-in embedder. */
+export type EmbedderChoice = 'auto' | 'builtin' | 'bge-small-zh';
+export const EMBEDDER_CHOICES: readonly EmbedderChoice[] = ['auto', 'builtin', 'bge-small-zh'];
+
 export interface EmbedderInfo {
   id: string;
   kind: EmbedderKind;

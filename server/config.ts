@@ -1,6 +1,6 @@
 // The server's settings, from environment variables, checked once at start-up.
 import { resolve } from 'node:path';
-import { EMBEDDER_CHOICES, type EmbedderChoice } from '../ingest/build-index.ts';
+import { EMBEDDER_CHOICES, type EmbedderChoice } from '../ingest/types.ts';
 
 export interface Config {
   port: number;

@@ -85,24 +85,24 @@ async function ensureWeb(config: Config): Promise<void> {
 async function main(): Promise<void> {
   const config = readConfig();
   const engine = openEngine(config);
-  const { stale: staleAtStart, corpusProblem } = await staleness(engine.stale);
-  let stale = staleAtStart;
+  // The index there is is served first; whether the corpus has changed since (every file hashed)
+  // is asked once the server listens.
   let index: LoadedIndex | null = null;
   try {
     index = await engine.load();
   } catch (error) {
     if (!(error instanceof IndexLoadError)) throw error;
+    const { corpusProblem } = await staleness(engine.stale);
     if (corpusProblem) throw new Error(`${error.message} ${corpusProblem}`);
     console.log(`${error.message.replace(/ Build it with.*$| Rebuild it with.*$/, '')} Building it now.`);
   }
+  let justBuilt = false;
   if (index === null) {
     // Nothing to serve yet: the build comes first.
     const code = await exited(startIngest(config));
     if (code !== 0) throw new Error('Ingest failed and there is no previous index to serve.');
     index = await engine.load();
-    stale = null; // just built from the corpus as it is
-  } else if (corpusProblem) {
-    console.warn(`Warning: ${corpusProblem} Serving the index in ${engine.where} as it is.`);
+    justBuilt = true; // from the corpus as it is
   }
   void ensureWeb(config);
   if (index.embedderProblem) console.warn(`Semantic search is off: ${index.embedderProblemDetail ?? index.embedderProblem}`);
@@ -129,8 +129,22 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  // A stale index is served while its successor is built beside it.
   let builder: ChildProcess | null = null;
+  let closing = false;
+  const close = () => {
+    closing = true;
+    builder?.kill('SIGTERM');
+    live.stop();
+    server.close(() => void engine.close().finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', close);
+  process.on('SIGTERM', close);
+
+  // A stale index is served while its successor is built beside it.
+  const { stale, corpusProblem } = justBuilt ? { stale: null, corpusProblem: null } : await staleness(engine.stale);
+  if (closing) return;
+  if (corpusProblem) console.warn(`Warning: ${corpusProblem} Serving the index in ${engine.where} as it is.`);
   const explicitIndexOnly = process.env.INDEX_DIR !== undefined && process.env.CORPUS_DIR === undefined;
   if (stale !== null && explicitIndexOnly) {
     console.warn(`Warning: ${stale}, but CORPUS_DIR is not set: serving INDEX_DIR as it is, not rebuilding it from ${config.corpusDir}. Set CORPUS_DIR to keep it up to date.`);
@@ -143,15 +157,6 @@ async function main(): Promise<void> {
       else console.error('The background build failed; still serving the previous index.');
     });
   }
-
-  const close = () => {
-    builder?.kill('SIGTERM');
-    live.stop();
-    server.close(() => void engine.close().finally(() => process.exit(0)));
-    setTimeout(() => process.exit(0), 3000).unref();
-  };
-  process.on('SIGINT', close);
-  process.on('SIGTERM', close);
 }
 
 main().catch((error: unknown) => {
