@@ -104,17 +104,24 @@ const CANDIDATES = 200;
 export const FUSION = {
   method: 'score' as 'score' | 'rrf',
   adaptive: true,
+  /** Trust is the share of the vector leg's first agreementDepth clauses among the keyword leg's first agreementPool. */
   agreementDepth: 10,
-  agreementPool: 50,
+  agreementPool: 10,
   rrfK: 60,
   keywordWeight: 1,
   vectorWeight: 0.2,
-  /** The agreement trust is raised to this power: a leg that agrees on little gets less than a proportional say. */
-  trustExponent: 2,
+  /** The agreement trust is raised to this power (above 1: a leg that agrees on little gets less than a proportional say). */
+  trustExponent: 1,
   focusWeight: 1,
   expansionWeight: 0.5,
   /** Article words learned from answered questions (server/learned-expansions.ts). */
   learnedWeight: 0.25,
+  /**
+   * A clause among the first sentenceDepth whose one sentence holds a share s of the query's weight
+   * has its score multiplied by 1 + sentenceWeight × s (liftBySentence).
+   */
+  sentenceWeight: 0.3,
+  sentenceDepth: 50,
 };
 const DEFAULT_EMBED_TIMEOUT_MS = 2000;
 const MAX_ANSWER = 200;
@@ -259,6 +266,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
       (a.doc.id === b.doc.id ? clauseOrder(a) - clauseOrder(b) : a.doc.id < b.doc.id ? -1 : 1),
   );
 
+  if (mode !== 'vector') liftBySentence(ranked, q, terms, named);
   const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
   return {
     query: q,
@@ -272,6 +280,30 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
     results,
     facets,
   };
+}
+
+/**
+ * Words of the query that stand together in one sentence of a clause say more than the same words
+ * spread over its sentences: a clause of the first `sentenceDepth` has its score multiplied by
+ * 1 + sentenceWeight × the share of the query's weight (idf of its words and bigrams) that its
+ * best sentence holds, and those clauses are ordered again. The sentence is the one the answer is
+ * taken from. A named document still leads.
+ */
+function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTerms, 'weighted'>, named: Set<string>): void {
+  // the question part of a query that puts a premise first counts once more, as in the keyword leg
+  const focus = questionFocus(q);
+  const terms = focus === null ? queryTerms : { weighted: queryTerms.weighted.map(({ term, weight }) => ({ term, weight: focus.includes(term) ? weight * (1 + FUSION.focusWeight) : weight })) };
+  const total = terms.weighted.reduce((sum, t) => sum + t.weight, 0);
+  if (total <= 0 || FUSION.sentenceWeight <= 0) return;
+  const top = ranked.slice(0, FUSION.sentenceDepth);
+  for (const c of top) {
+    let best = 0;
+    for (const { text } of sentencesOf(c.clause)) best = Math.max(best, sentenceWeight(text, terms));
+    c.score *= 1 + (FUSION.sentenceWeight * best) / total;
+  }
+  // (a stable sort: equal scores keep the order they had)
+  top.sort((a, b) => Number(named.has(b.doc.id)) - Number(named.has(a.doc.id)) || b.score - a.score);
+  ranked.splice(0, top.length, ...top);
 }
 
 const QUESTION_WORD = /多少|什么|哪|几|吗|怎么|怎样|如何|是否|能否|可否|有没有|么/u;
@@ -420,8 +452,8 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
 }
 
 /**
- * How much the vector leg is trusted for this query, from 0 to 1: the share of its first clauses
- * that the keyword leg also found among its own first ones. A leg that knows what the query is
+ * How much the vector leg is trusted for this query, from 0 to 1: the share of its first ten clauses
+ * that are among the keyword leg's first ten, where the answer is looked for. A leg that knows what the query is
  * about agrees with the other on some of it; a semantic leg that drifted to a neighbouring topic
  * (居住权 -> 监视居住) shares nothing with the keyword leg and is given no say.
  */
@@ -716,6 +748,13 @@ function sentencesOf(clause: Clause): { text: string; start: number }[] {
   return out;
 }
 
+/** The query's weight a text holds: the idf of each of its words and bigrams found there. */
+function sentenceWeight(text: string, terms: Pick<QueryTerms, 'weighted'>): number {
+  let s = 0;
+  for (const { term, weight } of terms.weighted) if (text.includes(term)) s += weight;
+  return s;
+}
+
 /**
  * The sentence of the clause that holds most of the query's weight (idf of its words and
  * bigrams), preferring the matched passage and, on a tie, the earlier sentence; a heading alone
@@ -726,11 +765,7 @@ export function answerSentence(clause: Clause, passage: Passage, terms: Pick<Que
   const sentences = sentencesOf(clause);
   if (sentences.length === 0) return passage.text.slice(0, MAX_ANSWER);
   const heading = `${clause.label ?? ''}${clause.heading ?? ''}`.trim();
-  const scoreOf = (text: string) => {
-    let s = 0;
-    for (const { term, weight } of terms.weighted) if (text.includes(term)) s += weight;
-    return s;
-  };
+  const scoreOf = (text: string) => sentenceWeight(text, terms);
   let best = sentences[0]!;
   let bestScore = -Infinity;
   for (const s of sentences) {

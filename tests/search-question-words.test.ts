@@ -32,7 +32,9 @@ describe('trust in the vector leg', () => {
   it('is none when its first clauses are all unknown to the keyword leg, full when they all agree', () => {
     const keyword = Array.from({ length: 60 }, (_, i) => `k${i}`);
     expect(vectorTrust(keyword, ['v1', 'v2', 'v3'])).toBe(0);
-    expect(vectorTrust(keyword, ['k5', 'k1', 'k40'])).toBe(1);
+    expect(vectorTrust(keyword, ['k5', 'k1', 'k9'])).toBe(1);
+    // agreement is at the top of both legs: the keyword leg's 41st clause is not where answers are
+    expect(vectorTrust(keyword, ['k5', 'k1', 'k40'])).toBeCloseTo(2 / 3, 9);
     expect(vectorTrust(keyword, ['k5', 'v1'])).toBe(0.5);
     expect(vectorTrust([], ['v1'])).toBe(1);
   });
