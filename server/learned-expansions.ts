@@ -7,7 +7,7 @@
 // laws-train.json over the laws index and measures it by two-fold cross-validation; see
 // docs/SEARCH.md. Each entry is supported by at least three different questions: none comes from
 // one question's answer.
-import { readFileSync } from 'node:fs';
+import shipped from './learned-expansions.json' with { type: 'json' };
 
 export interface LearnedExpansions {
   about: string;
@@ -43,23 +43,16 @@ export function expansionKeys(tokens: readonly string[]): string[] {
   return [...new Set(tokens)].filter((w) => w.length >= 2 && /^\p{Script=Han}+$/u.test(w) && !EMPTY.test(w));
 }
 
-const TABLE_FILE = new URL('./learned-expansions.json', import.meta.url);
 let table: Map<string, string[]> | null | undefined;
 
-/** Replaces the table in use (null: none; undefined: the bundled file again), for cross-validation. */
+/** Replaces the table in use (null: none; undefined: the shipped one again), for cross-validation. */
 export function useLearnedExpansions(entries: Record<string, string[]> | null | undefined): void {
   table = entries === undefined ? undefined : entries === null ? null : new Map(Object.entries(entries));
 }
 
 function current(): Map<string, string[]> | null {
-  if (table === undefined) {
-    try {
-      const file = JSON.parse(readFileSync(TABLE_FILE, 'utf8')) as LearnedExpansions;
-      table = new Map(Object.entries(file.entries));
-    } catch {
-      table = null; // no table shipped: search works without one
-    }
-  }
+  // the shipped table (learned-expansions.json) is part of the server's code, bundled with it
+  if (table === undefined) table = new Map(Object.entries((shipped as LearnedExpansions).entries));
   return table;
 }
 

@@ -10,13 +10,22 @@ export interface WorkerEmbedder extends Embedder {
   close(): Promise<void>;
 }
 
-export function createWorkerEmbedder(info: EmbedderInfo, options: BgeEmbedderOptions): WorkerEmbedder {
-  // The worker is TypeScript like the rest of the server: it registers tsx, then loads it. (A
-  // worker does not inherit the loader of the thread that starts it under every runner.)
+/**
+ * How to start the worker: the built server (`npm run build:server`, build/main.mjs) has the worker
+ * built beside it as build/embed-worker.mjs; run from its TypeScript, the worker registers tsx and
+ * then loads its own (a worker does not inherit the loader of the thread that starts it under
+ * every runner).
+ */
+function workerEntry(): [string | URL, { eval?: boolean }] {
+  if (!import.meta.url.endsWith('.ts')) return [new URL('./embed-worker.mjs', import.meta.url), {}];
   const entry = new URL('./embed-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(bootstrap, {
-    eval: true,
+  return [`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { eval: true }];
+}
+
+export function createWorkerEmbedder(info: EmbedderInfo, options: BgeEmbedderOptions): WorkerEmbedder {
+  const [entry, how] = workerEntry();
+  const worker = new Worker(entry, {
+    ...how,
     workerData: { modelDir: options.modelDir, cacheDir: options.cacheDir, allowRemote: options.allowRemote, endpoint: options.endpoint, modelId: info.id, dims: info.dims },
   });
   worker.unref();

@@ -1,7 +1,7 @@
 // A running server picks up a new build without a restart and without a failed request; it
 // refuses a tampered build and keeps serving; staleness is judged by content, not modification
 // times; `npm start` serves the index it has at once, also with a missing corpus folder.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
@@ -14,6 +14,7 @@ import { createApp } from '../server/app.ts';
 import { LiveIndex } from '../server/live-index.ts';
 import { IndexLoadError, loadIndex } from '../server/load-index.ts';
 import { writeZipBombDocx } from './helpers/hostile-files.ts';
+import { ensureTestModel } from './helpers/test-model.ts';
 
 let tmp: string;
 let corpusDir: string;
@@ -108,6 +109,12 @@ describe('live reload', () => {
   }, 120_000);
 });
 
+/** Waits for the server to print what matches (it checks the corpus once it listens). */
+async function printed(output: () => string, pattern: RegExp): Promise<string> {
+  for (let i = 0; i < 300 && !pattern.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
+  return output();
+}
+
 async function freePort(): Promise<number> {
   const probe = createServer().listen(0, '127.0.0.1');
   await new Promise((r) => probe.once('listening', r));
@@ -116,12 +123,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm start` as a child process; resolves when /api/health answers, with the seconds it took. */
+let built = false;
+
+/**
+ * `npm start` as a child process: the server built as `npm start` builds it (build:server, the
+ * prestart script), run as it runs it. Resolves when /api/health answers, with the seconds it took.
+ */
 async function start(env: Record<string, string>): Promise<{ seconds: number; output: () => string; stop: () => Promise<void>; base: string }> {
+  if (!built) {
+    execFileSync('npm', ['run', 'build:server', '--silent'], { stdio: 'inherit' });
+    built = true;
+  }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'build/main.mjs'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WEB_DIST: join(tmp, 'web'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -152,7 +168,7 @@ describe('npm start', () => {
     const server = await start({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EMBEDDER: 'builtin' });
     try {
       console.log(`[npm start] answered in ${server.seconds.toFixed(1)} s with a stale index and a zip bomb in the corpus`);
-      expect(server.output()).toMatch(/out of date \(bomb\.docx is new in the corpus\); serving it while a new one is built/);
+      expect(await printed(server.output, /out of date/)).toMatch(/out of date \(bomb\.docx is new in the corpus\); serving it while a new one is built/);
       let builtAt = before;
       for (let i = 0; i < 600 && builtAt === before; i++) {
         await new Promise((r) => setTimeout(r, 200));
@@ -166,10 +182,26 @@ describe('npm start', () => {
     }
   }, 150_000);
 
+  it('embeds queries with bge-small-zh in the worker built beside the server', async () => {
+    const modelDir = await ensureTestModel({ tiny: true });
+    const bgeIndex = join(tmp, 'bge-index');
+    await buildIndex({ corpusDir, indexDir: bgeIndex, embedder: 'bge-small-zh', modelDir, warn: () => {} });
+    const server = await start({ CORPUS_DIR: corpusDir, INDEX_DIR: bgeIndex, MODEL_DIR: modelDir, EMBED_TIMEOUT_MS: '30000' });
+    try {
+      const health = await (await fetch(`${server.base}/api/health`)).json();
+      expect(health).toMatchObject({ status: 'ok', embedder: { id: 'Xenova/bge-small-zh-v1.5', kind: 'transformers' } });
+      const body = await (await fetch(`${server.base}/api/search?q=${encodeURIComponent('设备更新 贴息')}&mode=vector`)).json();
+      expect(body.degraded).toBeUndefined();
+      expect(body.results.length).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+
   it('serves a valid index with a warning when the corpus folder is missing', async () => {
     const server = await start({ CORPUS_DIR: join(tmp, 'no-such-corpus'), INDEX_DIR: indexDir });
     try {
-      expect(server.output()).toMatch(/Warning: There is no corpus folder .*no-such-corpus.*Serving the index/);
+      expect(await printed(server.output, /Warning/)).toMatch(/Warning: There is no corpus folder .*no-such-corpus.*Serving the index/);
     } finally {
       await server.stop();
     }

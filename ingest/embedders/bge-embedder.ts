@@ -32,8 +32,13 @@ export const DEFAULT_BATCH_SIZE = 16;
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 export const MIRROR_ENDPOINT = 'https://hf-mirror.com';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_CACHE_DIR = path.join(repoRoot, 'models/cache');
+/** The project's folder: the nearest above this module holding package.json (from ingest/embedders/ here, from build/ in the built server). */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+export const DEFAULT_CACHE_DIR = path.join(projectRoot(), 'models/cache');
 
 /** What a model folder must contain, relative to it: what transformers.js reads for feature extraction. */
 export const REQUIRED_MODEL_FILES: readonly { path: string; purpose: string }[] = [
