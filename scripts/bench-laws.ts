@@ -18,6 +18,7 @@ import { listCorpusFiles } from '../ingest/load-corpus.ts';
 import { SEARCH_MODES } from '../server/search.ts';
 import type { IngestBenchInput, IngestBenchResult } from './lib/bench-ingest-child.ts';
 import type { SearchBenchInput, SearchBenchResult } from './lib/bench-search-child.ts';
+import { measureServerProcess } from './lib/bench-server-process.ts';
 import { childScript, runChild } from './lib/child.ts';
 import { median, summarizeLatencies } from './lib/stats.ts';
 import { writeSyntheticCorpus } from './lib/synthetic-corpus.ts';
@@ -79,6 +80,10 @@ try {
   } satisfies SearchBenchInput);
   log(`search: loaded in ${search.loadSeconds.toFixed(2)} s, hybrid p50 ${summarizeLatencies(search.latencies.hybrid!).p50.toFixed(2)} ms`);
 
+  // the server as npm start runs it, over the same index (the corpus unchanged: nothing to rebuild)
+  const serverRun = await measureServerProcess(root, indexDir, corpusDir, queries.slice(0, 20));
+  log(`server process: ready in ${serverRun.readySeconds.toFixed(2)} s, RSS ${serverRun.rssAtReadyMB?.toFixed(0)} MB then, ${serverRun.rssIdleMB?.toFixed(0)} MB idle`);
+
   // one changed file: a date and a sentence of its text, in the first file that has both
   let changed = '';
   for (const f of files) {
@@ -95,6 +100,7 @@ try {
   log(`re-ingest after changing ${changed}: ${reingest.seconds.toFixed(1)} s`);
 
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  const fmtMB = (x: number | null) => (x === null ? '—' : x.toFixed(0));
   const stageNames = Object.keys(run.stages);
   const lines = [
     copies === 1 ? '# Benchmarks: the national laws corpus' : `# Benchmarks: the national laws corpus and ${copies - 1} varied copies`,
@@ -124,7 +130,8 @@ try {
     '',
     '## Loading and search',
     '',
-    `Loaded the way the server does in ${search.loadSeconds.toFixed(2)} s; RSS ${search.rssAfterLoadMB.toFixed(0)} MB after loading, ${search.peakRssMB.toFixed(0)} MB at most.`,
+    `The server as \`npm start\` runs it (build/main.mjs, its own process): answering /api/health ${serverRun.readySeconds.toFixed(2)} s after it was started; RSS ${fmtMB(serverRun.rssAtReadyMB)} MB then, ${fmtMB(serverRun.rssIdleMB)} MB after 15 s idle, ${fmtMB(serverRun.rssAfterSearchesMB)} MB after ${serverRun.searches} searches over HTTP (the first ${serverRun.firstSearchMs.toFixed(0)} ms, the median of the others ${serverRun.medianSearchMs.toFixed(0)} ms, round trips).`,
+    `Loaded in the bench's own process (under tsx) in ${search.loadSeconds.toFixed(2)} s; RSS ${search.rssAfterLoadMB.toFixed(0)} MB after loading, ${search.peakRssMB.toFixed(0)} MB at most.`,
     `HNSW recall@10 ${search.hnsw.recall.toFixed(4)} over ${search.hnsw.probes} probes (lowest ${search.hnsw.minRecall.toFixed(2)}).`,
     '',
     `search() in process, k = 10, the first ${queries.length} laws-train questions x 3 passes after a warm-up pass:`,

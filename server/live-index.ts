@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { INDEX_FILES, type IndexManifest } from '../ingest/write-index.ts';
 import type { IndexSource } from './app.ts';
 import { loadIndex, type LoadedIndex, type LoadIndexOptions } from './load-index.ts';
+import { warmUp } from './search.ts';
 
 /** How long a replaced index's query embedder lives on, for the requests still using it. */
 const RETIRE_AFTER_MS = 60_000;
@@ -69,6 +70,8 @@ export class LiveIndex implements IndexSource {
     }
     // Another build may have landed while this one was loading: load again at the next check.
     if ((await this.origin.buildId()) !== buildIdOf(next.manifest)) return false;
+    // ready for its first request before it takes it
+    await warmUp(next);
     const old = this.index;
     this.index = next;
     this.failed = null;

@@ -13,6 +13,7 @@ import { answerClientErrors, createApp } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { LiveIndex, type IndexOrigin } from './live-index.ts';
 import { IndexLoadError, loadIndex, type LoadedIndex } from './load-index.ts';
+import { warmUp } from './search.ts';
 
 /** `npm run ingest` for this configuration, as a child process with its progress on our terminal. */
 function startIngest(config: Config): ChildProcess {
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
   });
   const server = app.listen(config.port, config.host, () => {
+    void warmUp(live.current());
     const { counts, embedder } = live.current().manifest;
     console.log(
       `政策条款知识库: ${counts.documents} documents, ${counts.clauses} clauses, embedder ${embedder.id}. ` +

@@ -306,6 +306,16 @@ function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTe
   ranked.splice(0, top.length, ...top);
 }
 
+/**
+ * Makes what search builds on first use (the section level, the citation and article priors, the
+ * title lists) and compiles its code: on the laws that first search takes half a second, which
+ * the first person to search after a start or a swap would otherwise wait. Keyword mode: a
+ * language model loads in its worker on its own.
+ */
+export async function warmUp(index: LoadedIndex): Promise<void> {
+  await search(index, { q: '第一条 总则', mode: 'keyword' }).catch(() => {});
+}
+
 const QUESTION_WORD = /多少|什么|哪|几|吗|怎么|怎样|如何|是否|能否|可否|有没有|么/u;
 
 /**
