@@ -15,6 +15,9 @@ import { LiveIndex, type IndexOrigin } from './live-index.ts';
 import { IndexLoadError, loadIndex, type LoadedIndex } from './load-index.ts';
 import { warmUp } from './search.ts';
 
+/** Search's lazily built parts are made this long after the server listens (search.ts, warmUp). */
+const WARM_UP_AFTER_MS = 1000;
+
 /** `npm run ingest` for this configuration, as a child process with its progress on our terminal. */
 function startIngest(config: Config): ChildProcess {
   const args = ['--import', 'tsx', 'ingest/cli.ts', '--corpus', config.corpusDir, '--index', config.indexDir, '--embedder', config.embedder];
@@ -118,7 +121,8 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
   });
   const server = app.listen(config.port, config.host, () => {
-    void warmUp(live.current());
+    // a moment after the first requests can be answered (a health check is not kept waiting)
+    setTimeout(() => void warmUp(live.current()), WARM_UP_AFTER_MS).unref();
     const { counts, embedder } = live.current().manifest;
     console.log(
       `政策条款知识库: ${counts.documents} documents, ${counts.clauses} clauses, embedder ${embedder.id}. ` +
