@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, type CachingTokenizer } from './chinese-tokenizer.ts';
+import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, loadJieba, type CachingTokenizer } from './chinese-tokenizer.ts';
 import type { TokenizeReply, TokenizeRequest } from './tokenize-worker.ts';
 import { BuiltinEmbedder, DEFAULT_BUILTIN_OPTIONS, evenSample, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
 import type { TrainReply, TrainRequest } from './train-worker.ts';
@@ -193,7 +193,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   }
   await recoverIndex(options.indexDir);
 
-  // 1. Files -> documents, clauses, passages
+  // 1. Files -> documents, clauses, passages (and jieba's dictionary loaded while files are read)
+  setImmediate(loadJieba);
   const corpus = await loadCorpus(options.corpusDir, {
     today: options.today,
     cacheDir: buildCacheDir(options.indexDir),

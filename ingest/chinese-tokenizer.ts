@@ -53,6 +53,14 @@ function cleanToken(raw: string): string | null {
 // was added (so a query for 特新 still finds a passage where 专精特新 is kept whole).
 const addedTerms = new Map<string, string[]>();
 
+/**
+ * Loads jieba's own dictionary now (a third of a second, on first use otherwise): a build asks for
+ * it while its files are still being read, when this thread would be waiting on the disk.
+ */
+export function loadJieba(): void {
+  cut('预热', true);
+}
+
 function addTerm(term: string): void {
   const word = normalizeForTokens(term);
   if (addedTerms.has(word) || [...word].length < 2 || !HAN_ONLY.test(word)) return;

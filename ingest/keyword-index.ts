@@ -318,6 +318,34 @@ class VarintWriter {
     bytes[n++] = value;
     this.length = n;
   }
+  /**
+   * values[from..to) as uint() would write them one by one (each minus the one before when delta),
+   * in one loop: the postings are millions of varints. Values below 2^31 only.
+   */
+  uints(values: ArrayLike<number>, from: number, to: number, delta: boolean): void {
+    let previous = 0;
+    // room for the worst case (5 bytes a value) a block at a time, so the buffer grows as it fills
+    for (let block = from; block < to; block += 1 << 16) {
+      const end = Math.min(to, block + (1 << 16));
+      this.room((end - block) * 5);
+      const bytes = this.bytes;
+      let n = this.length;
+      for (let i = block; i < end; i++) {
+        let value = values[i]!;
+        if (delta) {
+          const current = value;
+          value -= previous;
+          previous = current;
+        }
+        while (value > 127) {
+          bytes[n++] = (value & 127) | 128;
+          value >>>= 7;
+        }
+        bytes[n++] = value;
+      }
+      this.length = n;
+    }
+  }
   raw(data: Uint8Array): void {
     this.room(data.length);
     this.bytes.set(data, this.length);
@@ -383,20 +411,10 @@ function writeField(out: VarintWriter, field: Field): FieldSections {
     for (let t = 0; t < termCount; t++) out.uint(field.offsets[t + 1]! - field.offsets[t]!);
   });
   const docs = section(() => {
-    for (let t = 0; t < termCount; t++) {
-      let previous = 0;
-      for (let i = field.offsets[t]!; i < field.offsets[t + 1]!; i++) {
-        out.uint(field.docs[i]! - previous);
-        previous = field.docs[i]!;
-      }
-    }
+    for (let t = 0; t < termCount; t++) out.uints(field.docs, field.offsets[t]!, field.offsets[t + 1]!, true);
   });
-  const tfs = section(() => {
-    for (const tf of field.tfs) out.uint(tf);
-  });
-  const lengths = section(() => {
-    for (const l of field.lengths) out.uint(l);
-  });
+  const tfs = section(() => out.uints(field.tfs, 0, field.tfs.length, false));
+  const lengths = section(() => out.uints(field.lengths, 0, field.lengths.length, false));
   let maxTf = 0;
   for (const tf of field.tfs) if (tf > maxTf) maxTf = tf;
   return { terms, df, docs, tfs, maxTf, lengths, termCount, postings: field.docs.length, passages: field.lengths.length };

@@ -80,7 +80,7 @@ describe('index build with the built-in embedder', () => {
 
   it('writes a manifest naming format, embedder, tokenizer and counts', async () => {
     const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
-    expect(manifest.formatVersion).toBe(5);
+    expect(manifest.formatVersion).toBe(6);
     expect(manifest.embedder).toMatchObject({ id: 'builtin-lsa-v1', kind: 'builtin' });
     expect(manifest.embedder.dims).toBeGreaterThan(100);
     expect(manifest.tokenizer.id).toMatch(/jieba/);
