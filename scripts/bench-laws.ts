@@ -130,7 +130,7 @@ try {
     '',
     '## Loading and search',
     '',
-    `The server as \`npm start\` runs it (build/main.mjs, its own process): answering /api/health ${serverRun.readySeconds.toFixed(2)} s after it was started; RSS ${fmtMB(serverRun.rssAtReadyMB)} MB then, ${fmtMB(serverRun.rssIdleMB)} MB after 15 s idle, ${fmtMB(serverRun.rssAfterSearchesMB)} MB after ${serverRun.searches} searches over HTTP (the first ${serverRun.firstSearchMs.toFixed(0)} ms, the median of the others ${serverRun.medianSearchMs.toFixed(0)} ms, round trips).`,
+    `The server as \`npm start\` runs it (build/main.mjs, its own process): answering /api/health ${serverRun.readySeconds.toFixed(2)} s after it was started; RSS ${fmtMB(serverRun.rssAtReadyMB)} MB then, ${fmtMB(serverRun.rssIdleMB)} MB after 45 s idle, ${fmtMB(serverRun.rssAfterSearchesMB)} MB after ${serverRun.searches} searches over HTTP (the first ${serverRun.firstSearchMs.toFixed(0)} ms, the median of the others ${serverRun.medianSearchMs.toFixed(0)} ms, round trips).`,
     `Loaded in the bench's own process (under tsx) in ${search.loadSeconds.toFixed(2)} s; RSS ${search.rssAfterLoadMB.toFixed(0)} MB after loading, ${search.peakRssMB.toFixed(0)} MB at most.`,
     `HNSW recall@10 ${search.hnsw.recall.toFixed(4)} over ${search.hnsw.probes} probes (lowest ${search.hnsw.minRecall.toFixed(2)}).`,
     '',

@@ -101,6 +101,23 @@ describe('KeywordIndex', () => {
     expect(() => KeywordIndex.deserialize({ ...header, format: 'other' } as never, postings, tokenizer)).toThrow();
   });
 
+  it('finds passages numbered past 65,536, before and after a round trip and an update', () => {
+    // posting lists hold 16-bit passage numbers up to 65,536 passages, 32-bit past that
+    const count = 70_000;
+    const simple = { tokenize: (text: string) => text.split(' ') };
+    const texts = Array.from({ length: count }, (_, i) => (i % 1000 === 0 ? `通用 条款 编号${i}` : `通用 其他 编号${i}`));
+    const big = KeywordIndex.build(texts.map((text) => ({ text })), simple);
+    expect(big.search('编号69999', 1)[0]?.id).toBe(69_999);
+    expect(big.search('条款', 100).map((h) => h.id).slice(-3)).toEqual([67_000, 68_000, 69_000]);
+    const { header, postings } = big.serialize();
+    const loaded = KeywordIndex.deserialize(JSON.parse(JSON.stringify(header)) as typeof header, Uint8Array.from(postings), simple);
+    expect(loaded.search('编号69999', 1)[0]?.id).toBe(69_999);
+    expect(loaded.search('条款', 100)).toEqual(big.search('条款', 100));
+    // the first passage removed: every other one moves down by one
+    const updated = big.update(Int32Array.from({ length: count - 1 }, (_, i) => i + 1), texts.slice(1), simple)!;
+    expect(updated.search('编号69999', 1)[0]?.id).toBe(69_998);
+  });
+
   it("is the same index when built from a build's token ids as from the words themselves", () => {
     // ingest builds it through the caching tokenizer (term ids, no string per token)
     const cached = createCachingTokenizer(tokenizer);

@@ -22,7 +22,7 @@ export interface ServerProcessResult {
   medianSearchMs: number;
 }
 
-const IDLE_MS = 15_000;
+const IDLE_MS = 45_000;
 
 function rssOf(pid: number): number | null {
   try {
