@@ -3,7 +3,8 @@
 // bge-small-zh ingest throughput on this machine, with the random-weight twin (same architecture
 // and cost as the real model; `npm run make-test-model`): passages of the laws corpus embedded
 // one by one (the naive loop) against embedPassages' batches of similar length, per batch size,
-// as passages/s and their ratio, and the laws corpus's embedding time estimated from it.
+// then the best batch size on 1, 2 and all cores' threads (EMBED_THREADS), as passages/s and
+// their ratio, and the laws corpus's embedding time estimated from it.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,13 @@ for (const size of [8, 16, 32]) {
   await embedder.embedPassages(texts.slice(0, size));
   const rate = await time(`batches of ${size}, by length`, () => embedder.embedPassages(texts));
   if (rate > best.rate) best = { size, rate };
+}
+// ONNX Runtime's threads per model call, at the best batch size (default: ONNX Runtime's own choice)
+const cores = os.availableParallelism();
+for (const threads of [...new Set([1, 2, cores])]) {
+  const embedder = createBgeEmbedder({ modelDir: args.model!, batchSize: best.size, threads });
+  await embedder.embedPassages(texts.slice(0, best.size));
+  await time(`batches of ${best.size}, ${threads} thread${threads > 1 ? 's' : ''}`, () => embedder.embedPassages(texts));
 }
 console.log(
   `best: batches of ${best.size}, ${(best.rate / naive).toFixed(2)}x the naive loop; the laws corpus's ${LAWS_PASSAGES.toLocaleString('en')} passages would embed in about ${(LAWS_PASSAGES / best.rate / 60).toFixed(0)} minutes (naive loop: ${(LAWS_PASSAGES / naive / 60).toFixed(0)})`,

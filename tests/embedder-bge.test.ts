@@ -114,6 +114,14 @@ describe('bge embedder on the tiny twin via MODEL_DIR', () => {
     }
   });
 
+  it('gives the same vectors on one ONNX Runtime thread as on its own choice (threads, EMBED_THREADS)', async () => {
+    const one = createBgeEmbedder({ modelDir, allowRemote: false, threads: 1 });
+    const own = await embedder().embedPassages(passages);
+    const single = await one.embedPassages(passages);
+    single.forEach((v, i) => expect(maxDiff(v, own[i]!)).toBeLessThan(1e-5));
+    expect(() => createBgeEmbedder({ modelDir, allowRemote: false, threads: 0 })).toThrow(/EMBED_THREADS/);
+  });
+
   it('truncates long passages to 512 tokens', async () => {
     const long = passages[3]!.repeat(40); // ~2,400 characters, one token each
     const [v] = await embedder().embedPassages([long]);

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+import * as onnxNode from 'onnxruntime-node';
 import type { Embedder, EmbedderInfo } from '../types.ts';
 import { ModelLoadError } from './model-error.ts';
 
@@ -66,6 +67,8 @@ export interface BgeEmbedderOptions {
   dims?: number;
   /** Passages per model call. */
   batchSize?: number;
+  /** Threads ONNX Runtime runs one model call on. Default: EMBED_THREADS, else ONNX Runtime's own choice (the machine's cores). */
+  threads?: number;
   /** Download progress; default: a progress bar on stderr (drawn only on a terminal). */
   onDownload?: (progress: DownloadProgress) => void;
 }
@@ -92,7 +95,17 @@ export function describeModelFiles(modelId: string = MODEL_ID, cacheDir: string 
 }
 
 /** The default embedder. The model is loaded on first use, once; a failed load is retried on the next call. */
+/** The threads option, else EMBED_THREADS; undefined: ONNX Runtime's own choice. Throws for anything but a whole number >= 1. */
+function threadsOf(options: BgeEmbedderOptions): number | undefined {
+  const setting = options.threads ?? (process.env.EMBED_THREADS?.trim() ? Number(process.env.EMBED_THREADS) : undefined);
+  if (setting !== undefined && !(Number.isInteger(setting) && setting >= 1)) {
+    throw new Error(`EMBED_THREADS (threads) must be a whole number of at least 1; got "${options.threads ?? process.env.EMBED_THREADS}".`);
+  }
+  return setting;
+}
+
 export function createBgeEmbedder(options: BgeEmbedderOptions = {}): Embedder {
+  threadsOf(options); // a bad setting is named now, not at the first embedding
   const modelId = options.modelId ?? MODEL_ID;
   const dims = options.dims ?? DIMS;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
@@ -184,6 +197,31 @@ function withSettings<T>(patch: Partial<TransformersSettings>, load: () => Promi
   return result;
 }
 
+/**
+ * Runs a model load with ONNX Runtime's sessions made on `threads` threads. transformers.js 2
+ * creates its sessions with no options of ours, so its call to InferenceSession.create is given
+ * them while this load runs (loads are queued: withSettings).
+ */
+async function withThreads<T>(threads: number | undefined, load: () => Promise<T>): Promise<T> {
+  if (threads === undefined) return load();
+  // the module transformers.js runs (a CommonJS module: its exports are under default)
+  const { InferenceSession } = ((onnxNode as unknown as { default?: typeof onnxNode }).default ?? onnxNode) as typeof onnxNode;
+  const create = InferenceSession.create;
+  type Options = onnxNode.InferenceSession.SessionOptions;
+  const withOptions = (model: unknown, sessionOptions: Options = {}) =>
+    (create as (m: unknown, o: Options) => Promise<onnxNode.InferenceSession>).call(InferenceSession, model, {
+      ...sessionOptions,
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+    });
+  InferenceSession.create = withOptions as typeof InferenceSession.create;
+  try {
+    return await load();
+  } finally {
+    InferenceSession.create = create;
+  }
+}
+
 const missingFiles = (dir: string): string[] => REQUIRED_MODEL_FILES.map((f) => f.path).filter((f) => !existsSync(path.join(dir, f)));
 
 const isSet = (value: string | undefined): boolean => value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
@@ -205,11 +243,14 @@ async function loadExtractor(modelId: string, options: BgeEmbedderOptions): Prom
 
   // transformers.js looks for a model at <env.localModelPath>/<name>/<file>; it takes no folder
   // path. So a folder is loaded as localModelPath = its parent, name = its own name.
+  const threadSetting = threadsOf(options);
   const loadFolder = (dir: string, patch: Partial<TransformersSettings>, pipelineOptions: Record<string, unknown>, name: string) =>
-    withSettings({ allowLocalModels: true, localModelPath: dir, ...patch }, async () => ({
-      extractor: limitTokens(await pipeline('feature-extraction', name, { quantized: QUANTIZED, ...pipelineOptions })),
-      dir: path.join(dir, name),
-    }));
+    withSettings({ allowLocalModels: true, localModelPath: dir, ...patch }, () =>
+      withThreads(threadSetting, async () => ({
+        extractor: limitTokens(await pipeline('feature-extraction', name, { quantized: QUANTIZED, ...pipelineOptions })),
+        dir: path.join(dir, name),
+      })),
+    );
 
   // a. MODEL_DIR
   if (modelDirSetting) {
