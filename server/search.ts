@@ -121,7 +121,7 @@ export const FUSION = {
    * has its score multiplied by 1 + sentenceWeight × s (liftBySentence).
    */
   sentenceWeight: 0.3,
-  sentenceDepth: 50,
+  sentenceDepth: 20,
 };
 const DEFAULT_EMBED_TIMEOUT_MS = 2000;
 const MAX_ANSWER = 200;
@@ -296,10 +296,11 @@ function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTe
   const total = terms.weighted.reduce((sum, t) => sum + t.weight, 0);
   if (total <= 0 || FUSION.sentenceWeight <= 0) return;
   const top = ranked.slice(0, FUSION.sentenceDepth);
-  for (const c of top) {
-    let best = 0;
-    for (const { text } of sentencesOf(c.clause)) best = Math.max(best, sentenceWeight(text, terms));
-    c.score *= 1 + (FUSION.sentenceWeight * best) / total;
+  const lookup = termLookup(terms);
+  try {
+    for (const c of top) c.score *= 1 + (FUSION.sentenceWeight * bestSentenceWeight(c.clause.text, lookup)) / total;
+  } finally {
+    releaseLookup(lookup);
   }
   // (a stable sort: equal scores keep the order they had)
   top.sort((a, b) => Number(named.has(b.doc.id)) - Number(named.has(a.doc.id)) || b.score - a.score);
@@ -756,6 +757,96 @@ function sentencesOf(clause: Clause): { text: string; start: number }[] {
     if (text.length >= 2) out.push({ text, start: clause.start + m.index + lead });
   }
   return out;
+}
+
+const NEWLINE = 10;
+const SPACE = /\s/u;
+
+/** 。！？；!?; : the punctuation a sentence ends with (sentencesOf). */
+function endsSentence(c: number): boolean {
+  return c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff1b || c === 0x21 || c === 0x3f || c === 0x3b;
+}
+
+/** The query's weighted terms, looked up by their first character. */
+interface TermLookup {
+  terms: string[];
+  weights: number[];
+  /** The terms that begin with a character: the first is firstOf[code], each one's next is next[t]; -1 ends. */
+  firstOf: Int32Array;
+  next: Int32Array;
+  /** Per term, the sentence it was last counted in (each counts once a sentence). */
+  counted: Int32Array;
+}
+
+/** A character code -> its first term, shared by all searches (a search sets and clears its own entries; they run one at a time). */
+const FIRST_OF = new Int32Array(0x10000).fill(-1);
+
+function termLookup(terms: Pick<QueryTerms, 'weighted'>): TermLookup {
+  const next = new Int32Array(terms.weighted.length).fill(-1);
+  terms.weighted.forEach(({ term }, t) => {
+    const first = term.charCodeAt(0);
+    next[t] = FIRST_OF[first]!;
+    FIRST_OF[first] = t;
+  });
+  return {
+    terms: terms.weighted.map((w) => w.term),
+    weights: terms.weighted.map((w) => w.weight),
+    firstOf: FIRST_OF,
+    next,
+    counted: new Int32Array(terms.weighted.length).fill(-1),
+  };
+}
+
+function releaseLookup(lookup: TermLookup): void {
+  for (const term of lookup.terms) lookup.firstOf[term.charCodeAt(0)] = -1;
+}
+
+/** Characters of text[from, to) without its leading and trailing whitespace. */
+function trimmedLength(text: string, from: number, to: number): number {
+  while (from < to && SPACE.test(text[from]!)) from++;
+  while (to > from && SPACE.test(text[to - 1]!)) to--;
+  return to - from;
+}
+
+/**
+ * The most query weight one sentence of the text holds: sentenceWeight of its best sentence as
+ * sentencesOf splits it (sentences of 2 characters or more), in one pass over the text: at each
+ * character only the query terms that begin with it are tried. A term holds no sentence end.
+ */
+function bestSentenceWeight(text: string, lookup: TermLookup): number {
+  const { terms, weights, firstOf, next, counted } = lookup;
+  counted.fill(-1);
+  let best = 0;
+  let sum = 0;
+  let start = -1; // where the current sentence began; -1 between sentences
+  let sentence = 0;
+  const close = (end: number) => {
+    if (trimmedLength(text, start, end) >= 2 && sum > best) best = sum;
+    start = -1;
+    sum = 0;
+    sentence++;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE || endsSentence(c)) {
+      if (start < 0) continue;
+      // the sentence takes its ending punctuation (not a line break) with it
+      let end = i;
+      while (end < text.length && endsSentence(text.charCodeAt(end))) end++;
+      close(end);
+      i = end - 1;
+      continue;
+    }
+    if (start < 0) start = i;
+    for (let t = firstOf[c]!; t >= 0; t = next[t]!) {
+      if (counted[t] !== sentence && text.startsWith(terms[t]!, i)) {
+        counted[t] = sentence;
+        sum += weights[t]!;
+      }
+    }
+  }
+  if (start >= 0) close(text.length);
+  return best;
 }
 
 /** The query's weight a text holds: the idf of each of its words and bigrams found there. */
