@@ -4,7 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { LiveIndex } from '../server/live-index.ts';
 import { IndexLoadError, loadIndex } from '../server/load-index.ts';
 import { writeZipBombDocx } from './helpers/hostile-files.ts';
 import { ensureTestModel } from './helpers/test-model.ts';
+import { freePort } from '../scripts/lib/free-port.ts';
 
 let tmp: string;
 let corpusDir: string;
@@ -113,14 +114,6 @@ describe('live reload', () => {
 async function printed(output: () => string, pattern: RegExp): Promise<string> {
   for (let i = 0; i < 300 && !pattern.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
   return output();
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => probe.once('listening', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
 }
 
 let built = false;
