@@ -10,6 +10,8 @@
 // level-0 records of sizeDataPerElement bytes (links, vector at offsetData, label at
 // labelOffset), then each element's upper-level links (uint32 length, bytes).
 
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+
 const HEADER_BYTES = 96;
 const MAGIC = Buffer.from('PCSHNSW8');
 const FORMAT_VERSION = 1;
@@ -36,44 +38,33 @@ function readLayout(header: Buffer, what: string): Layout {
   return { count, sizePerElement, labelOffset, offsetData, dims };
 }
 
-/** A copy at offset 0 when the bytes do not start on a 4-byte boundary (float32 views need one). */
-function aligned(bytes: Buffer): Buffer {
-  if (bytes.byteOffset % 4 === 0) return bytes;
-  const copy = Buffer.from(new ArrayBuffer(bytes.length));
-  bytes.copy(copy);
-  return copy;
-}
+/** Bytes of one level-0 record in the compact file: links, int8 vector, float32 scale, label. */
+const compactRecordBytes = ({ offsetData, dims }: Layout): number => offsetData + dims + 4 + 8;
 
-/** hnswlib's file (as writeIndex writes it) to the compact one. */
-export function compactHnsw(fullBytes: Buffer): Buffer {
-  const full = aligned(fullBytes);
-  const layout = readLayout(full, 'The HNSW file');
-  const { count, sizePerElement, labelOffset, offsetData, dims } = layout;
-  const level0End = HEADER_BYTES + count * sizePerElement;
-  if (full.length < level0End) throw new Error(`The HNSW file is cut short (${full.length} bytes, ${level0End} expected).`);
-  if ((HEADER_BYTES + offsetData) % 4 !== 0 || sizePerElement % 4 !== 0) throw new Error('The HNSW file\'s vectors are not 4-byte aligned.');
-  const floats = new Float32Array(full.buffer, full.byteOffset, Math.floor(full.length / 4));
-  const compactRecord = offsetData + dims + 4 + 8;
-  const out = Buffer.from(new ArrayBuffer(MAGIC.length + 4 + HEADER_BYTES + count * compactRecord + (full.length - level0End)));
-  const bytes = new Int8Array(out.buffer, out.byteOffset, out.length);
-  const view = new DataView(out.buffer, out.byteOffset, out.length);
-  let at = MAGIC.copy(out, 0);
-  at = out.writeUInt32LE(FORMAT_VERSION, at);
-  at += full.copy(out, at, 0, HEADER_BYTES);
+/**
+ * Level-0 records input[0 .. n) in hnswlib's layout to the compact layout at output[0 ..):
+ * links and label as they are, each vector as int8 values and their scale.
+ */
+function compactRecords(input: Buffer, n: number, layout: Layout, output: Buffer): void {
+  const { sizePerElement, labelOffset, offsetData, dims } = layout;
+  const floats = new Float32Array(input.buffer, input.byteOffset, Math.floor(input.length / 4));
+  const bytes = new Int8Array(output.buffer, output.byteOffset, output.length);
+  const view = new DataView(output.buffer, output.byteOffset, output.length);
   // links and labels are copied a 32-bit word at a time where both records allow it: a
   // Buffer.copy per record costs more than the words it moves
-  const words = at % 4 === 0 && offsetData % 4 === 0 && compactRecord % 4 === 0 && out.byteOffset % 4 === 0;
-  const src = new Uint32Array(full.buffer, full.byteOffset, Math.floor(full.length / 4));
-  const dst = new Uint32Array(out.buffer, out.byteOffset, Math.floor(out.length / 4));
+  const words = output.byteOffset % 4 === 0 && offsetData % 4 === 0 && compactRecordBytes(layout) % 4 === 0;
+  const src = new Uint32Array(input.buffer, input.byteOffset, Math.floor(input.length / 4));
+  const dst = words ? new Uint32Array(output.buffer, output.byteOffset, Math.floor(output.length / 4)) : src;
   const linkWords = offsetData / 4;
-  for (let i = 0; i < count; i++) {
-    const record = HEADER_BYTES + i * sizePerElement;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const record = i * sizePerElement;
     if (words) {
       const from = record / 4;
       const to = at / 4;
       for (let w = 0; w < linkWords; w++) dst[to + w] = src[from + w]!;
       at += offsetData;
-    } else at += full.copy(out, at, record, record + offsetData);
+    } else at += input.copy(output, at, record, record + offsetData);
     const first = (record + offsetData) / 4;
     let max = 0;
     for (let d = 0; d < dims; d++) {
@@ -88,45 +79,133 @@ export function compactHnsw(fullBytes: Buffer): Buffer {
     at += 4;
     if (words) {
       const from = (record + labelOffset) / 4;
-      dst[at / 4] = src[from]!;
-      dst[at / 4 + 1] = src[from + 1]!;
+      const to = at / 4;
+      dst[to] = src[from]!;
+      dst[to + 1] = src[from + 1]!;
       at += 8;
-    } else at += full.copy(out, at, record + labelOffset, record + labelOffset + 8);
+    } else at += input.copy(output, at, record + labelOffset, record + labelOffset + 8);
   }
-  full.copy(out, at, level0End);
-  return out;
 }
 
-/** The compact file back to hnswlib's layout (vectors as int8 × scale, in float32). */
-export function expandHnsw(compact: Buffer): Buffer {
-  if (compact.length < MAGIC.length + 4 || !compact.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new Error('The vector index file is not a compact HNSW graph.');
-  }
-  const version = compact.readUInt32LE(MAGIC.length);
-  if (version !== FORMAT_VERSION) throw new Error(`The vector index file has format ${version}; this build reads ${FORMAT_VERSION}.`);
-  const headerAt = MAGIC.length + 4;
-  const header = compact.subarray(headerAt, headerAt + HEADER_BYTES);
-  const { count, sizePerElement, labelOffset, offsetData, dims } = readLayout(header, 'The vector index file');
-  const compactRecord = offsetData + dims + 4 + 8;
-  const level0End = headerAt + HEADER_BYTES + count * compactRecord;
-  if (compact.length < level0End) throw new Error(`The vector index file is cut short (${compact.length} bytes, ${level0End} expected).`);
-  const full = Buffer.from(new ArrayBuffer(HEADER_BYTES + count * sizePerElement + (compact.length - level0End)));
-  const floats = new Float32Array(full.buffer, 0, Math.floor(full.length / 4));
-  const bytes = new Int8Array(compact.buffer, compact.byteOffset, compact.length);
-  const view = new DataView(compact.buffer, compact.byteOffset, compact.length);
-  header.copy(full, 0);
-  let at = headerAt + HEADER_BYTES;
-  for (let i = 0; i < count; i++) {
-    const record = HEADER_BYTES + i * sizePerElement;
-    compact.copy(full, record, at, at + offsetData);
+/** Compact level-0 records input[0 .. n) back to hnswlib's layout at output[0 ..) (vectors as int8 × scale, in float32). */
+function expandRecords(input: Buffer, n: number, layout: Layout, output: Buffer): void {
+  const { sizePerElement, labelOffset, offsetData, dims } = layout;
+  const floats = new Float32Array(output.buffer, output.byteOffset, Math.floor(output.length / 4));
+  const bytes = new Int8Array(input.buffer, input.byteOffset, input.length);
+  const view = new DataView(input.buffer, input.byteOffset, input.length);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const record = i * sizePerElement;
+    input.copy(output, record, at, at + offsetData);
     at += offsetData;
     const scale = view.getFloat32(at + dims, true);
     const first = (record + offsetData) / 4;
     for (let d = 0; d < dims; d++) floats[first + d] = bytes[at + d]! * scale;
     at += dims + 4;
-    compact.copy(full, record + labelOffset, at, at + 8);
+    input.copy(output, record + labelOffset, at, at + 8);
     at += 8;
   }
-  compact.copy(full, HEADER_BYTES + count * sizePerElement, level0End);
-  return full;
+}
+
+/** Records read and written at a time: a few megabytes, never the whole graph. */
+const CHUNK_RECORDS = 4096;
+
+function readAt(fd: number, into: Buffer, position: number, what: string): void {
+  let done = 0;
+  while (done < into.length) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new Error(`${what} is cut short.`);
+    done += n;
+  }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** Copies from[position ..] to the end of `to`, a chunk at a time. */
+function copyRest(from: number, position: number, size: number, to: number, chunk: Buffer): void {
+  for (let at = position; at < size; ) {
+    const n = Math.min(chunk.length, size - at);
+    readAt(from, chunk.subarray(0, n), at, 'The graph file');
+    writeAll(to, chunk.subarray(0, n));
+    at += n;
+  }
+}
+
+/**
+ * hnswlib's file (as writeIndex writes it) to the compact one, a few thousand records at a time:
+ * the graph is never in memory twice (hnswlib's file of a million 256-d vectors is 1.2 GB).
+ */
+export function compactHnswFile(fullPath: string, compactPath: string): void {
+  const from = openSync(fullPath, 'r');
+  try {
+    const size = fstatSync(from).size;
+    const header = Buffer.alloc(Math.min(HEADER_BYTES, size));
+    readAt(from, header, 0, 'The HNSW file');
+    const layout = readLayout(header, 'The HNSW file');
+    const { count, sizePerElement, offsetData } = layout;
+    const level0End = HEADER_BYTES + count * sizePerElement;
+    if (size < level0End) throw new Error(`The HNSW file is cut short (${size} bytes, ${level0End} expected).`);
+    if ((HEADER_BYTES + offsetData) % 4 !== 0 || sizePerElement % 4 !== 0) throw new Error('The HNSW file\'s vectors are not 4-byte aligned.');
+    const to = openSync(compactPath, 'w');
+    try {
+      const head = Buffer.alloc(MAGIC.length + 4);
+      MAGIC.copy(head, 0);
+      head.writeUInt32LE(FORMAT_VERSION, MAGIC.length);
+      writeAll(to, Buffer.concat([head, header]));
+      const input = Buffer.from(new ArrayBuffer(CHUNK_RECORDS * sizePerElement));
+      const output = Buffer.from(new ArrayBuffer(CHUNK_RECORDS * compactRecordBytes(layout)));
+      for (let i = 0; i < count; i += CHUNK_RECORDS) {
+        const n = Math.min(CHUNK_RECORDS, count - i);
+        readAt(from, input.subarray(0, n * sizePerElement), HEADER_BYTES + i * sizePerElement, 'The HNSW file');
+        compactRecords(input, n, layout, output);
+        writeAll(to, output.subarray(0, n * compactRecordBytes(layout)));
+      }
+      copyRest(from, level0End, size, to, input);
+    } finally {
+      closeSync(to);
+    }
+  } finally {
+    closeSync(from);
+  }
+}
+
+/** The compact file back to hnswlib's layout, a few thousand records at a time (for hnswlib to read the graph from). */
+export function expandHnswFile(compactPath: string, fullPath: string): void {
+  const from = openSync(compactPath, 'r');
+  try {
+    const size = fstatSync(from).size;
+    const head = Buffer.alloc(Math.min(MAGIC.length + 4 + HEADER_BYTES, size));
+    readAt(from, head, 0, 'The vector index file');
+    if (head.length < MAGIC.length + 4 || !head.subarray(0, MAGIC.length).equals(MAGIC)) {
+      throw new Error('The vector index file is not a compact HNSW graph.');
+    }
+    const version = head.readUInt32LE(MAGIC.length);
+    if (version !== FORMAT_VERSION) throw new Error(`The vector index file has format ${version}; this build reads ${FORMAT_VERSION}.`);
+    const header = head.subarray(MAGIC.length + 4);
+    const layout = readLayout(header, 'The vector index file');
+    const { count, sizePerElement } = layout;
+    const record = compactRecordBytes(layout);
+    const level0End = MAGIC.length + 4 + HEADER_BYTES + count * record;
+    if (size < level0End) throw new Error(`The vector index file is cut short (${size} bytes, ${level0End} expected).`);
+    const to = openSync(fullPath, 'w');
+    try {
+      writeAll(to, Buffer.from(header));
+      const input = Buffer.from(new ArrayBuffer(CHUNK_RECORDS * record));
+      const output = Buffer.from(new ArrayBuffer(CHUNK_RECORDS * sizePerElement));
+      for (let i = 0; i < count; i += CHUNK_RECORDS) {
+        const n = Math.min(CHUNK_RECORDS, count - i);
+        readAt(from, input.subarray(0, n * record), MAGIC.length + 4 + HEADER_BYTES + i * record, 'The vector index file');
+        expandRecords(input, n, layout, output);
+        writeAll(to, output.subarray(0, n * sizePerElement));
+      }
+      copyRest(from, level0End, size, to, input);
+    } finally {
+      closeSync(to);
+    }
+  } finally {
+    closeSync(from);
+  }
 }

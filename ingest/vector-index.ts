@@ -8,7 +8,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { compactHnsw, expandHnsw } from './hnsw-file.ts';
+import { compactHnswFile, expandHnswFile } from './hnsw-file.ts';
 import type { ScoredId } from './types.ts';
 
 export interface VectorIndexParams {
@@ -253,7 +253,7 @@ export class VectorIndex {
       const full = join(dir, `${VECTOR_INDEX_FILE}.full`);
       this.index.writeIndexSync(full);
       try {
-        writeFileSync(join(dir, VECTOR_INDEX_FILE), compactHnsw(readFileSync(full)));
+        compactHnswFile(full, join(dir, VECTOR_INDEX_FILE));
       } finally {
         rmSync(full, { force: true });
       }
@@ -278,7 +278,7 @@ export class VectorIndex {
     // and reads only from a path: the expanded graph goes through a temporary file
     const full = join(tmpdir(), `policy-search-${process.pid}-${randomUUID().slice(0, 8)}.hnsw`);
     try {
-      writeFileSync(full, expandHnsw(readFileSync(join(dir, VECTOR_INDEX_FILE))));
+      expandHnswFile(join(dir, VECTOR_INDEX_FILE), full);
       index.readIndexSync(full);
     } finally {
       rmSync(full, { force: true });

@@ -88,6 +88,25 @@ describe('VectorIndex', () => {
     expect(() => VectorIndex.load(dir, 256, data.length + 1)).toThrow(/expected/);
   });
 
+  it('saves and loads a graph of more points than one chunk of the file (4,096 records) holds', () => {
+    // the graph file is converted a few thousand records at a time: the whole of it is never in memory twice
+    const many = clusteredVectors(9_000, 16, 30, 0.2, 11);
+    const graph = VectorIndex.build(many);
+    const dir = mkdtempSync(join(tmpdir(), 'vector-index-'));
+    dirs.push(dir);
+    graph.save(dir);
+    const loaded = VectorIndex.load(dir, 16, many.length);
+    // the same neighbours (vectors in 8 bits may swap near-ties)
+    for (const q of [many[0]!, many[4_500]!, many[8_999]!]) {
+      expect(loaded.search(q, 5).map((r) => r.id).sort()).toEqual(graph.search(q, 5).map((r) => r.id).sort());
+    }
+    expect(loaded.search(many[8_999]!, 1)[0]!.id).toBe(8_999);
+    const again = mkdtempSync(join(tmpdir(), 'vector-index-'));
+    dirs.push(again);
+    loaded.save(again);
+    expect(readFileSync(join(again, 'vectors.hnsw8')).equals(readFileSync(join(dir, 'vectors.hnsw8')))).toBe(true);
+  });
+
   it('handles k beyond the count, a zero query, and an empty index', () => {
     const small = VectorIndex.build(data.slice(0, 5));
     expect(small.search(queries[0]!, 50)).toHaveLength(5);
