@@ -90,6 +90,13 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     throw new IndexLoadError('INDEX_FORMAT', [indexDir, String(manifest.formatVersion), INDEX_FORMAT_VERSION]);
   }
+  // jieba's dictionary must hold the same terms at query time as at build time.
+  const tokenizer = createChineseTokenizer({ dictionary: read<string[]>(INDEX_FILES.dictionary) });
+  // The query embedder first: reading the built-in one's file is the load's largest passing
+  // allocation, and what it leaves is reused by what is read after it instead of adding to it.
+  const { embedder, embedderProblem, embedderProblemDetail } = options.withoutEmbedder
+    ? unloadedEmbedder(manifest)
+    : await openEmbedder(indexDir, manifest, tokenizer, options, () => read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder));
   const documents = readArray<PolicyDocument>(INDEX_FILES.documents);
   const passages = readArray<Passage>(INDEX_FILES.passages);
   if (passages.length !== manifest.counts.passages || documents.length !== manifest.counts.documents) {
@@ -97,8 +104,6 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   }
   const { documentsById, clausesById } = checkReferences(indexDir, documents, passages);
 
-  // jieba's dictionary must hold the same terms at query time as at build time.
-  const tokenizer = createChineseTokenizer({ dictionary: read<string[]>(INDEX_FILES.dictionary) });
   let keyword: KeywordIndex;
   let vectors: VectorIndex;
   try {
@@ -110,9 +115,6 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
     throw new IndexLoadError('INDEX_CORRUPT', [indexDir, (error as Error).message], { cause: error });
   }
 
-  const { embedder, embedderProblem, embedderProblemDetail } = options.withoutEmbedder
-    ? unloadedEmbedder(manifest)
-    : await openEmbedder(indexDir, manifest, tokenizer, options, () => read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder));
   const catalog = { documents, documentsById, clausesById, passages };
   await releaseLoadGarbage();
   return {
