@@ -746,7 +746,12 @@ export function findHighlights(text: string, terms: Pick<QueryTerms, 'words' | '
   return merged;
 }
 
-const SENTENCE = /[^。！？；!?;\n]+[。！？；!?;]*/gu;
+/** The punctuation a sentence ends with. */
+const SENTENCE_ENDS = '。！？；!?;';
+const SENTENCE = new RegExp(`[^${SENTENCE_ENDS}\\n]+[${SENTENCE_ENDS}]*`, 'gu');
+/** SENTENCE_ENDS by character code, for the scan of bestSentenceWeight. */
+const ENDS_SENTENCE = new Uint8Array(0x10000);
+for (const c of SENTENCE_ENDS) ENDS_SENTENCE[c.charCodeAt(0)] = 1;
 
 /** The clause's sentences (table rows count as sentences), with their offsets in the document. */
 function sentencesOf(clause: Clause): { text: string; start: number }[] {
@@ -763,10 +768,7 @@ function sentencesOf(clause: Clause): { text: string; start: number }[] {
 const NEWLINE = 10;
 const SPACE = /\s/u;
 
-/** 。！？；!?; : the punctuation a sentence ends with (sentencesOf). */
-function endsSentence(c: number): boolean {
-  return c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff1b || c === 0x21 || c === 0x3f || c === 0x3b;
-}
+const endsSentence = (c: number): boolean => ENDS_SENTENCE[c] === 1;
 
 /** The query's weighted terms, looked up by their first character. */
 interface TermLookup {
