@@ -77,15 +77,15 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   if (!existsSync(manifestPath)) throw new IndexLoadError('INDEX_MISSING', [indexDir]);
 
   // a file that cannot be read or parsed names itself in INDEX_CORRUPT
-  const readWith = <T>(reader: (path: string) => T) => (name: string): T => {
+  const readWith = <T>(reader: (path: string) => T, name: string): T => {
     try {
       return reader(join(indexDir, name));
     } catch (error) {
       throw new IndexLoadError('INDEX_CORRUPT', [indexDir, `${name}: ${(error as Error).message}`], { cause: error });
     }
   };
-  const read = <T>(name: string): T => readWith((path) => readIndexJsonSync<T>(path))(name);
-  const readArray = <T>(name: string): T[] => readWith((path) => readIndexJsonArraySync<T>(path))(name);
+  const read = <T>(name: string): T => readWith(readIndexJsonSync<T>, name);
+  const readArray = <T>(name: string): T[] => readWith(readIndexJsonArraySync<T>, name);
   const manifest = read<IndexManifest>(INDEX_FILES.manifest);
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     throw new IndexLoadError('INDEX_FORMAT', [indexDir, String(manifest.formatVersion), INDEX_FORMAT_VERSION]);
