@@ -16,6 +16,7 @@ import { IndexLoadError, loadIndex } from '../server/load-index.ts';
 import { writeZipBombDocx } from './helpers/hostile-files.ts';
 import { ensureTestModel } from './helpers/test-model.ts';
 import { freePort } from '../scripts/lib/free-port.ts';
+import { npmStartArgs } from '../scripts/lib/npm-start.ts';
 
 let tmp: string;
 let corpusDir: string;
@@ -130,7 +131,7 @@ async function start(env: Record<string, string>): Promise<{ seconds: number; ou
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', 'build/main.mjs'], {
+  const child = spawn(process.execPath, npmStartArgs(), {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WEB_DIST: join(tmp, 'web'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port.ts';
+import { npmStartArgs } from './npm-start.ts';
 
 export interface ServerProcessResult {
   /** From spawning the process to the first answer of /api/health. */
@@ -41,7 +42,7 @@ export async function measureServerProcess(root: string, indexDir: string, corpu
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', 'build/main.mjs'], {
+  const child = spawn(process.execPath, npmStartArgs(root), {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', INDEX_DIR: indexDir, CORPUS_DIR: corpusDir, WEB_DIST: web },
     stdio: ['ignore', 'pipe', 'pipe'],
