@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildCacheDir } from '../ingest/build-cache.ts';
 import { listCorpusFiles } from '../ingest/load-corpus.ts';
 import { SEARCH_MODES } from '../server/search.ts';
 import type { IngestBenchInput, IngestBenchResult } from './lib/bench-ingest-child.ts';
@@ -59,7 +60,9 @@ try {
 
   const runs: IngestBenchResult[] = [];
   for (let i = 0; i < Number(args.runs); i++) {
+    // each run from nothing: no index, and no build cache (parses and tokens) from the run before
     await rm(indexDir, { recursive: true, force: true });
+    await rm(buildCacheDir(indexDir), { recursive: true, force: true });
     runs.push(await runChild<IngestBenchResult>(childScript('bench-ingest-child.ts'), { corpusDir, indexDir, embedder: 'builtin' } satisfies IngestBenchInput));
     log(`ingest run ${i + 1}: ${runs.at(-1)!.seconds.toFixed(1)} s, peak ${runs.at(-1)!.peakRssMB.toFixed(0)} MB`);
   }
