@@ -505,9 +505,12 @@ function topK(ids: ArrayLike<number>, count: number, scores: Float64Array, k: nu
       i = m;
     }
   };
+  // the k-th best score so far, once there are k: most passages are below it and go no further
+  let floor = Infinity;
   for (let n = 0; n < count; n++) {
     const id = ids[n]!;
-    if (!(scores[id]! > 0)) continue;
+    const score = scores[id]!;
+    if (!(score > 0)) continue;
     if (heap.length < k) {
       heap.push(id);
       for (let i = heap.length - 1; i > 0; ) {
@@ -516,14 +519,73 @@ function topK(ids: ArrayLike<number>, count: number, scores: Float64Array, k: nu
         [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
         i = parent;
       }
-    } else if (worse(heap[0]!, id)) {
+      if (heap.length === k) floor = scores[heap[0]!]!;
+    } else if (score >= floor && worse(heap[0]!, id)) {
       heap[0] = id;
       down(0);
+      floor = scores[heap[0]!]!;
     }
   }
   return heap
     .sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0))
     .map((id) => ({ id, score: scores[id]! }));
+}
+
+/**
+ * topK over scores[id] × boost[id] (or scores[id]), that also sets each scores[id] back to 0 as it
+ * reads it: the boost, the selection and the reset of scratch scores in one pass over the touched
+ * passages instead of three. The same results as multiplying in place and calling topK.
+ */
+function boostedTopK(ids: ArrayLike<number>, count: number, scores: Float64Array, boost: Float32Array | undefined, k: number): ScoredId[] {
+  const heapIds = new Int32Array(k);
+  const heapScores = new Float64Array(k);
+  let size = 0;
+  // a worse than b: a lower score, or the same score and a later passage
+  const worse = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
+  const swap = (i: number, j: number) => {
+    const id = heapIds[i]!;
+    const score = heapScores[i]!;
+    heapIds[i] = heapIds[j]!;
+    heapScores[i] = heapScores[j]!;
+    heapIds[j] = id;
+    heapScores[j] = score;
+  };
+  let floor = Infinity;
+  for (let n = 0; n < count; n++) {
+    const id = ids[n]!;
+    const raw = scores[id]!;
+    scores[id] = 0;
+    const score = boost === undefined ? raw : raw * boost[id]!;
+    if (!(score > 0)) continue;
+    if (size < k) {
+      heapIds[size] = id;
+      heapScores[size] = score;
+      for (let i = size++; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heapScores[i]!, heapIds[i]!, heapScores[parent]!, heapIds[parent]!)) break;
+        swap(i, parent);
+        i = parent;
+      }
+      if (size === k) floor = heapScores[0]!;
+    } else if (score >= floor && worse(heapScores[0]!, heapIds[0]!, score, id)) {
+      heapIds[0] = id;
+      heapScores[0] = score;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < size && worse(heapScores[l]!, heapIds[l]!, heapScores[m]!, heapIds[m]!)) m = l;
+        if (r < size && worse(heapScores[r]!, heapIds[r]!, heapScores[m]!, heapIds[m]!)) m = r;
+        if (m === i) break;
+        swap(i, m);
+        i = m;
+      }
+      floor = heapScores[0]!;
+    }
+  }
+  const out: ScoredId[] = [];
+  for (let i = 0; i < size; i++) out.push({ id: heapIds[i]!, score: heapScores[i]! });
+  return out.sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 /** A query term as scoring reads it: its postings docs[from..to), its weight and the most it adds to one score. */
@@ -1096,20 +1158,22 @@ export class KeywordIndex {
         for (const doc of docs) add(doc, this.params.labelWeight * idf);
       }
 
-      if (boost !== undefined) for (let i = 0; i < nTouched; i++) scores[touched[i]!]! *= boost[touched[i]!]!;
-
       // A passage holding a 文号 from the query ranks above every passage that does not.
       const wanted = findDocNumbers(query.exact);
-      if (wanted.length > 0) {
-        let best = 0;
-        for (let i = 0; i < nTouched; i++) best = Math.max(best, scores[touched[i]!]!);
-        for (const want of wanted) {
-          const seen = new Set<number>();
-          for (const { doc, prefix } of this.docNumbers.get(want.key) ?? []) {
-            if (seen.has(doc) || !sameIssuer(prefix, want.prefix)) continue;
-            seen.add(doc);
-            add(doc, best + 1);
-          }
+      if (wanted.length === 0) {
+        const top = boostedTopK(touched, nTouched, scores, boost, k);
+        nTouched = 0; // boostedTopK has set every touched score back to 0
+        return top;
+      }
+      if (boost !== undefined) for (let i = 0; i < nTouched; i++) scores[touched[i]!]! *= boost[touched[i]!]!;
+      let best = 0;
+      for (let i = 0; i < nTouched; i++) best = Math.max(best, scores[touched[i]!]!);
+      for (const want of wanted) {
+        const seen = new Set<number>();
+        for (const { doc, prefix } of this.docNumbers.get(want.key) ?? []) {
+          if (seen.has(doc) || !sameIssuer(prefix, want.prefix)) continue;
+          seen.add(doc);
+          add(doc, best + 1);
         }
       }
 

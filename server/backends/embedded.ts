@@ -10,7 +10,13 @@ import type { Catalog, SearchBackend, TermStats } from './backend.ts';
 
 export class EmbeddedBackend implements SearchBackend {
   readonly kind = 'embedded';
-  private sections: { key: string; index: KeywordIndex; scratch: Float32Array } | null = null;
+  private sections: {
+    key: string;
+    index: KeywordIndex;
+    /** The boost of the last search: the static priors (`holds`) between searches. */
+    scratch: Float32Array;
+    holds: Float32Array | 'ones' | null;
+  } | null = null;
 
   constructor(
     private readonly catalog: Catalog,
@@ -19,14 +25,15 @@ export class EmbeddedBackend implements SearchBackend {
   ) {}
 
   async keywordTopK(query: WeightedQuery, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
-    const boost = this.boost(query);
-    if (filters === null) return this.keyword.searchWeighted(query, k, boost);
-    // every match scored, then the accepted ones: a filter never empties what the first k filled
-    const accept = this.acceptor(filters);
-    return this.keyword
-      .searchWeighted(query, this.catalog.passages.length, boost)
-      .filter((h) => accept(h.id))
-      .slice(0, k);
+    return this.withBoost(query, (boost) => {
+      if (filters === null) return this.keyword.searchWeighted(query, k, boost);
+      // every match scored, then the accepted ones: a filter never empties what the first k filled
+      const accept = this.acceptor(filters);
+      return this.keyword
+        .searchWeighted(query, this.catalog.passages.length, boost)
+        .filter((h) => accept(h.id))
+        .slice(0, k);
+    });
   }
 
   async vectorTopK(vector: Float32Array, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
@@ -55,13 +62,14 @@ export class EmbeddedBackend implements SearchBackend {
   }
 
   /**
-   * The static priors times the section level for this query: each passage of the query's best
-   * sections multiplied by its section's factor. Filled in a scratch array, used at once (no
-   * await between here and the search that reads it).
+   * The static priors times the section level for this query, given to `use`: each passage of the
+   * query's best sections multiplied by its section's factor. The scratch array holds the static
+   * priors between searches; only the passages of those sections are changed, and put back after
+   * `use` (which must not await), so a search costs no pass over every passage.
    */
-  private boost(query: WeightedQuery): Float32Array | undefined {
+  private withBoost<T>(query: WeightedQuery, use: (boost: Float32Array | undefined) => T): T {
     const base = passageBoost(this.catalog);
-    if (!(KEYWORD_LEG.sectionLevel > 0)) return base;
+    if (!(KEYWORD_LEG.sectionLevel > 0)) return use(base);
     const groups = sectionGroups(this.catalog);
     const key = `${KEYWORD_LEG.levelK1}/${KEYWORD_LEG.levelB}`;
     if (this.sections === null || this.sections.key !== key) {
@@ -69,16 +77,30 @@ export class EmbeddedBackend implements SearchBackend {
         key,
         index: this.keyword.grouped(groups.groupOf, groups.count, { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB }),
         scratch: new Float32Array(groups.groupOf.length),
+        holds: null,
       };
     }
-    const factors = sectionFactors(this.sections.index.searchWeighted(query, SECTION_DEPTH));
-    if (factors.length === 0) return base;
-    const boost = this.sections.scratch;
-    if (base !== undefined) boost.set(base);
-    else boost.fill(1);
+    const sections = this.sections;
+    const boost = sections.scratch;
+    if (sections.holds !== (base ?? 'ones')) {
+      if (base !== undefined) boost.set(base);
+      else boost.fill(1);
+      sections.holds = base ?? 'ones';
+    }
+    const factors = sectionFactors(sections.index.searchWeighted(query, SECTION_DEPTH));
+    if (factors.length === 0) return use(base);
     for (const f of factors) {
       for (let i = groups.offsets[f.id]!; i < groups.offsets[f.id + 1]!; i++) boost[groups.members[i]!]! *= f.score;
     }
-    return boost;
+    try {
+      return use(boost);
+    } finally {
+      for (const f of factors) {
+        for (let i = groups.offsets[f.id]!; i < groups.offsets[f.id + 1]!; i++) {
+          const m = groups.members[i]!;
+          boost[m] = base === undefined ? 1 : base[m]!;
+        }
+      }
+    }
   }
 }
