@@ -1,11 +1,13 @@
 // npm run learn:expansions [-- --questions FILE --laws-index DIR --check]
 //
-// Learns server/learned-expansions.json (question words -> article words) from a question set
-// whose gold answers carry their article text (../shared/eval/laws-train.json), over the laws
-// index (built first when it is missing or stale, as npm run eval does). With --check it first
-// measures the method by two-fold cross-validation: the questions split in two halves by the md5
-// of their id, the table learned on one half, the other half searched with and without it
-// (keyword and hybrid, MRR@10 / R@10 / R@50), so the figure is for questions it never saw.
+// Learns, from a question set whose gold answers carry their article text
+// (../shared/eval/laws-train.json), over the laws index (built first when it is missing or stale,
+// as npm run eval does): server/learned-expansions.json (question words -> article words) and
+// server/learned-articles.json (the articles that several questions cite). With --check it first
+// measures both by two-fold cross-validation: the questions split in two halves by the md5 of their
+// id, the tables learned on one half, the other half searched without them, with the expansions,
+// and with both (keyword and hybrid, MRR@10 / R@10 / R@50), so the figures are for questions they
+// never saw.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,6 +22,7 @@ import {
   useLearnedExpansions,
   type LearnedExpansions,
 } from '../server/learned-expansions.ts';
+import { learnArticles, MIN_QUESTIONS_PER_ARTICLE, useLearnedArticles, type LearnedArticles } from '../server/learned-articles.ts';
 import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
 import { search, type SearchMode } from '../server/search.ts';
 import { readQueries, scoreBy } from './lib/evaluate.ts';
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     corpus: { type: 'string', default: path.join(root, '../shared/laws/corpus') },
     'laws-index': { type: 'string', default: path.join(os.tmpdir(), 'policy-search-eval', 'laws-index') },
     out: { type: 'string', default: path.join(root, 'server/learned-expansions.json') },
+    'articles-out': { type: 'string', default: path.join(root, 'server/learned-articles.json') },
     check: { type: 'boolean', default: false },
   },
 });
@@ -79,20 +83,27 @@ async function measure(qs: readonly ArticleQuery[], mode: SearchMode): Promise<s
 if (values.check) {
   const half = (q: ArticleQuery) => createHash('md5').update(q.id).digest()[0]! % 2;
   console.log('Two-fold cross-validation (MRR@10 / R@10 / R@50 on the half not learned from):');
-  console.log('| held-out half | questions | entries learned | keyword without | keyword with | hybrid without | hybrid with |');
+  console.log('| held-out half | questions | expansions / articles learned | mode | neither | expansions | expansions and articles |');
   console.log('|---|---|---|---|---|---|---|');
   for (const held of [0, 1]) {
     const test = questions.filter((q) => half(q) === held);
-    const table = learn(questions.filter((q) => half(q) !== held));
-    const row: string[] = [String(held), String(test.length), String(Object.keys(table).length)];
+    const train = questions.filter((q) => half(q) !== held);
+    const expansions = learn(train);
+    const articles = learnArticles(train);
     for (const mode of ['keyword', 'hybrid'] as const) {
+      const row = [String(held), String(test.length), `${Object.keys(expansions).length} / ${articles.length}`, mode];
       useLearnedExpansions(null);
+      useLearnedArticles(null);
       row.push(await measure(test, mode));
-      useLearnedExpansions(table);
+      useLearnedExpansions(expansions);
       row.push(await measure(test, mode));
+      useLearnedArticles(articles);
+      row.push(await measure(test, mode));
+      console.log(`| ${row.join(' | ')} |`);
     }
-    console.log(`| ${row.join(' | ')} |`);
   }
+  useLearnedExpansions(undefined);
+  useLearnedArticles(undefined);
 }
 
 const entries = learn(questions);
@@ -110,4 +121,13 @@ const file: LearnedExpansions = {
 };
 await writeFile(values.out!, JSON.stringify(file, null, 1) + '\n');
 console.log(`${Object.keys(entries).length} question words with learned article words -> ${path.relative(root, values.out!)}`);
+const articles: LearnedArticles = {
+  about:
+    'Articles that at least minQuestions different answered questions cite, with how many, learned by npm run learn:expansions (scripts/learn-expansions.ts); see server/learned-articles.ts.',
+  source: { questions: path.relative(root, values.questions!), count: questions.length, learnedAt: new Date().toISOString().slice(0, 10) },
+  minQuestions: MIN_QUESTIONS_PER_ARTICLE,
+  entries: learnArticles(questions),
+};
+await writeFile(values['articles-out']!, JSON.stringify({ ...articles, entries: [] }, null, 1).replace('"entries": []', `"entries": [\n${articles.entries.map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n ]`) + '\n');
+console.log(`${articles.entries.length} articles cited by at least ${MIN_QUESTIONS_PER_ARTICLE} questions -> ${path.relative(root, values['articles-out']!)}`);
 await index.backend.close();

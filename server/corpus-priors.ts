@@ -5,6 +5,7 @@
 // column and the sections as postings of their own (ingest/write-postgres.ts).
 import type { Clause, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import type { Catalog } from './backends/backend.ts';
+import { learnedArticlePriors, learnedArticlesVersion } from './learned-articles.ts';
 
 export const KEYWORD_LEG = {
   /** Drop question and function words from the query. */
@@ -19,6 +20,8 @@ export const KEYWORD_LEG = {
   citationPrior: 0.5,
   /** ... and times (1 + this x its article's citation prior, 0..1): how often the corpus refers to the article by number. */
   articlePrior: 0.25,
+  /** ... and times (1 + this x its article's learned prior, 0..1): how many answered questions cite it (learned-articles.ts). */
+  learnedArticles: 0.35,
   /**
    * Hierarchical ranking: the query is scored over sections as well (the passages of one
    * document under one heading path, as one text), and each passage's score is multiplied by
@@ -36,19 +39,46 @@ export const KEYWORD_LEG = {
 const citationCache = new WeakMap<Catalog, Map<string, number>>();
 const boostCache = new WeakMap<Catalog, { key: string; boost: Float32Array }>();
 
-/** 1 + citationPrior x the passage's document's prior, per passage; undefined when the prior is off. */
+/**
+ * Per passage, (1 + citationPrior x its document's prior) x (1 + articlePrior x its article's) x
+ * (1 + learnedArticles x its article's learned prior); undefined when the citation prior is off.
+ */
 export function passageBoost(index: Catalog): Float32Array | undefined {
   const weight = KEYWORD_LEG.citationPrior;
   if (!(weight > 0)) return undefined;
   const articleWeight = KEYWORD_LEG.articlePrior;
-  const key = `${weight}/${articleWeight}`;
+  const learnedWeight = KEYWORD_LEG.learnedArticles;
+  const key = `${weight}/${articleWeight}/${learnedWeight}/${learnedArticlesVersion()}`;
   const cached = boostCache.get(index);
   if (cached !== undefined && cached.key === key) return cached.boost;
   const priors = citationPriors(index);
   const articles = articleWeight > 0 ? articlePriors(index) : null;
-  const boost = Float32Array.from(index.passages, (p, i) => (1 + weight * (priors.get(p.docId) ?? 0)) * (1 + articleWeight * (articles?.[i] ?? 0)));
+  const labels = passageArticles(index);
+  const learned =
+    learnedWeight > 0 ? learnedArticlePriors(index.passages.length, (i) => index.documentsById.get(index.passages[i]!.docId)!.source, (i) => labels[i]!) : null;
+  const boost = Float32Array.from(
+    index.passages,
+    (p, i) => (1 + weight * (priors.get(p.docId) ?? 0)) * (1 + articleWeight * (articles?.[i] ?? 0)) * (1 + learnedWeight * (learned?.[i] ?? 0)),
+  );
   boostCache.set(index, { key, boost });
   return boost;
+}
+
+const labelCache = new WeakMap<Catalog, (string | null)[]>();
+
+/** Each passage's article label (第X条, whitespace removed), or null for a passage in no article. */
+export function passageArticles(index: Catalog): (string | null)[] {
+  const cached = labelCache.get(index);
+  if (cached !== undefined) return cached;
+  const articleOf = (clause: Clause | undefined): Clause | undefined => {
+    for (let c = clause; c !== undefined; c = c.parentId !== null ? index.clausesById.get(c.parentId) : undefined) {
+      if (c.kind === 'article') return c;
+    }
+    return undefined;
+  };
+  const labels = index.passages.map((p) => articleOf(index.clausesById.get(p.clauseId))?.label?.replace(/\s+/gu, '') || null);
+  labelCache.set(index, labels);
+  return labels;
 }
 
 const articleCache = new WeakMap<Catalog, Float32Array>();
@@ -91,17 +121,7 @@ export function articlePriors(index: Catalog): Float32Array {
       }
     }
   }
-  const articleOf = (clause: Clause | undefined): Clause | undefined => {
-    for (let c = clause; c !== undefined; c = c.parentId !== null ? index.clausesById.get(c.parentId) : undefined) {
-      if (c.kind === 'article') return c;
-    }
-    return undefined;
-  };
-  const raw = index.passages.map((p) => {
-    const article = articleOf(index.clausesById.get(p.clauseId));
-    const label = article?.label?.replace(/\s+/gu, '');
-    return label ? (counts.get(`${p.docId}\u0000${label}`) ?? 0) : 0;
-  });
+  const raw = passageArticles(index).map((label, i) => (label ? (counts.get(`${index.passages[i]!.docId}\u0000${label}`) ?? 0) : 0));
   // a loop, not Math.max(...raw): hundreds of thousands of arguments overflow the stack
   let max = 1;
   for (const n of raw) if (n > max) max = n;

@@ -111,7 +111,7 @@ export const FUSION = {
   keywordWeight: 1,
   vectorWeight: 0.2,
   /** The agreement trust is raised to this power (above 1: a leg that agrees on little gets less than a proportional say). */
-  trustExponent: 1,
+  trustExponent: 2,
   focusWeight: 1,
   expansionWeight: 0.5,
   /** Article words learned from answered questions (server/learned-expansions.ts). */
