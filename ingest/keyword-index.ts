@@ -490,53 +490,12 @@ export interface KeywordIndexHeader {
 }
 
 /** Keeps the k best (score desc, id asc) of a stream; a binary min-heap on the worst kept. */
-function topK(ids: ArrayLike<number>, count: number, scores: Float64Array, k: number): ScoredId[] {
-  const heap: number[] = [];
-  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
-  // the k-th best score so far, once there are k: most passages are below it and go no further
-  let floor = Infinity;
-  for (let n = 0; n < count; n++) {
-    const id = ids[n]!;
-    const score = scores[id]!;
-    if (!(score > 0)) continue;
-    if (heap.length < k) {
-      heap.push(id);
-      for (let i = heap.length - 1; i > 0; ) {
-        const parent = (i - 1) >> 1;
-        if (!worse(heap[i]!, heap[parent]!)) break;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-        i = parent;
-      }
-      if (heap.length === k) floor = scores[heap[0]!]!;
-    } else if (score >= floor && worse(heap[0]!, id)) {
-      heap[0] = id;
-      down(0);
-      floor = scores[heap[0]!]!;
-    }
-  }
-  return heap
-    .sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0))
-    .map((id) => ({ id, score: scores[id]! }));
-}
-
 /**
- * topK over scores[id] × boost[id] (or scores[id]), that also sets each scores[id] back to 0 as it
- * reads it: the boost, the selection and the reset of scratch scores in one pass over the touched
- * passages instead of three. The same results as multiplying in place and calling topK.
+ * The k best of ids[0..count) by scores[id] × boost[id] (or scores[id]), best first, ties by the
+ * lower id; it sets each scores[id] back to 0 as it reads it, so that the boost, the selection and
+ * the reset of the scratch scores are one pass over the touched passages instead of three.
  */
-function boostedTopK(ids: ArrayLike<number>, count: number, scores: Float64Array, boost: Float32Array | undefined, k: number): ScoredId[] {
+function topK(ids: ArrayLike<number>, count: number, scores: Float64Array, boost: Float32Array | undefined, k: number): ScoredId[] {
   const heapIds = new Int32Array(k);
   const heapScores = new Float64Array(k);
   let size = 0;
@@ -1119,7 +1078,7 @@ export class KeywordIndex {
         }
       }
       if (boost !== undefined) for (const d of kept) acc[d]! *= boost[d]!;
-      return topK(kept, kept.length, acc, k);
+      return topK(kept, kept.length, acc, undefined, k);
     } finally {
       for (const d of kept) acc[d] = 0;
     }
@@ -1161,8 +1120,8 @@ export class KeywordIndex {
       // A passage holding a 文号 from the query ranks above every passage that does not.
       const wanted = findDocNumbers(query.exact);
       if (wanted.length === 0) {
-        const top = boostedTopK(touched, nTouched, scores, boost, k);
-        nTouched = 0; // boostedTopK has set every touched score back to 0
+        const top = topK(touched, nTouched, scores, boost, k);
+        nTouched = 0; // topK has set every touched score back to 0
         return top;
       }
       if (boost !== undefined) for (let i = 0; i < nTouched; i++) scores[touched[i]!]! *= boost[touched[i]!]!;
@@ -1177,7 +1136,9 @@ export class KeywordIndex {
         }
       }
 
-      return topK(touched, nTouched, scores, k);
+      const top = topK(touched, nTouched, scores, undefined, k);
+      nTouched = 0;
+      return top;
     } finally {
       for (let i = 0; i < nTouched; i++) scores[touched[i]!] = 0;
     }
