@@ -3,10 +3,10 @@
 // Learns, from a question set whose gold answers carry their article text
 // (../shared/eval/laws-train.json), over the laws index (built first when it is missing or stale,
 // as npm run eval does): server/learned-expansions.json (question words -> article words) and
-// server/learned-articles.json (the articles that several questions cite). With --check it first
+// server/learned-priors.json (the articles and laws that several questions cite). With --check it first
 // measures both by two-fold cross-validation: the questions split in two halves by the md5 of their
 // id, the tables learned on one half, the other half searched without them, with the expansions,
-// and with both (keyword and hybrid, MRR@10 / R@10 / R@50), so the figures are for questions they
+// and with the expansions and priors (keyword and hybrid, MRR@10 / R@10 / R@50), so the figures are for questions they
 // never saw.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ import {
   useLearnedExpansions,
   type LearnedExpansions,
 } from '../server/learned-expansions.ts';
-import { learnArticles, MIN_QUESTIONS_PER_ARTICLE, useLearnedArticles, type LearnedArticles } from '../server/learned-articles.ts';
+import { learnPriors, MIN_QUESTIONS_PER_PRIOR, useLearnedPriors, type LearnedPriors } from '../server/learned-priors.ts';
 import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
 import { search, type SearchMode } from '../server/search.ts';
 import { readQueries, scoreBy } from './lib/evaluate.ts';
@@ -36,7 +36,7 @@ const { values } = parseArgs({
     corpus: { type: 'string', default: path.join(root, '../shared/laws/corpus') },
     'laws-index': { type: 'string', default: path.join(os.tmpdir(), 'policy-search-eval', 'laws-index') },
     out: { type: 'string', default: path.join(root, 'server/learned-expansions.json') },
-    'articles-out': { type: 'string', default: path.join(root, 'server/learned-articles.json') },
+    'priors-out': { type: 'string', default: path.join(root, 'server/learned-priors.json') },
     check: { type: 'boolean', default: false },
   },
 });
@@ -83,27 +83,27 @@ async function measure(qs: readonly ArticleQuery[], mode: SearchMode): Promise<s
 if (values.check) {
   const half = (q: ArticleQuery) => createHash('md5').update(q.id).digest()[0]! % 2;
   console.log('Two-fold cross-validation (MRR@10 / R@10 / R@50 on the half not learned from):');
-  console.log('| held-out half | questions | expansions / articles learned | mode | neither | expansions | expansions and articles |');
+  console.log('| held-out half | questions | expansions / articles / laws learned | mode | neither | expansions | expansions and priors |');
   console.log('|---|---|---|---|---|---|---|');
   for (const held of [0, 1]) {
     const test = questions.filter((q) => half(q) === held);
     const train = questions.filter((q) => half(q) !== held);
     const expansions = learn(train);
-    const articles = learnArticles(train);
+    const priors = learnPriors(train);
     for (const mode of ['keyword', 'hybrid'] as const) {
-      const row = [String(held), String(test.length), `${Object.keys(expansions).length} / ${articles.length}`, mode];
+      const row = [String(held), String(test.length), `${Object.keys(expansions).length} / ${priors.articles.length} / ${priors.documents.length}`, mode];
       useLearnedExpansions(null);
-      useLearnedArticles(null);
+      useLearnedPriors(null);
       row.push(await measure(test, mode));
       useLearnedExpansions(expansions);
       row.push(await measure(test, mode));
-      useLearnedArticles(articles);
+      useLearnedPriors(priors);
       row.push(await measure(test, mode));
       console.log(`| ${row.join(' | ')} |`);
     }
   }
   useLearnedExpansions(undefined);
-  useLearnedArticles(undefined);
+  useLearnedPriors(undefined);
 }
 
 const entries = learn(questions);
@@ -121,13 +121,20 @@ const file: LearnedExpansions = {
 };
 await writeFile(values.out!, JSON.stringify(file, null, 1) + '\n');
 console.log(`${Object.keys(entries).length} question words with learned article words -> ${path.relative(root, values.out!)}`);
-const articles: LearnedArticles = {
+const learned: LearnedPriors = {
   about:
-    'Articles that at least minQuestions different answered questions cite, with how many, learned by npm run learn:expansions (scripts/learn-expansions.ts); see server/learned-articles.ts.',
+    'The articles and the laws (corpus files) that at least minQuestions different answered questions cite, with how many, learned by npm run learn:expansions (scripts/learn-expansions.ts); see server/learned-priors.ts.',
   source: { questions: path.relative(root, values.questions!), count: questions.length, learnedAt: new Date().toISOString().slice(0, 10) },
-  minQuestions: MIN_QUESTIONS_PER_ARTICLE,
-  entries: learnArticles(questions),
+  minQuestions: MIN_QUESTIONS_PER_PRIOR,
+  ...learnPriors(questions),
 };
-await writeFile(values['articles-out']!, JSON.stringify({ ...articles, entries: [] }, null, 1).replace('"entries": []', `"entries": [\n${articles.entries.map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n ]`) + '\n');
-console.log(`${articles.entries.length} articles cited by at least ${MIN_QUESTIONS_PER_ARTICLE} questions -> ${path.relative(root, values['articles-out']!)}`);
+// one entry a line: a diff of a new table reads as the entries that changed
+const lines = (key: string, entries: unknown[]) => `"${key}": [\n${entries.map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n ]`;
+await writeFile(
+  values['priors-out']!,
+  JSON.stringify({ ...learned, articles: [], documents: [] }, null, 1)
+    .replace('"articles": []', lines('articles', learned.articles))
+    .replace('"documents": []', lines('documents', learned.documents)) + '\n',
+);
+console.log(`${learned.articles.length} articles and ${learned.documents.length} laws cited by at least ${MIN_QUESTIONS_PER_PRIOR} questions -> ${path.relative(root, values['priors-out']!)}`);
 await index.backend.close();

@@ -5,7 +5,7 @@
 // column and the sections as postings of their own (ingest/write-postgres.ts).
 import type { Clause, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import type { Catalog } from './backends/backend.ts';
-import { learnedArticlePriors, learnedArticlesVersion } from './learned-articles.ts';
+import { learnedPriors, learnedPriorsVersion } from './learned-priors.ts';
 
 export const KEYWORD_LEG = {
   /** Drop question and function words from the query. */
@@ -20,8 +20,10 @@ export const KEYWORD_LEG = {
   citationPrior: 0.5,
   /** ... and times (1 + this x its article's citation prior, 0..1): how often the corpus refers to the article by number. */
   articlePrior: 0.25,
-  /** ... and times (1 + this x its article's learned prior, 0..1): how many answered questions cite it (learned-articles.ts). */
+  /** ... and times (1 + this x its article's learned prior, 0..1): how many answered questions cite it (learned-priors.ts). */
   learnedArticles: 0.35,
+  /** ... and times (1 + this x its law's learned prior, 0..1): how many answered questions cite one of its articles. */
+  learnedDocuments: 0.5,
   /**
    * Hierarchical ranking: the query is scored over sections as well (the passages of one
    * document under one heading path, as one text), and each passage's score is multiplied by
@@ -41,24 +43,27 @@ const boostCache = new WeakMap<Catalog, { key: string; boost: Float32Array }>();
 
 /**
  * Per passage, (1 + citationPrior x its document's prior) x (1 + articlePrior x its article's) x
- * (1 + learnedArticles x its article's learned prior); undefined when the citation prior is off.
+ * (1 + learnedArticles x its article's learned prior) x (1 + learnedDocuments x its law's);
+ * undefined when the citation prior is off.
  */
 export function passageBoost(index: Catalog): Float32Array | undefined {
   const weight = KEYWORD_LEG.citationPrior;
   if (!(weight > 0)) return undefined;
-  const articleWeight = KEYWORD_LEG.articlePrior;
-  const learnedWeight = KEYWORD_LEG.learnedArticles;
-  const key = `${weight}/${articleWeight}/${learnedWeight}/${learnedArticlesVersion()}`;
+  const { articlePrior, learnedArticles, learnedDocuments } = KEYWORD_LEG;
+  const key = `${weight}/${articlePrior}/${learnedArticles}/${learnedDocuments}/${learnedPriorsVersion()}`;
   const cached = boostCache.get(index);
   if (cached !== undefined && cached.key === key) return cached.boost;
   const priors = citationPriors(index);
-  const articles = articleWeight > 0 ? articlePriors(index) : null;
+  const articles = articlePrior > 0 ? articlePriors(index) : null;
   const labels = passageArticles(index);
-  const learned =
-    learnedWeight > 0 ? learnedArticlePriors(index.passages.length, (i) => index.documentsById.get(index.passages[i]!.docId)!.source, (i) => labels[i]!) : null;
+  const learned = learnedPriors(index.passages.length, (i) => index.documentsById.get(index.passages[i]!.docId)!.source, (i) => labels[i]!);
   const boost = Float32Array.from(
     index.passages,
-    (p, i) => (1 + weight * (priors.get(p.docId) ?? 0)) * (1 + articleWeight * (articles?.[i] ?? 0)) * (1 + learnedWeight * (learned?.[i] ?? 0)),
+    (p, i) =>
+      (1 + weight * (priors.get(p.docId) ?? 0)) *
+      (1 + articlePrior * (articles?.[i] ?? 0)) *
+      (1 + learnedArticles * learned.articles[i]!) *
+      (1 + learnedDocuments * learned.documents[i]!),
   );
   boostCache.set(index, { key, boost });
   return boost;
