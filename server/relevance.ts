@@ -8,15 +8,16 @@
 /**
  * A result below this share of the query is 相关度较低. Measured (npm run relevance, built-in
  * embedder): with the coverage line below, the first correct result of a query is judged weak on
- * 0% of the seeds' dev queries and 1.2% of laws-train's.
+ * 0% of the seeds' dev queries and 1.6% of laws-train's. The learned priors bring correct articles
+ * that share few of a question's words into the first ten; at 0.1 they were 2.8% (docs/SEARCH.md).
  */
-export const RELEVANCE_LINE = 0.1;
+export const RELEVANCE_LINE = 0.05;
 
 /**
  * A query whose words the first results hold less than this share of, all together, is one the
  * collection does not answer ("猫咪为什么喜欢晒太阳" finds 太阳 and nothing else): every result is
- * 相关度较低. 21 of 24 off-topic questions get the empty state on the seeds, 11 of 24 on the laws;
- * 2.1% of the laws questions do too (0.3 would empty 5.5% of them for 2 more off-topic ones).
+ * 相关度较低. 21 of 24 off-topic questions get the empty state on the seeds, 10 of 24 on the laws;
+ * 3.0% of the laws questions do too (0.2 would empty 1.5% of them, and 3 and 4 fewer off-topic ones).
  */
 export const QUERY_COVERAGE_LINE = 0.25;
 /** How many of the first results the query coverage looks at. */
