@@ -69,21 +69,18 @@ export function passageBoost(index: Catalog): Float32Array | undefined {
   return boost;
 }
 
-const labelCache = new WeakMap<Catalog, (string | null)[]>();
-
-/** Each passage's article label (第X条, whitespace removed), or null for a passage in no article. */
-export function passageArticles(index: Catalog): (string | null)[] {
-  const cached = labelCache.get(index);
-  if (cached !== undefined) return cached;
+/**
+ * Each passage's article label (第X条, whitespace removed), or null for a passage in no article.
+ * Not kept: its two callers keep what they make from it.
+ */
+function passageArticles(index: Catalog): (string | null)[] {
   const articleOf = (clause: Clause | undefined): Clause | undefined => {
     for (let c = clause; c !== undefined; c = c.parentId !== null ? index.clausesById.get(c.parentId) : undefined) {
       if (c.kind === 'article') return c;
     }
     return undefined;
   };
-  const labels = index.passages.map((p) => articleOf(index.clausesById.get(p.clauseId))?.label?.replace(/\s+/gu, '') || null);
-  labelCache.set(index, labels);
-  return labels;
+  return index.passages.map((p) => articleOf(index.clausesById.get(p.clauseId))?.label?.replace(/\s+/gu, '') || null);
 }
 
 const articleCache = new WeakMap<Catalog, Float32Array>();
