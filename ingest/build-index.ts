@@ -261,6 +261,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     keywordHow = 'built';
     keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
   }
+  // Serialized now and let go: its varints are half the size of its arrays (a million passages:
+  // 300 MB against 700), and nothing in the build reads it again.
+  const keywordFiles = keyword.serializeInChunks();
+  keyword = null;
 
   // 4. The embedder
   const previous = await readPrevious(options.indexDir, previousHashes);
@@ -282,32 +286,45 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   const { info } = embedder;
 
   // 5. Vectors: reuse what the same model made from the same text, embed the rest
-  const vectors = new Array<Float32Array>(passages.length);
-  const missing: number[] = [];
   const reusable =
     previous !== null && previous.manifest.embedder.fingerprint === fingerprint && previous.manifest.embedder.dims === info.dims;
   const reusedFrom = reusable ? previousVectors(previous.hashes, hashes) : new Int32Array(passages.length).fill(-1);
+  const missing: number[] = [];
   reusedFrom.forEach((at, i) => {
-    if (at < 0) missing.push(i); // the others are read from the previous graph only if it cannot be updated in place
+    if (at < 0) missing.push(i);
   });
+  const embedProgress = (before: number) => (done: number) => progress({ stage: 'embed', done: before + done, total: missing.length });
   progress({ stage: 'embed', done: 0, total: missing.length });
-  const made = await embedder.embedPassages(
-    missing.map((i) => texts[i]!),
-    (done, total) => progress({ stage: 'embed', done, total }),
-  );
-  missing.forEach((at, j) => (vectors[at] = made[j]!));
-  tokens.clear();
-
-  // 6. The vector index. Vectors are unit length, so the HNSW graph's inner product is cosine similarity.
-  progress({ stage: 'hnsw', done: 0, total: passages.length });
-  let vectorIndex = reusable ? VectorIndex.update(previous.graph, vectors, reusedFrom) : null;
-  if (vectorIndex === null) {
-    reusedFrom.forEach((at, i) => {
-      if (at >= 0) vectors[i] = previous!.graph.vector(at);
-    });
-    vectorIndex = VectorIndex.build(vectors);
+  let vectorIndex: VectorIndex | null = null;
+  if (reusable && VectorIndex.canUpdate(previous.graph, reusedFrom)) {
+    // 6a. A few changed files: the previous graph updated in place with the new passages' vectors.
+    const vectors = new Array<Float32Array | undefined>(passages.length);
+    const made = await embedder.embedPassages(
+      missing.map((i) => texts[i]!),
+      embedProgress(0),
+    );
+    missing.forEach((at, j) => (vectors[at] = made[j]!));
+    tokens.clear();
+    progress({ stage: 'hnsw', done: 0, total: passages.length });
+    vectorIndex = VectorIndex.update(previous.graph, vectors, reusedFrom);
   }
-  vectors.length = 0; // the graph holds them now: freed before the write, the build's largest moment
+  if (vectorIndex === null) {
+    // 6b. A graph from nothing, filled slice by slice as the slice is embedded (or read from the
+    //     previous graph), so the build never holds every vector beside the graph's own copy.
+    //     The vectors are unit length, so the graph's inner product is cosine similarity.
+    const graph = VectorIndex.builder(passages.length);
+    let embedded = 0;
+    for (let from = 0; from < passages.length; from += EMBED_SLICE) {
+      const ids = Array.from({ length: Math.min(EMBED_SLICE, passages.length - from) }, (_, i) => from + i);
+      const fresh = ids.filter((i) => reusedFrom[i]! < 0);
+      const made = fresh.length === 0 ? [] : await embedder.embedPassages(fresh.map((i) => texts[i]!), embedProgress(embedded));
+      let j = 0;
+      for (const i of ids) graph.add(reusedFrom[i]! >= 0 ? previous!.graph.vector(reusedFrom[i]!) : made[j++]!);
+      embedded += fresh.length;
+    }
+    tokens.clear();
+    vectorIndex = graph.finish();
+  }
 
   // 7. Write, and swap in
   progress({ stage: 'write', done: 0, total: 1 });
@@ -320,7 +337,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     embedder: { ...info, fingerprint, ...(fallback ? { fallbackReason: fallback } : {}) },
     tokenizer: { id: TOKENIZER_ID, dictionaryTerms: dictionary.length },
     dictionary,
-    keyword,
+    keyword: keywordFiles,
     vectorIndex,
     hashes,
     builtin: builtinJSON,
@@ -409,6 +426,10 @@ export async function trainOnSecondThread(texts: string[], dictionary: string[],
     void worker.terminate();
   }
 }
+
+// Passages embedded and added to a new graph at a time: 16 MB of 256-d vectors, and room enough for
+// bge-small-zh's batches of similar length.
+const EMBED_SLICE = 16_384;
 
 // Below this many passages a second thread costs more to start than it saves. On two cores shared
 // with other work it hardly pays at all (the laws corpus's keyword stage: 16.3 s with it, 18.2 s

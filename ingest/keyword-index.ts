@@ -138,6 +138,67 @@ class IntBuffer {
   }
 }
 
+const PAIR_CHUNK_BITS = 20;
+const PAIR_CHUNK = 1 << PAIR_CHUNK_BITS;
+
+/**
+ * The (term, tf) pairs of a field being built, in chunks of a million: appending never copies and
+ * leaves no doubling slack, a tf takes a byte (the rare larger one is kept aside), and finish()
+ * lets each chunk go once it has laid it out. The laws and three copies' bigrams (22 million
+ * pairs) took 268 MB as two doubling int32 arrays; they take 112 MB so.
+ */
+class Pairs {
+  private readonly terms: Int32Array[] = [];
+  private readonly tfs: Uint8Array[] = [];
+  /** pair -> tf, for a tf over 255 */
+  private readonly largeTfs = new Map<number, number>();
+  length = 0;
+
+  push(term: number, tf: number): void {
+    const at = this.length & (PAIR_CHUNK - 1);
+    if (at === 0) {
+      this.terms.push(new Int32Array(PAIR_CHUNK));
+      this.tfs.push(new Uint8Array(PAIR_CHUNK));
+    }
+    const chunk = this.terms.length - 1;
+    this.terms[chunk]![at] = term;
+    if (tf > 0xff) this.largeTfs.set(this.length, tf);
+    this.tfs[chunk]![at] = Math.min(tf, 0xff);
+    this.length++;
+  }
+
+  term(i: number): number {
+    return this.terms[i >>> PAIR_CHUNK_BITS]![i & (PAIR_CHUNK - 1)]!;
+  }
+
+  setTerm(i: number, term: number): void {
+    this.terms[i >>> PAIR_CHUNK_BITS]![i & (PAIR_CHUNK - 1)] = term;
+  }
+
+  tf(i: number): number {
+    const tf = this.tfs[i >>> PAIR_CHUNK_BITS]![i & (PAIR_CHUNK - 1)]!;
+    return tf === 0xff ? (this.largeTfs.get(i) ?? tf) : tf;
+  }
+
+  maxTf(): number {
+    let max = 0;
+    for (const chunk of this.tfs) for (let i = 0; i < chunk.length; i++) if (chunk[i]! > max) max = chunk[i]!;
+    for (const tf of this.largeTfs.values()) if (tf > max) max = tf;
+    return max;
+  }
+
+  /** Lets the chunks before pair i go (they will not be read again). */
+  releaseBefore(i: number): void {
+    for (let c = 0; c < i >>> PAIR_CHUNK_BITS; c++) {
+      this.terms[c] = EMPTY_INTS;
+      this.tfs[c] = EMPTY_BYTES;
+    }
+  }
+}
+
+const EMPTY_INTS = new Int32Array(0);
+const EMPTY_BYTES = new Uint8Array(0);
+
 /**
  * Builds one field a passage at a time: each passage's terms are counted and appended as
  * (term id, tf) pairs to typed arrays, and the postings are laid out by term (a counting sort) at
@@ -151,8 +212,7 @@ class FieldBuilder {
   private idOfKey = new Int32Array(1024);
   /** The key of each id, in first-seen order. */
   private readonly keys: number[] = [];
-  private readonly termOf = new IntBuffer();
-  private readonly tfOf = new IntBuffer();
+  private readonly pairs = new Pairs();
   /** Where each passage's pairs start. */
   private readonly starts = new IntBuffer();
   private readonly lengths = new IntBuffer();
@@ -163,7 +223,7 @@ class FieldBuilder {
   private readonly seen: number[] = [];
 
   add(terms: ArrayLike<number>): void {
-    this.starts.push(this.termOf.length);
+    this.starts.push(this.pairs.length);
     this.lengths.push(terms.length);
     const seen = this.seen;
     seen.length = 0;
@@ -190,8 +250,7 @@ class FieldBuilder {
     }
     // pairs in first-seen order, as counted
     for (const id of seen) {
-      this.termOf.push(id);
-      this.tfOf.push(this.counts[id]!);
+      this.pairs.push(id, this.counts[id]!);
       this.counts[id] = 0;
     }
   }
@@ -201,25 +260,25 @@ class FieldBuilder {
     const { vocabulary: vocab, finalId } = vocabulary(this.keys);
     this.idOfKey = new Int32Array(0);
     const terms = this.keys.length;
-    const pairs = this.termOf.length;
-    const termOf = this.termOf.data;
-    if (finalId !== null) for (let i = 0; i < pairs; i++) termOf[i] = finalId[termOf[i]!]!;
+    const { pairs } = this;
+    const count = pairs.length;
+    if (finalId !== null) for (let i = 0; i < count; i++) pairs.setTerm(i, finalId[pairs.term(i)]!);
     const offsets = new Int32Array(terms + 1);
-    for (let i = 0; i < pairs; i++) offsets[termOf[i]! + 1]!++;
+    for (let i = 0; i < count; i++) offsets[pairs.term(i) + 1]!++;
     for (let t = 0; t < terms; t++) offsets[t + 1]! += offsets[t]!;
     const fill = offsets.slice(0, terms);
-    const docs = docIds(pairs, this.starts.length);
-    let maxTf = 0;
-    for (let i = 0; i < pairs; i++) if (this.tfOf.data[i]! > maxTf) maxTf = this.tfOf.data[i]!;
-    const tfs = termFrequencies(pairs, maxTf);
+    const docs = docIds(count, this.starts.length);
+    const tfs = termFrequencies(count, pairs.maxTf());
     const passages = this.starts.length;
     for (let doc = 0; doc < passages; doc++) {
-      const end = doc + 1 < passages ? this.starts.data[doc + 1]! : pairs;
-      for (let i = this.starts.data[doc]!; i < end; i++) {
-        const at = fill[termOf[i]!]!++;
+      const start = this.starts.data[doc]!;
+      const end = doc + 1 < passages ? this.starts.data[doc + 1]! : count;
+      for (let i = start; i < end; i++) {
+        const at = fill[pairs.term(i)]!++;
         docs[at] = doc;
-        tfs[at] = this.tfOf.data[i]!;
+        tfs[at] = pairs.tf(i);
       }
+      if ((doc & 1023) === 0) pairs.releaseBefore(start);
     }
     const lengths = this.lengths.data.slice(0, passages);
     return { vocabulary: vocab, offsets, docs, tfs, lengths, norms: lengthNorms(lengths, params) };
@@ -297,21 +356,28 @@ function lengthNorms(lengths: Int32Array, { k1, b }: KeywordIndexParams): Float3
 // The postings file: unsigned LEB128 varints, one section after another, each section's byte range
 // in the header. Passage ids are delta-encoded within each posting list, bigram codes across the
 // sorted vocabulary; words are UTF-8, one per line.
+// Written in chunks of 1 MB, never one doubling buffer: a million passages' postings are 300 MB,
+// and a doubling buffer holds up to twice that while it copies itself.
+const WRITER_CHUNK = 1 << 20;
+
 class VarintWriter {
+  private readonly sealed: Uint8Array[] = [];
   private bytes = new Uint8Array(1 << 16);
+  /** Bytes written to `bytes`. */
+  private used = 0;
+  /** Bytes written in all. */
   length = 0;
+  /** Room for n more bytes in the chunk being written. */
   private room(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.length + n) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
+    if (this.used + n <= this.bytes.length) return;
+    if (this.used > 0) this.sealed.push(this.bytes.subarray(0, this.used));
+    this.bytes = new Uint8Array(Math.max(WRITER_CHUNK, n));
+    this.used = 0;
   }
   uint(value: number): void {
-    if (this.length + 8 > this.bytes.length) this.room(8);
+    if (this.used + 8 > this.bytes.length) this.room(8);
     const bytes = this.bytes;
-    let n = this.length;
+    let n = this.used;
     if (value < 0x80000000) {
       // almost every value: shifts instead of division
       while (value > 127) {
@@ -326,7 +392,8 @@ class VarintWriter {
       }
     }
     bytes[n++] = value;
-    this.length = n;
+    this.length += n - this.used;
+    this.used = n;
   }
   /**
    * values[from..to) as uint() would write them one by one (each minus the one before when delta),
@@ -339,7 +406,7 @@ class VarintWriter {
       const end = Math.min(to, block + (1 << 16));
       this.room((end - block) * 5);
       const bytes = this.bytes;
-      let n = this.length;
+      let n = this.used;
       for (let i = block; i < end; i++) {
         let value = values[i]!;
         if (delta) {
@@ -353,16 +420,19 @@ class VarintWriter {
         }
         bytes[n++] = value;
       }
-      this.length = n;
+      this.length += n - this.used;
+      this.used = n;
     }
   }
   raw(data: Uint8Array): void {
     this.room(data.length);
-    this.bytes.set(data, this.length);
+    this.bytes.set(data, this.used);
+    this.used += data.length;
     this.length += data.length;
   }
-  result(): Uint8Array {
-    return this.bytes.subarray(0, this.length);
+  /** What was written, in order: the file is their concatenation. */
+  chunks(): Uint8Array[] {
+    return this.used > 0 ? [...this.sealed, this.bytes.subarray(0, this.used)] : [...this.sealed];
   }
 }
 
@@ -477,6 +547,12 @@ function maxRatio(field: Field, term: number): number {
 }
 
 /** keyword-index.json: what is small; the postings are in keyword-index.bin (byte ranges here). */
+/** The index as written: keyword-index.json and keyword-index.bin, the concatenation of `postings`. */
+export interface KeywordIndexFiles {
+  header: KeywordIndexHeader;
+  postings: Uint8Array[];
+}
+
 export interface KeywordIndexHeader {
   format: typeof FORMAT;
   count: number;
@@ -1213,7 +1289,14 @@ export class KeywordIndex {
   }
 
   /** The index as keyword-index.json's header and keyword-index.bin's postings. */
+  /** The index as its two files: the header (JSON) and the postings, in one array. */
   serialize(): { header: KeywordIndexHeader; postings: Uint8Array } {
+    const { header, postings } = this.serializeInChunks();
+    return { header, postings: Buffer.concat(postings) };
+  }
+
+  /** As serialize(), the postings as the chunks they were written in (the file is their concatenation). */
+  serializeInChunks(): KeywordIndexFiles {
     const docNumbers: Record<string, (number | string)[]> = {};
     for (const [key, list] of this.docNumbers) docNumbers[key] = list.flatMap((e) => [e.doc, e.prefix]);
     const labels: Record<string, number[]> = {};
@@ -1221,7 +1304,7 @@ export class KeywordIndex {
     const out = new VarintWriter();
     const words = writeField(out, this.words);
     const bigrams = writeField(out, this.bigrams);
-    return { header: { format: FORMAT, count: this.count, params: this.params, words, bigrams, docNumbers, labels }, postings: out.result() };
+    return { header: { format: FORMAT, count: this.count, params: this.params, words, bigrams, docNumbers, labels }, postings: out.chunks() };
   }
 
   static deserialize(header: KeywordIndexHeader, postings: Uint8Array, tokenizer: Tokenizer): KeywordIndex {

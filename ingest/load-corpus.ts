@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { ParseCache } from './build-cache.ts';
 import { CorpusError, hashFile, listCorpusEntries, listCorpusFiles } from './corpus-files.ts';
 import { linkDocuments } from './link-documents.ts';
-import { assignStems, parseFile, shareTexts, type ParsedFile } from './parse-corpus.ts';
+import { assignStems, parseFile, shareStrings, shareTexts, type ParsedFile } from './parse-corpus.ts';
 import type { ParseReply, ParseRequest } from './parse-worker.ts';
 import { DEFAULT_READ_LIMITS, ReadError, SUPPORTED_EXTENSIONS, setReadOptions, type ReadLimits, type ReadProgress } from './read-file.ts';
 import { attachmentsByName } from './readers/attachments.ts';
@@ -267,6 +267,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   const lookAhead = () => {
     for (; next < order.length && ahead.size < LOOKAHEAD; next++) ahead.set(order[next]!, lookup(order[next]!));
   };
+  const commonStrings = new Map<string, string>();
   let done = 0;
   try {
     for (const name of order) {
@@ -302,6 +303,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
           parsed = shareTexts(reply.parsed);
         }
         if (key !== null && !cache!.has(key)) await cache!.set(key, parsed);
+        shareStrings(parsed, commonStrings);
         // a loop, not push(...list): a file of a hundred thousand passages would overflow the stack
         for (const d of parsed.documents) out.documents.push(d);
         for (const p of parsed.passages) out.passages.push(p);

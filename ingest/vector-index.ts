@@ -121,21 +121,19 @@ export class VectorIndex {
     }
   }
 
-  /**
-   * The graph of a previous build brought up to date in place: passage i keeps the point of the
-   * previous passage from[i] (same text, same model: same vector), or is added; points no passage
-   * keeps are marked deleted. Null when that would leave too many deleted points (or the graph
-   * was built with other parameters): build afresh then.
-   */
-  static update(previous: VectorIndex, vectors: readonly (Float32Array | undefined)[], from: Int32Array): VectorIndex | null {
+  /** Whether update() can bring the previous graph up to date for passages taken from `from` (else: build afresh). */
+  static canUpdate(previous: VectorIndex, from: Int32Array): boolean {
+    return VectorIndex.updatePlan(previous, from) !== null;
+  }
+
+  /** What update() keeps, adds and deletes; null when it cannot (other parameters, too many deleted points). */
+  private static updatePlan(previous: VectorIndex, from: Int32Array): { labels: Int32Array; keep: Uint8Array; added: number; deleted: number } | null {
     const index = previous.index;
-    const p = { ...DEFAULT_VECTOR_PARAMS };
-    if (index === null || vectors.length === 0 || JSON.stringify(previous.params) !== JSON.stringify(p)) return null;
-    const dims = previous.dims;
-    const labels = new Int32Array(vectors.length);
+    if (index === null || from.length === 0 || JSON.stringify(previous.params) !== JSON.stringify(DEFAULT_VECTOR_PARAMS)) return null;
+    const labels = new Int32Array(from.length);
     const keep = new Uint8Array(index.getCurrentCount());
     let added = 0;
-    for (let i = 0; i < vectors.length; i++) {
+    for (let i = 0; i < from.length; i++) {
       const old = from[i]!;
       const label = old >= 0 && old < previous.count ? previous.labelOf(old) : -1;
       if (label >= 0 && keep[label] === 0) {
@@ -150,6 +148,22 @@ export class VectorIndex {
     for (let old = 0; old < previous.count; old++) if (keep[previous.labelOf(old)] === 0) dropped++;
     const deleted = previous.deleted + dropped;
     if (deleted > MAX_DELETED_SHARE * (index.getCurrentCount() + added)) return null;
+    return { labels, keep, added, deleted };
+  }
+
+  /**
+   * The graph of a previous build brought up to date in place: passage i keeps the point of the
+   * previous passage from[i] (same text, same model: same vector), or is added; points no passage
+   * keeps are marked deleted. Null when that would leave too many deleted points (or the graph
+   * was built with other parameters): build afresh then.
+   */
+  static update(previous: VectorIndex, vectors: readonly (Float32Array | undefined)[], from: Int32Array): VectorIndex | null {
+    const plan = VectorIndex.updatePlan(previous, from);
+    const index = previous.index;
+    if (plan === null || index === null || vectors.length !== from.length) return null;
+    const p = { ...DEFAULT_VECTOR_PARAMS };
+    const dims = previous.dims;
+    const { labels, keep, added, deleted } = plan;
     for (let old = 0; old < previous.count; old++) if (keep[previous.labelOf(old)] === 0) index.markDelete(previous.labelOf(old));
     let next = index.getCurrentCount();
     if (next + added > index.getMaxElements()) index.resizeIndex(next + added);
@@ -178,17 +192,38 @@ export class VectorIndex {
 
   /** Vectors must be unit length (or all zeros, for a passage the embedder knows nothing of). */
   static build(vectors: readonly Float32Array[], params: Partial<VectorIndexParams> = {}): VectorIndex {
+    const graph = VectorIndex.builder(vectors.length, params);
+    for (const v of vectors) graph.add(v);
+    return graph.finish();
+  }
+
+  /**
+   * A graph filled a vector at a time, passage 0 first: a build adds each slice of vectors as it
+   * is embedded and never holds them all (a million 256-dimension vectors: 1 GB beside the
+   * graph's own copy). The same vectors in the same order make the same graph as build().
+   */
+  static builder(count: number, params: Partial<VectorIndexParams> = {}): { add(vector: Float32Array): void; finish(): VectorIndex } {
     const p = { ...DEFAULT_VECTOR_PARAMS, ...params };
-    const dims = vectors[0]?.length ?? 0;
-    if (vectors.length === 0) return new VectorIndex(null, dims, 0, p);
-    const index = new hnswlib.HierarchicalNSW('ip', dims);
-    index.initIndex(vectors.length, p.M, p.efConstruction, p.seed);
-    vectors.forEach((v, id) => {
-      if (v.length !== dims) throw new Error(`Vector ${id} has ${v.length} dimensions; the first has ${dims}.`);
-      index.addPoint(Array.from(v), id);
-    });
-    index.setEf(p.efSearch);
-    return new VectorIndex(index, dims, vectors.length, p);
+    let index: hnswlib.HierarchicalNSW | null = null;
+    let dims = 0;
+    let next = 0;
+    return {
+      add(vector) {
+        if (next >= count) throw new Error(`The graph was made for ${count} vectors.`);
+        if (index === null) {
+          dims = vector.length;
+          index = new hnswlib.HierarchicalNSW('ip', dims);
+          index.initIndex(count, p.M, p.efConstruction, p.seed);
+        }
+        if (vector.length !== dims) throw new Error(`Vector ${next} has ${vector.length} dimensions; the first has ${dims}.`);
+        index.addPoint(Array.from(vector), next++);
+      },
+      finish() {
+        if (next !== count) throw new Error(`The graph holds ${next} of its ${count} vectors.`);
+        index?.setEf(p.efSearch);
+        return new VectorIndex(index, dims, count, p);
+      },
+    };
   }
 
   /** The k passages nearest the query, best first; score = cosine similarity. `accept` limits the passages considered. */

@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync, gzip } from 'node:zlib';
 import type { BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
-import type { KeywordIndex } from './keyword-index.ts';
+import type { KeywordIndexFiles } from './keyword-index.ts';
 import type { EmbedderInfo, Passage, PolicyDocument } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
 
@@ -178,7 +178,8 @@ export interface IndexContents {
   embedder: IndexManifest['embedder'];
   tokenizer: IndexManifest['tokenizer'];
   dictionary: string[];
-  keyword: KeywordIndex;
+  /** The keyword index, serialized (a build lets the index go once it is). */
+  keyword: KeywordIndexFiles;
   vectorIndex: VectorIndex;
   hashes: string[];
   builtin: BuiltinEmbedderJSON | null;
@@ -349,7 +350,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     // Each text is stored once, in its document: a clause's and a passage's text are slices of it
     // (by their offsets), restored when the index is loaded.
     // Files are made on this thread one after another and compressed on the thread pool while the
-    // next is made: the keyword index is serialized while documents compress.
+    // next is made.
     const work: Promise<unknown>[] = [
       writeJsonArray(file(INDEX_FILES.documents), documents, (d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) })),
       writeJsonArray(file(INDEX_FILES.passages), passages, ({ text: _text, ...p }) => p),
@@ -363,12 +364,10 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
           : writeIndexFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin)),
       );
     }
-    try {
-      const keyword = contents.keyword.serialize();
-      work.push(writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(keyword.header)), writeIndexFile(file(INDEX_FILES.keywordPostings), keyword.postings));
-    } catch (error) {
-      work.push(Promise.reject(error));
-    }
+    work.push(
+      writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.header)),
+      writeFile(file(INDEX_FILES.keywordPostings), contents.keyword.postings),
+    );
     // every write settled before any failure is acted on: cleaning up while another write is still
     // creating its file would leave the folder behind (a full disk fails one write, not all)
     await settleAll(work);

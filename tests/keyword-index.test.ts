@@ -118,6 +118,24 @@ describe('KeywordIndex', () => {
     expect(updated.search('编号69999', 1)[0]?.id).toBe(69_998);
   });
 
+  it('keeps every term frequency past a million postings, one over 255 included, through its files', () => {
+    // pairs are gathered in chunks of a million, a tf in a byte with larger ones kept aside
+    const simple = { tokenize: (text: string) => text.split(' ') };
+    const texts = Array.from({ length: 400_000 }, (_, i) => `a b c${i % 7}`);
+    const repeated = (n: number) => [...Array<string>(n).fill('x'), ...Array<string>(400 - n).fill('f')].join(' ');
+    texts.push(repeated(255), repeated(300), repeated(200));
+    const big = KeywordIndex.build(texts.map((text) => ({ text })), simple);
+    expect(big.search('x', 3).map((h) => h.id)).toEqual([400_001, 400_000, 400_002]);
+    expect(big.search('c3', 400_000)).toHaveLength(57_143);
+    expect(big.search('c3', 1)[0]?.id).toBe(3);
+    // the postings file is written in chunks of a megabyte: read back whole, it answers the same
+    const { header, postings } = big.serialize();
+    expect(postings.length).toBeGreaterThan(2 ** 21);
+    const loaded = KeywordIndex.deserialize(JSON.parse(JSON.stringify(header)) as typeof header, postings, simple);
+    expect(loaded.search('x', 3)).toEqual(big.search('x', 3));
+    expect(loaded.search('c6', 5000)).toEqual(big.search('c6', 5000));
+  });
+
   it("is the same index when built from a build's token ids as from the words themselves", () => {
     // ingest builds it through the caching tokenizer (term ids, no string per token)
     const cached = createCachingTokenizer(tokenizer);
