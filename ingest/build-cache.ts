@@ -113,12 +113,41 @@ export async function readTokenTable(cacheDir: string, dictionary: readonly stri
 export async function writeTokenTable(cacheDir: string, dictionary: readonly string[], table: TokenTable): Promise<void> {
   try {
     await mkdir(cacheDir, { recursive: true });
-    const all = new Int32Array(table.offsets.length + table.ids.length);
-    all.set(table.offsets);
-    all.set(table.ids, table.offsets.length);
-    await writeFile(join(cacheDir, 'tokens.bin'), new Uint8Array(all.buffer));
+    // the offsets, then the ids: written one after the other, not copied into one array first
+    // (a million passages' tokens are 250 MB)
+    const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    await writeFile(join(cacheDir, 'tokens.bin'), [bytes(table.offsets), bytes(table.ids)]);
     await writeFile(join(cacheDir, 'tokens.json'), JSON.stringify({ dictionary: dictionaryStamp(dictionary), hashes: table.hashes, terms: table.terms }));
   } catch {
     // a cache that cannot be written only makes the next build slower
   }
+}
+
+const SPOOL = /\.(\d+)\.spool$/;
+
+const running = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Where a build writes an index file ahead of the others (writeIndex moves it in): its bytes need
+ * not be held until the write. Named by process, so two builds never share one.
+ */
+export function spoolPath(cacheDir: string, name: string): string {
+  return join(cacheDir, `${name}.${process.pid}.spool`);
+}
+
+/** Removes what builds that failed or were stopped left spooled (a build still running keeps its own). */
+export async function removeSpooled(cacheDir: string): Promise<void> {
+  const names = await readdir(cacheDir).catch(() => [] as string[]);
+  const left = names.filter((n) => {
+    const pid = SPOOL.exec(n)?.[1];
+    return pid !== undefined && (Number(pid) === process.pid || !running(Number(pid)));
+  });
+  await Promise.all(left.map((n) => rm(join(cacheDir, n), { force: true }).catch(() => {})));
 }

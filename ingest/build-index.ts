@@ -6,7 +6,7 @@
 // built-in embedder is learned from the corpus; a rebuild keeps the learned model (folding new
 // passages into it) while most passages are unchanged, and learns it again otherwise.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +14,7 @@ import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, loa
 import type { TokenizeReply, TokenizeRequest } from './tokenize-worker.ts';
 import { BuiltinEmbedder, DEFAULT_BUILTIN_OPTIONS, evenSample, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
 import type { TrainReply, TrainRequest } from './train-worker.ts';
-import { buildCacheDir, readTokenTable, writeTokenTable } from './build-cache.ts';
+import { buildCacheDir, readTokenTable, removeSpooled, spoolPath, writeTokenTable } from './build-cache.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
 import { DEFAULT_KEYWORD_PARAMS, KeywordIndex, type KeywordIndexHeader } from './keyword-index.ts';
 import { loadCorpus, type CorpusFileReport } from './load-corpus.ts';
@@ -192,12 +192,14 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     throw new Error(`Unknown embedder "${choice}"; choose one of ${EMBEDDER_CHOICES.join(', ')}.`);
   }
   await recoverIndex(options.indexDir);
+  const cacheDir = buildCacheDir(options.indexDir);
+  await removeSpooled(cacheDir);
 
   // 1. Files -> documents, clauses, passages (and jieba's dictionary loaded while files are read)
   setImmediate(loadJieba);
   const corpus = await loadCorpus(options.corpusDir, {
     today: options.today,
-    cacheDir: buildCacheDir(options.indexDir),
+    cacheDir,
     onFile: (file, done, total) => progress({ stage: 'read', done, total, file }),
   });
   for (const f of corpus.files) if (!f.ok) for (const w of f.warnings) warn(w);
@@ -208,6 +210,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   const clauses = new Map(documents.flatMap((d) => d.clauses.map((c) => [c.id, c] as const)));
   const texts = passages.map((p) => passageIndexText(docs.get(p.docId)!, clauses.get(p.clauseId), p));
   const hashes = texts.map(sha1);
+  docs.clear();
+  clauses.clear();
 
   // 2. The tokenizer, with the corpus's policy terms added to jieba's dictionary
   const dictionary = extractPolicyTerms(documents.map((d) => d.text));
@@ -261,10 +265,15 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     keywordHow = 'built';
     keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
   }
-  // Serialized now and let go: its varints are half the size of its arrays (a million passages:
-  // 300 MB against 700), and nothing in the build reads it again.
-  const keywordFiles = keyword.serializeInChunks();
+  // Serialized now, its postings written ahead into the build cache (writeIndex moves them in),
+  // and let go: nothing in the build reads it again, and a million passages' postings are 700 MB
+  // of arrays, 300 MB of varints, that would otherwise be held through embedding and the write.
+  const { header: keywordHeader, postings } = keyword.serializeInChunks();
   keyword = null;
+  const keywordPostingsFile = spoolPath(cacheDir, INDEX_FILES.keywordPostings);
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(keywordPostingsFile, postings);
+  postings.length = 0;
 
   // 4. The embedder
   const previous = await readPrevious(options.indexDir, previousHashes);
@@ -325,6 +334,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     tokens.clear();
     vectorIndex = graph.finish();
   }
+  // The texts are read no more. The tokenizer's cache keyed them, which made each a flat copy of
+  // its title, headings and text (a million passages: 300 MB); let go before the write.
+  texts.length = 0;
 
   // 7. Write, and swap in
   progress({ stage: 'write', done: 0, total: 1 });
@@ -337,7 +349,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     embedder: { ...info, fingerprint, ...(fallback ? { fallbackReason: fallback } : {}) },
     tokenizer: { id: TOKENIZER_ID, dictionaryTerms: dictionary.length },
     dictionary,
-    keyword: keywordFiles,
+    keyword: { header: keywordHeader, postingsFile: keywordPostingsFile },
     vectorIndex,
     hashes,
     builtin: builtinJSON,

@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync, gzip } from 'node:zlib';
 import type { BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
-import type { KeywordIndexFiles } from './keyword-index.ts';
+import type { KeywordIndexHeader } from './keyword-index.ts';
 import type { EmbedderInfo, Passage, PolicyDocument } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
 
@@ -94,6 +94,17 @@ export async function writeJsonArray<T>(path: string, items: readonly T[], shape
   await flush();
   head.end();
   await done;
+}
+
+/** Moves a file written ahead (a rename; a copy when the index is on another file system). */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await copyFile(from, to);
+    await rm(from, { force: true });
+  }
 }
 
 /** Reads one index file as written by writeIndexFile. */
@@ -178,8 +189,8 @@ export interface IndexContents {
   embedder: IndexManifest['embedder'];
   tokenizer: IndexManifest['tokenizer'];
   dictionary: string[];
-  /** The keyword index, serialized (a build lets the index go once it is). */
-  keyword: KeywordIndexFiles;
+  /** The keyword index: its header, and its postings already written to a file (moved in). */
+  keyword: { header: KeywordIndexHeader; postingsFile: string };
   vectorIndex: VectorIndex;
   hashes: string[];
   builtin: BuiltinEmbedderJSON | null;
@@ -366,7 +377,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     }
     work.push(
       writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.header)),
-      writeFile(file(INDEX_FILES.keywordPostings), contents.keyword.postings),
+      moveFile(contents.keyword.postingsFile, file(INDEX_FILES.keywordPostings)),
     );
     // every write settled before any failure is acted on: cleaning up while another write is still
     // creating its file would leave the folder behind (a full disk fails one write, not all)

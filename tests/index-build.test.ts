@@ -7,6 +7,7 @@ import { appendFile, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildCacheDir } from '../ingest/build-cache.ts';
 import { buildIndex, indexIsStale, passageIndexText, previousPositions } from '../ingest/build-index.ts';
 import { bruteForceSearch } from '../ingest/vector-index.ts';
 import { INDEX_FILES } from '../ingest/write-index.ts';
@@ -252,10 +253,14 @@ describe('index build with the default model (tiny twin through MODEL_DIR)', () 
     const index = await loadIndex(indexDir, { modelDir: tinyModel });
     expect(index.manifest.builtAt).toBe(before.builtAt);
     expect(index.passages.length).toBe(before.counts.passages);
+    // the dead build had written its keyword postings ahead, into the build cache
+    const spooled = async () => (await readdir(buildCacheDir(indexDir))).filter((f) => f.endsWith('.spool'));
+    expect(await spooled()).toEqual([expect.stringMatching(/^keyword-index\.bin\.\d+\.spool$/)]);
     // and the next build cleans up after the dead one
     await buildIndex({ corpusDir, indexDir, embedder: 'bge-small-zh', modelDir: tinyModel, ...quiet });
     const leftovers = (await readdir(scratch)).filter((f) => f.startsWith('twin-index.'));
     expect(leftovers).toEqual([]);
+    expect(await spooled()).toEqual([]);
   });
 });
 
