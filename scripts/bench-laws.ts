@@ -32,8 +32,11 @@ const { values: args } = parseArgs({
     copies: { type: 'string', default: '1' },
     runs: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
+    // the ingest and the index's size alone: a million passages' full bench runs for most of an hour
+    'ingest-only': { type: 'boolean', default: false },
   },
 });
+const ingestOnly = args['ingest-only'];
 const QUERIES_FILE = path.join(root, '../shared/eval/laws-train.json');
 const copies = Number(args.copies);
 if (!Number.isInteger(copies) || copies < 1) throw new Error(`--copies must be a whole number >= 1; got "${args.copies}".`);
@@ -74,6 +77,70 @@ try {
   const indexBytes = sizes.reduce((s, [, b]) => s + b, 0);
 
   const queries = (JSON.parse(await readFile(QUERIES_FILE, 'utf8')) as { query: string }[]).slice(0, Number(args.queries)).map((q) => q.query);
+  const later = ingestOnly ? null : await searchServerAndReingest(indexDir, corpusDir, files, queries);
+  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  const stageNames = Object.keys(run.stages);
+  const lines = [
+    copies === 1 ? '# Benchmarks: the national laws corpus' : `# Benchmarks: the national laws corpus and ${copies - 1} varied copies`,
+    '',
+    '<!-- Written by `npm run bench:laws` (scripts/bench-laws.ts); edits here are overwritten on the next run. -->',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus()[0]?.model.trim() ?? 'unknown'} x ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node.js ${process.version}; built-in embedder.`,
+    `Corpus: ${files.length} files, ${mb(corpusBytes)} MB, ${run.passages} passages in ${run.documents} documents. A shared machine: other jobs ran beside this one.`,
+    '',
+    '## Ingest',
+    '',
+    `Full ingest, ${runs.length} run(s), median ${run.seconds.toFixed(1)} s (${(run.passages / run.seconds).toFixed(0)} passages/s); peak RSS ${Math.max(...runs.map((r) => r.peakRssMB)).toFixed(0)} MB.`,
+    '',
+    '| stage | seconds | peak RSS by its end, MB |',
+    '|---|---:|---:|',
+    ...stageNames.map((s) => `| ${s} | ${run.stages[s]!.toFixed(2)} | ${run.stagePeakRssMB?.[s] ?? '—'} |`),
+    '',
+    ...(later === null
+      ? ['Measured with `--ingest-only`: no search, server or re-ingest figures.']
+      : [
+          `Re-ingest after one changed file (${later.changed}): ${later.reingest.seconds.toFixed(1)} s, ${later.reingest.embedded} passages embedded, ${later.reingest.reused} reused; stages: ${Object.entries(later.reingest.stages).map(([s, t]) => `${s} ${t.toFixed(2)} s`).join(', ')}.`,
+        ]),
+    '',
+    '## Index on disk',
+    '',
+    `${mb(indexBytes)} MB in all, ${(indexBytes / corpusBytes).toFixed(2)}x the corpus.`,
+    '',
+    '| file | MB |',
+    '|---|---:|',
+    ...sizes.map(([name, bytes]) => `| ${name} | ${mb(bytes)} |`),
+    '',
+    ...(later === null ? [] : searchLines(later, queries.length)),
+  ];
+  // docs/BENCHMARKS.md carries the same figures in a section of its own, which npm run bench keeps
+  const section = [LAWS_START, ...lines.slice(4).map((l) => (l.startsWith('#') ? `#${l}` : l)), LAWS_END].join('\n');
+  await writeFile(DOC_FILE, lines.join('\n'));
+  console.log(lines.join('\n'));
+  if (copies > 1) log(`wrote ${path.relative(root, DOC_FILE)}`);
+  else {
+    const doc = await readFile(BENCHMARKS_FILE, 'utf8').catch(() => '');
+    const at = doc.indexOf(LAWS_START);
+    const end = doc.indexOf(LAWS_END);
+    const updated =
+      at >= 0 && end > at
+        ? doc.slice(0, at) + section + doc.slice(end + LAWS_END.length)
+        : `${doc.trimEnd()}\n\n## The national laws corpus\n\nFrom \`npm run bench:laws\` (scripts/bench-laws.ts); the whole report is in [BENCHMARKS-LAWS.md](BENCHMARKS-LAWS.md).\n\n${section}\n`;
+    await writeFile(BENCHMARKS_FILE, updated);
+    log('wrote docs/BENCHMARKS-LAWS.md and its section of docs/BENCHMARKS.md');
+  }
+} finally {
+  if (!args.keep) await rm(work, { recursive: true, force: true });
+}
+
+interface Later {
+  search: SearchBenchResult;
+  serverRun: Awaited<ReturnType<typeof measureServerProcess>>;
+  changed: string;
+  reingest: IngestBenchResult;
+}
+
+/** Search in process, the server as npm start runs it, and re-ingest after one changed file. */
+async function searchServerAndReingest(indexDir: string, corpusDir: string, files: string[], queries: string[]): Promise<Later> {
   const search = await runChild<SearchBenchResult>(childScript('bench-search-child.ts'), {
     indexDir,
     queries,
@@ -102,42 +169,19 @@ try {
   const reingest = await runChild<IngestBenchResult>(childScript('bench-ingest-child.ts'), { corpusDir, indexDir, embedder: 'builtin' } satisfies IngestBenchInput);
   log(`re-ingest after changing ${changed}: ${reingest.seconds.toFixed(1)} s`);
 
-  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  return { search, serverRun, changed, reingest };
+}
+
+function searchLines({ search, serverRun }: Later, questions: number): string[] {
   const fmtMB = (x: number | null) => (x === null ? '—' : x.toFixed(0));
-  const stageNames = Object.keys(run.stages);
-  const lines = [
-    copies === 1 ? '# Benchmarks: the national laws corpus' : `# Benchmarks: the national laws corpus and ${copies - 1} varied copies`,
-    '',
-    '<!-- Written by `npm run bench:laws` (scripts/bench-laws.ts); edits here are overwritten on the next run. -->',
-    '',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus()[0]?.model.trim() ?? 'unknown'} x ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node.js ${process.version}; built-in embedder.`,
-    `Corpus: ${files.length} files, ${mb(corpusBytes)} MB, ${run.passages} passages in ${run.documents} documents. A shared machine: other jobs ran beside this one.`,
-    '',
-    '## Ingest',
-    '',
-    `Full ingest, ${runs.length} run(s), median ${run.seconds.toFixed(1)} s (${(run.passages / run.seconds).toFixed(0)} passages/s); peak RSS ${Math.max(...runs.map((r) => r.peakRssMB)).toFixed(0)} MB.`,
-    '',
-    '| stage | seconds | peak RSS by its end, MB |',
-    '|---|---:|---:|',
-    ...stageNames.map((s) => `| ${s} | ${run.stages[s]!.toFixed(2)} | ${run.stagePeakRssMB?.[s] ?? '—'} |`),
-    '',
-    `Re-ingest after one changed file (${changed}): ${reingest.seconds.toFixed(1)} s, ${reingest.embedded} passages embedded, ${reingest.reused} reused; stages: ${Object.entries(reingest.stages).map(([s, t]) => `${s} ${t.toFixed(2)} s`).join(', ')}.`,
-    '',
-    '## Index on disk',
-    '',
-    `${mb(indexBytes)} MB in all, ${(indexBytes / corpusBytes).toFixed(2)}x the corpus.`,
-    '',
-    '| file | MB |',
-    '|---|---:|',
-    ...sizes.map(([name, bytes]) => `| ${name} | ${mb(bytes)} |`),
-    '',
+  return [
     '## Loading and search',
     '',
     `The server as \`npm start\` runs it (build/main.mjs, its own process): answering /api/health ${serverRun.readySeconds.toFixed(2)} s after it was started; RSS ${fmtMB(serverRun.rssAtReadyMB)} MB then, ${fmtMB(serverRun.rssIdleMB)} MB after 45 s idle, ${fmtMB(serverRun.rssAfterSearchesMB)} MB after ${serverRun.searches} searches over HTTP (the first ${serverRun.firstSearchMs.toFixed(0)} ms, the median of the others ${serverRun.medianSearchMs.toFixed(0)} ms, round trips).`,
     `Loaded in the bench's own process (under tsx) in ${search.loadSeconds.toFixed(2)} s; RSS ${search.rssAfterLoadMB.toFixed(0)} MB after loading, ${search.peakRssMB.toFixed(0)} MB at most.`,
     `HNSW recall@10 ${search.hnsw.recall.toFixed(4)} over ${search.hnsw.probes} probes (lowest ${search.hnsw.minRecall.toFixed(2)}).`,
     '',
-    `search() in process, k = 10, the first ${queries.length} laws-train questions x 3 passes after a warm-up pass:`,
+    `search() in process, k = 10, the first ${questions} laws-train questions x 3 passes after a warm-up pass:`,
     '',
     '| mode | searches | p50 ms | p95 ms | p99 ms | max ms |',
     '|---|---:|---:|---:|---:|---:|',
@@ -147,22 +191,4 @@ try {
     }),
     '',
   ];
-  // docs/BENCHMARKS.md carries the same figures in a section of its own, which npm run bench keeps
-  const section = [LAWS_START, ...lines.slice(4).map((l) => (l.startsWith('#') ? `#${l}` : l)), LAWS_END].join('\n');
-  await writeFile(DOC_FILE, lines.join('\n'));
-  console.log(lines.join('\n'));
-  if (copies > 1) log(`wrote ${path.relative(root, DOC_FILE)}`);
-  else {
-    const doc = await readFile(BENCHMARKS_FILE, 'utf8').catch(() => '');
-    const at = doc.indexOf(LAWS_START);
-    const end = doc.indexOf(LAWS_END);
-    const updated =
-      at >= 0 && end > at
-        ? doc.slice(0, at) + section + doc.slice(end + LAWS_END.length)
-        : `${doc.trimEnd()}\n\n## The national laws corpus\n\nFrom \`npm run bench:laws\` (scripts/bench-laws.ts); the whole report is in [BENCHMARKS-LAWS.md](BENCHMARKS-LAWS.md).\n\n${section}\n`;
-    await writeFile(BENCHMARKS_FILE, updated);
-    log('wrote docs/BENCHMARKS-LAWS.md and its section of docs/BENCHMARKS.md');
-  }
-} finally {
-  if (!args.keep) await rm(work, { recursive: true, force: true });
 }
