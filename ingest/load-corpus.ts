@@ -268,6 +268,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
     for (; next < order.length && ahead.size < LOOKAHEAD; next++) ahead.set(order[next]!, lookup(order[next]!));
   };
   const commonStrings = new Map<string, string>();
+  const commonPaths = new Map<string, string[]>();
   let done = 0;
   try {
     for (const name of order) {
@@ -303,7 +304,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
           parsed = shareTexts(reply.parsed);
         }
         if (key !== null && !cache!.has(key)) await cache!.set(key, parsed);
-        shareStrings(parsed, commonStrings);
+        shareStrings(parsed, commonStrings, commonPaths);
         // a loop, not push(...list): a file of a hundred thousand passages would overflow the stack
         for (const d of parsed.documents) out.documents.push(d);
         for (const p of parsed.passages) out.passages.push(p);

@@ -8,7 +8,7 @@ import { applyReadFacts, readWithAttachments } from './readers/attachments.ts';
 import { pairQuestions, segmentClauses } from './segment-clauses.ts';
 import { splitDocuments } from './split-documents.ts';
 import { chineseNumber } from './policy-patterns.ts';
-import type { Clause, Passage, PolicyDocument } from './types.ts';
+import type { Clause, Passage, PolicyDocument, Table } from './types.ts';
 
 export interface ParsedFile {
   source: string;
@@ -121,14 +121,18 @@ export function shareTexts(parsed: ParsedFile): ParsedFile {
   return parsed;
 }
 
+const NO_IDS = Object.freeze([]) as unknown as string[];
+const NO_TABLES = Object.freeze([]) as unknown as Table[];
+
 /**
- * A parse whose repeated strings are one string each: a parse that crossed threads or came from
+ * A parse whose repeated strings (and lists) are one each: a parse that crossed threads or came from
  * the cache holds a copy of its document's id in every clause and passage, of its clause's id in
  * every passage, of 'article' and （一） and 第一章 总则 in every clause that has them: half the
  * strings of the laws corpus's parse (28 of 56 MB). Ids are shared within the file; kinds, labels,
- * headings and path elements through `common`, across the files of one corpus.
+ * headings, path elements (`common`) and whole paths (`paths`) across the files of one corpus. The
+ * shared lists are frozen: nothing after segmentation changes them.
  */
-export function shareStrings(parsed: ParsedFile, common: Map<string, string>): ParsedFile {
+export function shareStrings(parsed: ParsedFile, common: Map<string, string>, paths: Map<string, string[]> = new Map()): ParsedFile {
   const shared = (table: Map<string, string>, value: string): string => {
     const found = table.get(value);
     if (found !== undefined) return found;
@@ -149,7 +153,16 @@ export function shareStrings(parsed: ParsedFile, common: Map<string, string>): P
       c.kind = shared(common, c.kind) as typeof c.kind;
       if (c.label !== null) c.label = shared(common, c.label);
       if (c.heading !== null) c.heading = shared(common, c.heading);
-      for (let i = 0; i < c.path.length; i++) c.path[i] = shared(common, c.path[i]!);
+      // the articles of a chapter share one path; a leaf's empty lists are one empty list
+      const key = c.path.join('\u0000');
+      const path = paths.get(key);
+      if (path !== undefined) c.path = path;
+      else {
+        for (let i = 0; i < c.path.length; i++) c.path[i] = shared(common, c.path[i]!);
+        paths.set(key, Object.freeze(c.path) as string[]);
+      }
+      if (c.childIds.length === 0) c.childIds = NO_IDS;
+      if (c.tables.length === 0) c.tables = NO_TABLES;
     }
   }
   for (const p of parsed.passages) {
