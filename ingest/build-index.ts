@@ -6,8 +6,8 @@
 // built-in embedder is learned from the corpus; a rebuild keeps the learned model (folding new
 // passages into it) while most passages are unchanged, and learns it again otherwise.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, loadJieba, type CachingTokenizer } from './chinese-tokenizer.ts';
@@ -16,12 +16,12 @@ import { BuiltinEmbedder, DEFAULT_BUILTIN_OPTIONS, evenSample, type BuiltinEmbed
 import type { TrainReply, TrainRequest } from './train-worker.ts';
 import { buildCacheDir, readTokenTable, removeSpooled, spoolPath, writeTokenTable } from './build-cache.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
-import { DEFAULT_KEYWORD_PARAMS, KeywordIndex, type KeywordIndexHeader } from './keyword-index.ts';
+import { DEFAULT_KEYWORD_PARAMS, KeywordIndex, type KeywordIndexFiles, type KeywordIndexHeader } from './keyword-index.ts';
 import { loadCorpus, type CorpusFileReport } from './load-corpus.ts';
 import { EMBEDDER_CHOICES, type Clause, type Embedder, type EmbedderChoice, type EmbedderKind, type Passage, type PolicyDocument, type Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
 import { indexIsStale, manifestStaleness } from './index-staleness.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, decodeIndexFile, readIndexFileSync, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest } from './write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, decodeIndexFile, readIndexFileSync, readIndexJsonSync, recoverIndex, writeIndex, type IndexContents, type IndexManifest } from './write-index.ts';
 
 export type BuildStage = 'read' | 'train' | 'embed' | 'keyword' | 'hnsw' | 'write';
 
@@ -268,12 +268,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   // Serialized now, its postings written ahead into the build cache (writeIndex moves them in),
   // and let go: nothing in the build reads it again, and a million passages' postings are 700 MB
   // of arrays, 300 MB of varints, that would otherwise be held through embedding and the write.
-  const { header: keywordHeader, postings } = keyword.serializeInChunks();
+  // Where the cache cannot be written (a full disk, a read-only folder) they stay in memory and
+  // the write says what is wrong.
+  const keywordFiles = await spoolPostings(keyword.serializeInChunks(), spoolPath(cacheDir, INDEX_FILES.keywordPostings));
   keyword = null;
-  const keywordPostingsFile = spoolPath(cacheDir, INDEX_FILES.keywordPostings);
-  await mkdir(cacheDir, { recursive: true });
-  await writeFile(keywordPostingsFile, postings);
-  postings.length = 0;
 
   // 4. The embedder
   const previous = await readPrevious(options.indexDir, previousHashes);
@@ -349,7 +347,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     embedder: { ...info, fingerprint, ...(fallback ? { fallbackReason: fallback } : {}) },
     tokenizer: { id: TOKENIZER_ID, dictionaryTerms: dictionary.length },
     dictionary,
-    keyword: { header: keywordHeader, postingsFile: keywordPostingsFile },
+    keyword: keywordFiles,
     vectorIndex,
     hashes,
     builtin: builtinJSON,
@@ -368,6 +366,18 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     keyword: keywordHow,
     ...(fallback ? { fallback } : {}),
   };
+}
+
+/** The postings written to `file` (then let go), or kept in memory when the file cannot be written. */
+async function spoolPostings({ header, postings }: KeywordIndexFiles, file: string): Promise<IndexContents['keyword']> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, postings);
+    return { header, postings: file };
+  } catch {
+    await rm(file, { force: true }).catch(() => {});
+    return { header, postings };
+  }
 }
 
 /**

@@ -189,8 +189,8 @@ export interface IndexContents {
   embedder: IndexManifest['embedder'];
   tokenizer: IndexManifest['tokenizer'];
   dictionary: string[];
-  /** The keyword index: its header, and its postings already written to a file (moved in). */
-  keyword: { header: KeywordIndexHeader; postingsFile: string };
+  /** The keyword index: its header, and its postings, or the file they were written to ahead (moved in). */
+  keyword: { header: KeywordIndexHeader; postings: Uint8Array[] | string };
   vectorIndex: VectorIndex;
   hashes: string[];
   builtin: BuiltinEmbedderJSON | null;
@@ -377,7 +377,9 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     }
     work.push(
       writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.header)),
-      moveFile(contents.keyword.postingsFile, file(INDEX_FILES.keywordPostings)),
+      typeof contents.keyword.postings === 'string'
+        ? moveFile(contents.keyword.postings, file(INDEX_FILES.keywordPostings))
+        : writeFile(file(INDEX_FILES.keywordPostings), contents.keyword.postings),
     );
     // every write settled before any failure is acted on: cleaning up while another write is still
     // creating its file would leave the folder behind (a full disk fails one write, not all)
