@@ -187,11 +187,14 @@ class Pairs {
     return max;
   }
 
+  /** Chunks let go so far: those before it are empty. */
+  private released = 0;
+
   /** Lets the chunks before pair i go (they will not be read again). */
   releaseBefore(i: number): void {
-    for (let c = 0; c < i >>> PAIR_CHUNK_BITS; c++) {
-      this.terms[c] = EMPTY_INTS;
-      this.tfs[c] = EMPTY_BYTES;
+    for (; this.released < i >>> PAIR_CHUNK_BITS; this.released++) {
+      this.terms[this.released] = EMPTY_INTS;
+      this.tfs[this.released] = EMPTY_BYTES;
     }
   }
 }
