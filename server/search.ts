@@ -430,22 +430,44 @@ async function withFeedback(index: LoadedIndex, query: WeightedQuery, top: Score
   return { ...query, words };
 }
 
+/** Each passage's clause and document, by passage number: ranking reads them for hundreds of hits a search. */
+interface PassageOwners {
+  clauses: Clause[];
+  docs: PolicyDocument[];
+}
+const passageOwnersOf = new WeakMap<LoadedIndex, PassageOwners>();
+
+/**
+ * Made once per loaded index: looking each hit's clause and document up by id in maps of a
+ * quarter of a million entries took a tenth of a search on the laws and three copies.
+ */
+function passageOwners(index: LoadedIndex): PassageOwners {
+  let owners = passageOwnersOf.get(index);
+  if (owners !== undefined) return owners;
+  owners = {
+    clauses: index.passages.map((p) => index.clausesById.get(p.clauseId)!),
+    docs: index.passages.map((p) => index.documentsById.get(p.docId)!),
+  };
+  passageOwnersOf.set(index, owners);
+  return owners;
+}
+
 /**
  * Passage rankings -> one candidate per clause, with the clause's best passage and rank in each
  * leg, scored by reciprocal rank fusion. A document the query names is in the running even when
  * none of its passages matched (a bare 文号): by its first clause.
  */
 function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits: ScoredId[], named: Set<string>): Candidate[] {
-  const { passages } = index;
-  const candidates = new Map<string, Candidate>();
+  const owners = passageOwners(index);
+  const candidates = new Map<Clause, Candidate>();
   const collect = (hits: ScoredId[], leg: 'keyword' | 'vector') => {
     let rank = 0;
     for (const hit of hits) {
-      const passage = passages[hit.id]!;
-      let c = candidates.get(passage.clauseId);
+      const clause = owners.clauses[hit.id]!;
+      let c = candidates.get(clause);
       if (c === undefined) {
-        c = { clause: index.clausesById.get(passage.clauseId)!, doc: index.documentsById.get(passage.docId)!, score: 0 };
-        candidates.set(passage.clauseId, c);
+        c = { clause, doc: owners.docs[hit.id]!, score: 0 };
+        candidates.set(clause, c);
       }
       if (c[leg] === undefined) c[leg] = { passage: hit.id, rank: rank++, score: hit.score };
     }
@@ -454,10 +476,10 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
   collect(vectorHits, 'vector');
   for (const docId of named) {
     const doc = index.documentsById.get(docId)!;
-    const first = doc.clauses[0];
+    const first = doc.clauses[0] === undefined ? undefined : index.clausesById.get(doc.clauses[0].id);
     if (first === undefined || [...candidates.values()].some((c) => c.doc.id === docId)) continue;
-    const passage = passages.findIndex((p) => p.clauseId === first.id);
-    if (passage >= 0) candidates.set(first.id, { clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 } });
+    const passage = owners.clauses.indexOf(first);
+    if (passage >= 0) candidates.set(first, { clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 } });
   }
   fuse([...candidates.values()], keywordHits, vectorHits);
   return [...candidates.values()];
