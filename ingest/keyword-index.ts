@@ -8,6 +8,7 @@
 // Postings lists, not a scan: a query touches only the passages that share a term with it.
 import { bigramCode, bigramOfCode, cjkBigramCodes, cjkBigrams, isCachingTokenizer } from './chinese-tokenizer.ts';
 import { findDocNumbers } from './policy-patterns.ts';
+import { mergeTop, scorePostings, topK, type DocIds, type TermFrequencies } from './bm25-kernel.ts';
 import type { ScoredId, Tokenizer } from './types.ts';
 
 export interface KeywordIndexParams {
@@ -95,12 +96,12 @@ class BigramVocabulary implements Vocabulary {
 
 /**
  * Passage numbers in posting lists: 16 bits each when the index holds at most 65,536 passages (a
- * national law library's 64,000 articles: 18 MB of a server's memory saved), else 32.
+ * national law library's 64,000 articles: 18 MB of a server's memory saved), else 32. In shared
+ * memory when another thread scores part of the passages (see RangeScorer).
  */
-type DocIds = Int32Array | Uint16Array;
-
-function docIds(length: number, passages: number): DocIds {
-  return passages <= 0x10000 ? new Uint16Array(length) : new Int32Array(length);
+function docIds(length: number, passages: number, shared = false): DocIds {
+  if (passages <= 0x10000) return shared ? new Uint16Array(new SharedArrayBuffer(length * 2)) : new Uint16Array(length);
+  return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
 }
 
 /** One field's inverted index: postings of term t are docs[offsets[t] .. offsets[t+1]), docs ascending. */
@@ -117,11 +118,11 @@ interface Field {
   maxRatio?: Float64Array;
 }
 
-type TermFrequencies = Uint8Array | Uint16Array | Float32Array;
-
 /** An array for n term frequencies up to max: a byte each where they fit (almost always), else two, else four. */
-function termFrequencies(n: number, max: number): TermFrequencies {
-  return max <= 0xff ? new Uint8Array(n) : max <= 0xffff ? new Uint16Array(n) : new Float32Array(n);
+function termFrequencies(n: number, max: number, shared = false): TermFrequencies {
+  if (max <= 0xff) return shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
+  if (max <= 0xffff) return shared ? new Uint16Array(new SharedArrayBuffer(n * 2)) : new Uint16Array(n);
+  return shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
 }
 
 /** A growable int32 array. */
@@ -349,11 +350,13 @@ const bigramVocabulary = (keys: number[]) => {
   return { vocabulary: new BigramVocabulary(codes), finalId };
 };
 
-function lengthNorms(lengths: Int32Array, { k1, b }: KeywordIndexParams): Float32Array {
+function lengthNorms(lengths: Int32Array, { k1, b }: KeywordIndexParams, shared = false): Float32Array {
   let total = 0;
   for (const l of lengths) total += l;
   const average = lengths.length > 0 && total > 0 ? total / lengths.length : 1;
-  return Float32Array.from(lengths, (l) => k1 * (1 - b + (b * l) / average));
+  const norms = shared ? new Float32Array(new SharedArrayBuffer(lengths.length * 4)) : new Float32Array(lengths.length);
+  for (let i = 0; i < lengths.length; i++) norms[i] = k1 * (1 - b + (b * lengths[i]!) / average);
+  return norms;
 }
 
 // The postings file: unsigned LEB128 varints, one section after another, each section's byte range
@@ -503,7 +506,7 @@ function writeField(out: VarintWriter, field: Field): FieldSections {
   return { terms, df, docs, tfs, maxTf, lengths, termCount, postings: field.docs.length, passages: field.lengths.length };
 }
 
-function readField(bytes: Uint8Array, s: FieldSections, kind: 'words' | 'bigrams', params: KeywordIndexParams): Field {
+function readField(bytes: Uint8Array, s: FieldSections, kind: 'words' | 'bigrams', params: KeywordIndexParams, shared: boolean): Field {
   let vocabulary: Vocabulary;
   if (kind === 'words') {
     const text = new TextDecoder().decode(bytes.subarray(s.terms[0], s.terms[1]));
@@ -519,15 +522,15 @@ function readField(bytes: Uint8Array, s: FieldSections, kind: 'words' | 'bigrams
   readVarints(bytes, s.df[0], s.termCount, offsets.subarray(1));
   for (let t = 0; t < s.termCount; t++) offsets[t + 1]! += offsets[t]!;
   if (offsets[s.termCount] !== s.postings) throw new Error(`the ${kind} postings do not add up`);
-  const docs = docIds(s.postings, s.passages);
+  const docs = docIds(s.postings, s.passages, shared);
   readVarints(bytes, s.docs[0], s.postings, docs);
   for (let t = 0; t < s.termCount; t++) for (let i = offsets[t]! + 1; i < offsets[t + 1]!; i++) docs[i]! += docs[i - 1]!;
-  const tfs = s.maxTf === undefined ? new Float32Array(s.postings) : termFrequencies(s.postings, s.maxTf);
+  const tfs = termFrequencies(s.postings, s.maxTf ?? Infinity, shared);
   readVarints(bytes, s.tfs[0], s.postings, tfs);
   const lengths = new Int32Array(s.passages);
   const end = readVarints(bytes, s.lengths[0], s.passages, lengths);
   if (end !== s.lengths[1]) throw new Error(`the ${kind} section ends at byte ${end}, not ${s.lengths[1]}`);
-  return { vocabulary, offsets, docs, tfs, lengths, norms: lengthNorms(lengths, params) };
+  return { vocabulary, offsets, docs, tfs, lengths, norms: lengthNorms(lengths, params, shared) };
 }
 
 /** The largest tf / (tf + norm) of each term's postings, for all terms in one pass the first time a query needs one. */
@@ -566,64 +569,6 @@ export interface KeywordIndexHeader {
   docNumbers: Record<string, (number | string)[]>;
   /** （三） -> passage ids */
   labels: Record<string, number[]>;
-}
-
-/** Keeps the k best (score desc, id asc) of a stream; a binary min-heap on the worst kept. */
-/**
- * The k best of ids[0..count) by scores[id] × boost[id] (or scores[id]), best first, ties by the
- * lower id; it sets each scores[id] back to 0 as it reads it, so that the boost, the selection and
- * the reset of the scratch scores are one pass over the touched passages instead of three.
- */
-function topK(ids: ArrayLike<number>, count: number, scores: Float64Array, boost: Float32Array | undefined, k: number): ScoredId[] {
-  const heapIds = new Int32Array(k);
-  const heapScores = new Float64Array(k);
-  let size = 0;
-  // a worse than b: a lower score, or the same score and a later passage
-  const worse = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
-  const swap = (i: number, j: number) => {
-    const id = heapIds[i]!;
-    const score = heapScores[i]!;
-    heapIds[i] = heapIds[j]!;
-    heapScores[i] = heapScores[j]!;
-    heapIds[j] = id;
-    heapScores[j] = score;
-  };
-  let floor = Infinity;
-  for (let n = 0; n < count; n++) {
-    const id = ids[n]!;
-    const raw = scores[id]!;
-    scores[id] = 0;
-    const score = boost === undefined ? raw : raw * boost[id]!;
-    if (!(score > 0)) continue;
-    if (size < k) {
-      heapIds[size] = id;
-      heapScores[size] = score;
-      for (let i = size++; i > 0; ) {
-        const parent = (i - 1) >> 1;
-        if (!worse(heapScores[i]!, heapIds[i]!, heapScores[parent]!, heapIds[parent]!)) break;
-        swap(i, parent);
-        i = parent;
-      }
-      if (size === k) floor = heapScores[0]!;
-    } else if (score >= floor && worse(heapScores[0]!, heapIds[0]!, score, id)) {
-      heapIds[0] = id;
-      heapScores[0] = score;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < size && worse(heapScores[l]!, heapIds[l]!, heapScores[m]!, heapIds[m]!)) m = l;
-        if (r < size && worse(heapScores[r]!, heapIds[r]!, heapScores[m]!, heapIds[m]!)) m = r;
-        if (m === i) break;
-        swap(i, m);
-        i = m;
-      }
-      floor = heapScores[0]!;
-    }
-  }
-  const out: ScoredId[] = [];
-  for (let i = 0; i < size; i++) out.push({ id: heapIds[i]!, score: heapScores[i]! });
-  return out.sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 /** A query term as scoring reads it: its postings docs[from..to), its weight and the most it adds to one score. */
@@ -802,10 +747,38 @@ function unique(items: string[]): string[] {
   return [...new Set(items)];
 }
 
+/**
+ * Scores the passages from `from` on in another thread while a search scores those before it
+ * (server/keyword-threads.ts). Set on an index whose postings are in shared memory.
+ */
+export interface RangeScorer {
+  /** The first passage it scores. */
+  readonly from: number;
+  /** The one boost array it reads: a search with another boost scores alone. */
+  readonly boost: Float32Array;
+  /** The most results it returns. */
+  readonly maxK: number;
+  /**
+   * Starts scoring its part: per term, its field (0 words, 1 bigrams), its first and end posting
+   * from `from` on, and its weight. False when it cannot now: the search then scores alone.
+   */
+  start(terms: readonly number[], boost: boolean, k: number): boolean;
+  /** Its k best, best first; null when it did not answer in time (the search scores its part then). */
+  finish(): ScoredId[] | null;
+}
+
+/** The arrays a RangeScorer's thread reads, in shared memory. */
+export interface SharedPostings {
+  count: number;
+  k1: number;
+  fields: { docs: DocIds; tfs: TermFrequencies; norms: Float32Array }[];
+}
+
 export class KeywordIndex {
   // Scratch space reused by every search: scores per passage and the passages touched.
   private readonly scores: Float64Array;
   private readonly touched: Int32Array;
+  private helper: RangeScorer | null = null;
 
   private constructor(
     private readonly tokenizer: Tokenizer,
@@ -1100,7 +1073,7 @@ export class KeywordIndex {
             if (below(rest[j]! * maxBoost, theta)) break;
           }
         }
-        if (q.field !== null) nTouched = this.scorePostings(q.field, q.from, q.to, q.w, nTouched);
+        if (q.field !== null) nTouched = scorePostings(q.field.docs, q.field.tfs, q.field.norms, q.from, q.to, q.w, this.params.k1, this.scores, touched, nTouched);
         else {
           for (let i = q.from; i < q.to; i++) {
             const doc = q.docs[i]!;
@@ -1173,31 +1146,72 @@ export class KeywordIndex {
       if (scores[doc] === 0) touched[nTouched++] = doc;
       scores[doc]! += score;
     };
-    const scoreField = (field: Field, terms: Map<string, number>, weight: number) => {
-      for (const [term, termWeight] of terms) {
+    // each term as (field, first posting, end, weight), words first, in the query's order
+    const terms: number[] = [];
+    const fields = [this.words, this.bigrams] as const;
+    const listTerms = (f: 0 | 1, queryTerms: Map<string, number>, weight: number) => {
+      const field = fields[f];
+      for (const [term, termWeight] of queryTerms) {
         const id = field.vocabulary.id(term);
         if (id < 0 || !(termWeight > 0)) continue;
         const from = field.offsets[id]!;
         const to = field.offsets[id + 1]!;
         const df = to - from;
-        const w = weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
-        nTouched = this.scorePostings(field, from, to, w, nTouched);
+        terms.push(f, from, to, weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5)));
+      }
+    };
+    const k1 = this.params.k1;
+    const scoreTerms = (upTo: (field: Field, from: number, to: number) => number) => {
+      for (let t = 0; t < terms.length; t += 4) {
+        const field = fields[terms[t]!]!;
+        const from = terms[t + 1]!;
+        nTouched = scorePostings(field.docs, field.tfs, field.norms, from, upTo(field, from, terms[t + 2]!), terms[t + 3]!, k1, scores, touched, nTouched);
       }
     };
 
     try {
-      scoreField(this.words, query.words, 1);
-      scoreField(this.bigrams, query.bigrams, this.params.bigramWeight);
-
-      for (const label of unique(findClauseLabels(query.exact))) {
+      listTerms(0, query.words, 1);
+      listTerms(1, query.bigrams, this.params.bigramWeight);
+      const labelDocs = unique(findClauseLabels(query.exact)).flatMap((label) => {
         const docs = this.labels.get(label);
-        if (docs === undefined) continue;
+        return docs === undefined ? [] : [docs];
+      });
+      const wanted = findDocNumbers(query.exact);
+
+      // The passages from helper.from on scored by the helper's thread meanwhile: the same terms in
+      // the same order, so every score is the one this thread would have given.
+      const helper = this.helper;
+      if (helper !== null && labelDocs.length === 0 && wanted.length === 0 && k <= helper.maxK && (boost === undefined || boost === helper.boost)) {
+        const split = helper.from;
+        const theirs: number[] = [];
+        for (let t = 0; t < terms.length; t += 4) {
+          const field = fields[terms[t]!]!;
+          theirs.push(terms[t]!, seek(field.docs, terms[t + 1]!, terms[t + 2]!, split), terms[t + 2]!, terms[t + 3]!);
+        }
+        if (helper.start(theirs, boost !== undefined, k)) {
+          scoreTerms((field, from, to) => seek(field.docs, from, to, split));
+          const mine = topK(touched, nTouched, scores, boost, k);
+          nTouched = 0;
+          const other = helper.finish();
+          if (other !== null) return mergeTop(mine, other, k);
+          // no answer in time: this thread scores their part too
+          for (let t = 0; t < theirs.length; t += 4) {
+            const field = fields[theirs[t]!]!;
+            nTouched = scorePostings(field.docs, field.tfs, field.norms, theirs[t + 1]!, theirs[t + 2]!, theirs[t + 3]!, k1, scores, touched, nTouched);
+          }
+          const rest = topK(touched, nTouched, scores, boost, k);
+          nTouched = 0;
+          return mergeTop(mine, rest, k);
+        }
+      }
+
+      scoreTerms((_field, _from, to) => to);
+      for (const docs of labelDocs) {
         const idf = Math.log(1 + (this.count - docs.length + 0.5) / (docs.length + 0.5));
         for (const doc of docs) add(doc, this.params.labelWeight * idf);
       }
 
       // A passage holding a 文号 from the query ranks above every passage that does not.
-      const wanted = findDocNumbers(query.exact);
       if (wanted.length === 0) {
         const top = topK(touched, nTouched, scores, boost, k);
         nTouched = 0; // topK has set every touched score back to 0
@@ -1223,24 +1237,16 @@ export class KeywordIndex {
     }
   }
 
-  /**
-   * Adds a term's postings docs[from..to) to the scratch scores, as searchExhaustive's add() would
-   * one by one (the hot loop of a search, kept free of closures); returns the passages touched now.
-   */
-  private scorePostings(field: Field, from: number, to: number, w: number, nTouched: number): number {
-    const { scores, touched } = this;
-    const { docs, tfs, norms } = field;
-    const k1p1 = this.params.k1 + 1;
-    for (let i = from; i < to; i++) {
-      const doc = docs[i]!;
-      const tf = tfs[i]!;
-      const score = (w * tf * k1p1) / (tf + norms[doc]!);
-      if (!(score > 0)) continue;
-      const before = scores[doc]!;
-      if (before === 0) touched[nTouched++] = doc;
-      scores[doc] = before + score;
-    }
-    return nTouched;
+  /** The postings in shared memory, for a RangeScorer's thread; null when they were not read so. */
+  sharedPostings(): SharedPostings | null {
+    const fields = [this.words, this.bigrams];
+    const shared = fields.every((f) => f.docs.buffer instanceof SharedArrayBuffer && f.tfs.buffer instanceof SharedArrayBuffer && f.norms.buffer instanceof SharedArrayBuffer);
+    return shared ? { count: this.count, k1: this.params.k1, fields: fields.map(({ docs, tfs, norms }) => ({ docs, tfs, norms })) } : null;
+  }
+
+  /** Lets searches share their scoring with `helper` (null: they score alone again). */
+  useHelper(helper: RangeScorer | null): void {
+    this.helper = helper;
   }
 
   /** BM25 idf of a word (field 'words') or a character bigram (field 'bigrams'); 0 for an unknown term. */
@@ -1310,7 +1316,11 @@ export class KeywordIndex {
     return { header: { format: FORMAT, count: this.count, params: this.params, words, bigrams, docNumbers, labels }, postings: out.chunks() };
   }
 
-  static deserialize(header: KeywordIndexHeader, postings: Uint8Array, tokenizer: Tokenizer): KeywordIndex {
+  /**
+   * The index from its files. With `shared`, its postings are read into shared memory, so that a
+   * RangeScorer's thread can score a part of them (sharedPostings, useHelper).
+   */
+  static deserialize(header: KeywordIndexHeader, postings: Uint8Array, tokenizer: Tokenizer, options: { shared?: boolean } = {}): KeywordIndex {
     if (header.format !== FORMAT) {
       throw new Error(`Keyword index format is ${String(header.format)}; this build reads ${FORMAT}. Run ingest again.`);
     }
@@ -1324,8 +1334,8 @@ export class KeywordIndex {
       tokenizer,
       header.params,
       header.count,
-      readField(postings, header.words, 'words', header.params),
-      readField(postings, header.bigrams, 'bigrams', header.params),
+      readField(postings, header.words, 'words', header.params, options.shared === true),
+      readField(postings, header.bigrams, 'bigrams', header.params, options.shared === true),
       docNumbers,
       new Map(Object.entries(header.labels).map(([label, docs]) => [label, Int32Array.from(docs)])),
     );

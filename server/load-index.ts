@@ -9,6 +9,7 @@ import { createChineseTokenizer, type ChineseTokenizer } from '../ingest/chinese
 import { ModelLoadError } from '../ingest/embedders/model-error.ts';
 import { BuiltinEmbedder, type BuiltinEmbedderJSON } from '../ingest/embedders/builtin-embedder.ts';
 import { KeywordIndex, type KeywordIndexHeader } from '../ingest/keyword-index.ts';
+import { keywordThreads, keywordThreadsSetting, startKeywordHelper } from './keyword-threads.ts';
 import type { Clause, Embedder, Passage, PolicyDocument } from '../ingest/types.ts';
 import { VectorIndex } from '../ingest/vector-index.ts';
 import { createWorkerEmbedder } from './worker-embedder.ts';
@@ -66,6 +67,12 @@ export interface LoadIndexOptions {
   modelDir?: string;
   /** An embedder to use instead of the one the manifest names (it must have made the index's vectors). */
   embedder?: Embedder;
+  /**
+   * Threads for the keyword leg: 2 scores half the passages in a worker thread. Default: 2 for an
+   * index of TWO_THREADS_FROM passages or more on a machine with two cores or more; KEYWORD_THREADS
+   * sets it.
+   */
+  keywordThreads?: 1 | 2;
   /** Load no query embedder (for copying the index elsewhere, e.g. into PostgreSQL): vector search is off. */
   withoutEmbedder?: boolean;
 }
@@ -106,8 +113,12 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
 
   let keyword: KeywordIndex;
   let vectors: VectorIndex;
+  let threads: 1 | 2;
+  const setThreads = options.keywordThreads ?? keywordThreadsSetting();
   try {
-    keyword = KeywordIndex.deserialize(read<KeywordIndexHeader>(INDEX_FILES.keyword), readIndexFileSync(join(indexDir, INDEX_FILES.keywordPostings)), tokenizer);
+    const header = read<KeywordIndexHeader>(INDEX_FILES.keyword);
+    threads = setThreads ?? keywordThreads(header.count);
+    keyword = KeywordIndex.deserialize(header, readIndexFileSync(join(indexDir, INDEX_FILES.keywordPostings)), tokenizer, { shared: threads === 2 });
     if (keyword.count !== passages.length) throw new Error(`the keyword index covers ${keyword.count} passages, not ${passages.length}`);
     vectors = VectorIndex.load(indexDir, manifest.embedder.dims, passages.length);
   } catch (error) {
@@ -122,7 +133,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
     manifest,
     ...catalog,
     tokenizer,
-    backend: new EmbeddedBackend(catalog, keyword, vectors),
+    backend: new EmbeddedBackend(catalog, keyword, vectors, threads === 2 ? startKeywordHelper(keyword) : null),
     keyword,
     vectors,
     embedder,

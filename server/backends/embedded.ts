@@ -4,6 +4,7 @@
 import type { KeywordIndex, WeightedQuery } from '../../ingest/keyword-index.ts';
 import type { ScoredId } from '../../ingest/types.ts';
 import type { VectorIndex } from '../../ingest/vector-index.ts';
+import type { KeywordHelper } from '../keyword-threads.ts';
 import { KEYWORD_LEG, passageBoost, SECTION_DEPTH, sectionFactors, sectionGroups } from '../corpus-priors.ts';
 import { matchesFilters, type SearchFilters } from '../search-filters.ts';
 import type { Catalog, SearchBackend, TermStats } from './backend.ts';
@@ -22,6 +23,8 @@ export class EmbeddedBackend implements SearchBackend {
     private readonly catalog: Catalog,
     readonly keyword: KeywordIndex,
     readonly vectors: VectorIndex,
+    /** A second thread for the keyword leg (keyword-threads.ts); it reads its own boost array. */
+    private readonly helper: KeywordHelper | null = null,
   ) {}
 
   async keywordTopK(query: WeightedQuery, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
@@ -54,7 +57,9 @@ export class EmbeddedBackend implements SearchBackend {
     return { matched: query === '' ? [] : this.keyword.matchedTerms(query), wordIdf, bigramIdf, bigramWeight: this.keyword.params.bigramWeight };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.helper?.close();
+  }
 
   private acceptor(filters: SearchFilters): (id: number) => boolean {
     const { passages, documentsById } = this.catalog;
@@ -76,7 +81,7 @@ export class EmbeddedBackend implements SearchBackend {
       this.sections = {
         key,
         index: this.keyword.grouped(groups.groupOf, groups.count, { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB }),
-        scratch: new Float32Array(groups.groupOf.length),
+        scratch: this.helper?.boost ?? new Float32Array(groups.groupOf.length),
         holds: null,
       };
     }
@@ -88,7 +93,8 @@ export class EmbeddedBackend implements SearchBackend {
       sections.holds = base ?? 'ones';
     }
     const factors = sectionFactors(sections.index.searchWeighted(query, SECTION_DEPTH));
-    if (factors.length === 0) return use(base);
+    // (the scratch holds the static priors now: the array the keyword worker reads)
+    if (factors.length === 0) return use(boost);
     for (const f of factors) {
       for (let i = groups.offsets[f.id]!; i < groups.offsets[f.id + 1]!; i++) boost[groups.members[i]!]! *= f.score;
     }

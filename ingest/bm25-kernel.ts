@@ -1,0 +1,115 @@
+// The inner loops of BM25 scoring, shared by the keyword index (ingest/keyword-index.ts) and the
+// thread that scores part of a large index's passages beside it (server/keyword-worker.ts): both
+// must add a passage's terms in the same order to give the same score to the last bit. It imports
+// types only, so that the worker loads nothing else.
+import type { ScoredId } from './types.ts';
+
+/** Passage numbers in posting lists (16 bits each when the index holds at most 65,536 passages). */
+export type DocIds = Int32Array | Uint16Array;
+export type TermFrequencies = Uint8Array | Uint16Array | Float32Array;
+
+/**
+ * Adds w × BM25's tf part of the postings docs[from..to) to scores (the hot loop of a search, kept
+ * free of closures), listing each passage touched for the first time in touched; returns the
+ * number touched now.
+ */
+export function scorePostings(
+  docs: DocIds,
+  tfs: TermFrequencies,
+  norms: Float32Array,
+  from: number,
+  to: number,
+  w: number,
+  k1: number,
+  scores: Float64Array,
+  touched: Int32Array,
+  nTouched: number,
+): number {
+  const k1p1 = k1 + 1;
+  for (let i = from; i < to; i++) {
+    const doc = docs[i]!;
+    const tf = tfs[i]!;
+    const score = (w * tf * k1p1) / (tf + norms[doc]!);
+    if (!(score > 0)) continue;
+    const before = scores[doc]!;
+    if (before === 0) touched[nTouched++] = doc;
+    scores[doc] = before + score;
+  }
+  return nTouched;
+}
+
+/**
+ * The k best of ids[0..count) by scores[id] × boost[id] (or scores[id]), best first, ties by the
+ * lower id; it sets each scores[id] back to 0 as it reads it, so that the boost, the selection and
+ * the reset of the scratch scores are one pass over the touched passages instead of three.
+ */
+export function topK(ids: ArrayLike<number>, count: number, scores: Float64Array, boost: Float32Array | undefined, k: number): ScoredId[] {
+  const heapIds = new Int32Array(k);
+  const heapScores = new Float64Array(k);
+  let size = 0;
+  // a worse than b: a lower score, or the same score and a later passage
+  const worse = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
+  const swap = (i: number, j: number) => {
+    const id = heapIds[i]!;
+    const score = heapScores[i]!;
+    heapIds[i] = heapIds[j]!;
+    heapScores[i] = heapScores[j]!;
+    heapIds[j] = id;
+    heapScores[j] = score;
+  };
+  let floor = Infinity;
+  for (let n = 0; n < count; n++) {
+    const id = ids[n]!;
+    const raw = scores[id]!;
+    scores[id] = 0;
+    const score = boost === undefined ? raw : raw * boost[id]!;
+    if (!(score > 0)) continue;
+    if (size < k) {
+      heapIds[size] = id;
+      heapScores[size] = score;
+      for (let i = size++; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heapScores[i]!, heapIds[i]!, heapScores[parent]!, heapIds[parent]!)) break;
+        swap(i, parent);
+        i = parent;
+      }
+      if (size === k) floor = heapScores[0]!;
+    } else if (score >= floor && worse(heapScores[0]!, heapIds[0]!, score, id)) {
+      heapIds[0] = id;
+      heapScores[0] = score;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < size && worse(heapScores[l]!, heapIds[l]!, heapScores[m]!, heapIds[m]!)) m = l;
+        if (r < size && worse(heapScores[r]!, heapIds[r]!, heapScores[m]!, heapIds[m]!)) m = r;
+        if (m === i) break;
+        swap(i, m);
+        i = m;
+      }
+      floor = heapScores[0]!;
+    }
+  }
+  const out: ScoredId[] = [];
+  for (let i = 0; i < size; i++) out.push({ id: heapIds[i]!, score: heapScores[i]! });
+  return out.sort((a, b) => b.score - a.score || a.id - b.id);
+}
+
+/** The k best of two lists, each best first (score desc, id asc), in the same order. */
+export function mergeTop(a: readonly ScoredId[], b: readonly ScoredId[], k: number): ScoredId[] {
+  const out: ScoredId[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < k && (i < a.length || j < b.length)) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && (x.score > y.score || (x.score === y.score && x.id < y.id)))) {
+      out.push(x!);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+// Two threads for the keyword leg of a large index. Exhaustive BM25 reads every posting of a
+// question's 30-odd terms, and on a few hundred thousand passages that is most of a search's time;
+// the passages are split in two halves, the worker thread scores the upper one while the search's
+// own thread scores the lower, and the two top-k lists are merged. Each passage gets the score one
+// thread would have given it (the same terms added in the same order), so the results are the same
+// to the last bit. The postings, the boost and a small mailbox are shared memory; the threads
+// signal each other with Atomics, not messages, so a search pays microseconds for the hand-over.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { KeywordIndex, RangeScorer, SharedPostings } from '../ingest/keyword-index.ts';
+import type { ScoredId } from '../ingest/types.ts';
+import { Slot, State, type KeywordWorkerData } from './keyword-mailbox.ts';
+
+/**
+ * From this many passages on, an index's keyword leg uses two threads where the machine has two
+ * cores. Below it the leg takes a millisecond or two and a second thread saves too little for the
+ * memory it holds (measured: docs/SCALING.md, "Search time as the corpus grows").
+ */
+export const TWO_THREADS_FROM = 100_000;
+
+/** The most terms (words and bigrams, with their expansions) a request carries; a longer query scores alone. */
+const MAX_TERMS = 4096;
+/** The most results the worker returns; a search asking more (a filtered one asks for every match) scores alone. */
+const MAX_K = 1000;
+/** How long a search waits for the worker before it scores the worker's half itself. */
+const WAIT_MS = 2000;
+
+/** KEYWORD_THREADS: 1 or 2 threads for the keyword leg of every index; undefined (unset): by its size. */
+export function keywordThreadsSetting(env: NodeJS.ProcessEnv = process.env): 1 | 2 | undefined {
+  const set = env.KEYWORD_THREADS?.trim();
+  if (set === undefined || set === '') return undefined;
+  if (set === '1' || set === '2') return Number(set) as 1 | 2;
+  throw new Error(`KEYWORD_THREADS must be 1 or 2; got "${set}".`);
+}
+
+/** How many threads the keyword leg of an index of `passages` uses by default. */
+export function keywordThreads(passages: number): 1 | 2 {
+  return passages >= TWO_THREADS_FROM && availableParallelism() >= 2 ? 2 : 1;
+}
+
+export interface KeywordHelper extends RangeScorer {
+  /** Ends the worker; searches score alone from then on. */
+  close(): Promise<void>;
+}
+
+/**
+ * A worker that scores the passages from the middle of the index on, set on `keyword` (whose
+ * postings must be in shared memory: KeywordIndex.deserialize with `shared`). Until the worker is
+ * ready, and after it failed, searches score every passage themselves.
+ */
+export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
+  const postings = keyword.sharedPostings();
+  if (postings === null) throw new Error('the keyword index was not read into shared memory');
+  const shared = <T>(Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
+    new Type(new SharedArrayBuffer(n * Type.BYTES_PER_ELEMENT));
+  const data: KeywordWorkerData = {
+    postings,
+    control: shared(Int32Array, 8),
+    terms: shared(Float64Array, 4 * MAX_TERMS),
+    ids: shared(Int32Array, MAX_K),
+    scores: shared(Float64Array, MAX_K),
+    boost: shared(Float32Array, postings.count).fill(1),
+  };
+  const { control } = data;
+  const [entry, how] = workerEntry();
+  const worker = new Worker(entry, { ...how, workerData: data });
+  worker.unref();
+  let broken = false;
+  worker.on('error', () => (broken = true));
+  worker.on('exit', () => (broken = true));
+
+  const helper: KeywordHelper = {
+    from: Math.floor(postings.count / 2),
+    boost: data.boost,
+    maxK: MAX_K,
+    start(terms, boost, k) {
+      if (broken || Atomics.load(control, Slot.ready) !== 1 || terms.length > data.terms.length || k > MAX_K) return false;
+      // a request the worker has not finished (one a search stopped waiting for) is still its own
+      if (Atomics.load(control, Slot.state) === State.request) return false;
+      data.terms.set(terms);
+      Atomics.store(control, Slot.terms, terms.length);
+      Atomics.store(control, Slot.k, k);
+      Atomics.store(control, Slot.boost, boost ? 1 : 0);
+      Atomics.store(control, Slot.state, State.request);
+      Atomics.notify(control, Slot.state);
+      return true;
+    },
+    finish() {
+      const waited = Atomics.wait(control, Slot.state, State.request, WAIT_MS);
+      const state = Atomics.load(control, Slot.state);
+      if (state !== State.done) {
+        if (waited === 'timed-out') console.warn(`The keyword worker did not answer within ${WAIT_MS} ms; this search scored every passage itself.`);
+        return null;
+      }
+      const out: ScoredId[] = [];
+      const n = Atomics.load(control, Slot.results);
+      for (let i = 0; i < n; i++) out.push({ id: data.ids[i]!, score: data.scores[i]! });
+      Atomics.store(control, Slot.state, State.idle);
+      return out;
+    },
+    async close() {
+      keyword.useHelper(null);
+      broken = true;
+      Atomics.store(control, Slot.state, State.stop);
+      Atomics.notify(control, Slot.state);
+      await worker.terminate();
+    },
+  };
+  keyword.useHelper(helper);
+  return helper;
+}
+
+/** The shared postings' size in bytes, for the logs. */
+export function sharedBytes(postings: SharedPostings): number {
+  return postings.fields.reduce((sum, f) => sum + f.docs.byteLength + f.tfs.byteLength + f.norms.byteLength, 0);
+}
+
+/**
+ * How to start the worker: the built server has it built beside it as build/keyword-worker.mjs;
+ * run from its TypeScript, the worker registers tsx and then loads its own (see worker-embedder.ts).
+ */
+function workerEntry(): [string | URL, { eval?: boolean }] {
+  if (!import.meta.url.endsWith('.ts')) return [new URL('./keyword-worker.mjs', import.meta.url), {}];
+  const entry = new URL('./keyword-worker.ts', import.meta.url).href;
+  return [`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { eval: true }];
+}

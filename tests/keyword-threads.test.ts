@@ -1,0 +1,143 @@
+// Two threads for the keyword leg of a large index: the worker scores the upper half of the
+// passages, the search the lower, and what a user sees is what one thread gives, to the last bit.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex } from '../ingest/build-index.ts';
+import { KeywordIndex, type RangeScorer } from '../ingest/keyword-index.ts';
+import type { ScoredId } from '../ingest/types.ts';
+import { startKeywordHelper, keywordThreadsSetting } from '../server/keyword-threads.ts';
+import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
+import { search } from '../server/search.ts';
+
+const tokenizer = { tokenize: (text: string) => text.split(/[\s，。]+/u).filter((t) => t !== '') };
+
+// every passage shares a common word, so that both halves have postings of it
+const passages = [
+  ...Array.from({ length: 400 }, (_, i) => ({
+    text: `补贴 ${i % 3 === 0 ? '设备更新 贷款 贴息' : '以旧换新'} ${i % 7 === 0 ? '中小企业 贴息 贴息' : '消费品'} 编号${i % 50}`,
+  })),
+  { text: '第三条 补贴 按湘政发〔2026〕6号执行' },
+];
+const queries = ['设备更新 贴息', '补贴', '中小企业 以旧换新 编号7', '编号3 消费品 贷款'];
+
+function sharedCopy(index: KeywordIndex): KeywordIndex {
+  const { header, postings } = index.serialize();
+  return KeywordIndex.deserialize(header, postings, tokenizer, { shared: true });
+}
+
+describe('the keyword leg on two threads', () => {
+  const alone = KeywordIndex.build(passages, tokenizer);
+
+  it('gives every result and score one thread gives, with and without a boost', async () => {
+    const shared = sharedCopy(alone);
+    const helper = startKeywordHelper(shared);
+    try {
+      // the worker starts in the background; until it is ready searches score alone
+      for (let i = 0; i < 200 && !helper.start([], false, 1); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(helper.finish()).toEqual([]);
+      let started = 0;
+      const start = helper.start.bind(helper);
+      helper.start = (...args) => {
+        const ok = start(...args);
+        if (ok) started++;
+        return ok;
+      };
+      helper.boost.forEach((_, i) => (helper.boost[i] = 1 + (i % 5) / 10));
+      const boost = Float32Array.from(helper.boost);
+      for (const q of queries) {
+        const query = alone.queryTerms(q);
+        expect(shared.searchWeighted(query, 30)).toEqual(alone.searchWeighted(query, 30));
+        expect(shared.searchWeighted(query, 30, helper.boost)).toEqual(alone.searchWeighted(query, 30, boost));
+      }
+      expect(started).toBe(2 * queries.length);
+      // results from both halves of the passages
+      const ids = shared.searchWeighted(alone.queryTerms('补贴'), 400).map((h) => h.id);
+      expect(Math.min(...ids)).toBeLessThan(helper.from);
+      expect(Math.max(...ids)).toBeGreaterThanOrEqual(helper.from);
+    } finally {
+      await helper.close();
+    }
+    // closed: the index scores alone again
+    expect(shared.searchWeighted(alone.queryTerms('设备更新 贴息'), 10)).toEqual(alone.searchWeighted(alone.queryTerms('设备更新 贴息'), 10));
+  });
+
+  it('scores the helper’s half itself when the helper does not answer', () => {
+    const shared = sharedCopy(alone);
+    const asked: number[][] = [];
+    const silent: RangeScorer = {
+      from: 200,
+      boost: new Float32Array(passages.length).fill(1),
+      maxK: 1000,
+      start: (terms) => (asked.push([...terms]), true),
+      finish: (): ScoredId[] | null => null,
+    };
+    shared.useHelper(silent);
+    for (const q of queries) expect(shared.searchWeighted(alone.queryTerms(q), 50)).toEqual(alone.searchWeighted(alone.queryTerms(q), 50));
+    expect(asked).toHaveLength(queries.length);
+    // what it was asked: postings of passages 200 on only
+    expect(asked[1]!.length).toBe(4 * 2); // 补贴: the word and its one bigram
+  });
+
+  it('leaves 文号 and clause-label queries, and filtered ones asking for every match, to one thread', () => {
+    const shared = sharedCopy(alone);
+    let asked = 0;
+    shared.useHelper({ from: 200, boost: new Float32Array(passages.length), maxK: 100, start: () => (asked++, false), finish: () => null });
+    shared.searchWeighted(alone.queryTerms('湘政发〔2026〕6号 补贴'), 10);
+    shared.searchWeighted(alone.queryTerms('第三条 补贴'), 10);
+    shared.searchWeighted(alone.queryTerms('补贴'), 101);
+    expect(asked).toBe(0);
+  });
+
+  it('is set by KEYWORD_THREADS, 1 or 2, with a clear error otherwise', () => {
+    expect(keywordThreadsSetting({})).toBeUndefined();
+    expect(keywordThreadsSetting({ KEYWORD_THREADS: '2' })).toBe(2);
+    expect(keywordThreadsSetting({ KEYWORD_THREADS: ' 1 ' })).toBe(1);
+    expect(() => keywordThreadsSetting({ KEYWORD_THREADS: 'four' })).toThrow('KEYWORD_THREADS must be 1 or 2; got "four".');
+  });
+});
+
+describe('search over the seeds with the keyword leg on two threads', () => {
+  let scratch: string;
+  let one: EmbeddedIndex;
+  let two: EmbeddedIndex;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'policy-threads-'));
+    const indexDir = path.join(scratch, 'index');
+    await buildIndex({ corpusDir: path.resolve('corpus'), indexDir, embedder: 'builtin', warn: () => {} });
+    one = await loadIndex(indexDir, { keywordThreads: 1 });
+    two = await loadIndex(indexDir, { keywordThreads: 2 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await two?.backend.close();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('answers the dev queries with the same clauses, scores and answers as one thread', async () => {
+    const dev = JSON.parse(await readFile(path.resolve('../shared/eval/queries.dev.json'), 'utf8')) as { query: string }[];
+    expect(dev.length).toBeGreaterThan(10);
+    const qs = [...dev.map((q) => q.query), '设备更新 贴息', '我们买了新设备，贷款利息能补吗？'];
+    // the worker loads in the background: wait until searches use it
+    const helper = (two.backend as unknown as { helper: RangeScorer }).helper;
+    for (let i = 0; i < 200 && !helper.start([], false, 1); i++) await new Promise((r) => setTimeout(r, 25));
+    helper.finish();
+    let started = 0;
+    const start = helper.start.bind(helper);
+    helper.start = (...args) => {
+      const ok = start(...args);
+      if (ok) started++;
+      return ok;
+    };
+    for (const mode of ['keyword', 'hybrid'] as const) {
+      for (const q of qs) {
+        const a = await search(one, { q, mode });
+        const b = await search(two, { q, mode });
+        expect(b.results.map((r) => [r.clauseId, r.score, r.answer])).toEqual(a.results.map((r) => [r.clauseId, r.score, r.answer]));
+      }
+    }
+    expect(started).toBeGreaterThan(qs.length);
+  });
+});
