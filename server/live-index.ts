@@ -10,7 +10,7 @@ import type { IndexSource } from './app.ts';
 import { loadIndex, type LoadedIndex, type LoadIndexOptions } from './load-index.ts';
 import { warmUp } from './search.ts';
 
-/** How long a replaced index's query embedder lives on, for the requests still using it. */
+/** How long a replaced index's query embedder and keyword worker live on, for the requests still using them. */
 const RETIRE_AFTER_MS = 60_000;
 
 const buildIdOf = (m: IndexManifest): string => m.buildId ?? m.builtAt;
@@ -69,7 +69,10 @@ export class LiveIndex implements IndexSource {
       return false;
     }
     // Another build may have landed while this one was loading: load again at the next check.
-    if ((await this.origin.buildId()) !== buildIdOf(next.manifest)) return false;
+    if ((await this.origin.buildId()) !== buildIdOf(next.manifest)) {
+      await next.backend.close();
+      return false;
+    }
     // ready for its first request before it takes it
     await warmUp(next);
     const old = this.index;
@@ -78,7 +81,10 @@ export class LiveIndex implements IndexSource {
     const { counts } = next.manifest;
     log(`Now serving the index built ${next.manifest.builtAt}: ${counts.documents} documents, ${counts.clauses} clauses.`);
     const close = (old.embedder as { close?: () => Promise<void> }).close;
-    if (close && old.embedder !== next.embedder) setTimeout(() => void close.call(old.embedder), RETIRE_AFTER_MS).unref();
+    setTimeout(() => {
+      if (close && old.embedder !== next.embedder) void close.call(old.embedder);
+      if (old.backend !== next.backend) void old.backend.close();
+    }, RETIRE_AFTER_MS).unref();
     return true;
   }
 
