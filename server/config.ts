@@ -1,6 +1,7 @@
 // The server's settings, from environment variables, checked once at start-up.
 import { resolve } from 'node:path';
 import { EMBEDDER_CHOICES, type EmbedderChoice } from '../ingest/types.ts';
+import { keywordThreadsSetting } from './keyword-threads.ts';
 
 export interface Config {
   port: number;
@@ -58,6 +59,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/database.');
+  }
+  try {
+    keywordThreadsSetting(env); // read again where an index is loaded
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
   }
   const proxy = env.TRUST_PROXY?.trim();
   const trustProxy = !proxy ? undefined : proxy === 'true' ? true : proxy === 'false' ? false : /^\d+$/.test(proxy) ? Number(proxy) : proxy;

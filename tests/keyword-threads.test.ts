@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build-index.ts';
 import { KeywordIndex, type RangeScorer } from '../ingest/keyword-index.ts';
 import type { ScoredId } from '../ingest/types.ts';
+import { ConfigError, readConfig } from '../server/config.ts';
 import { startKeywordHelper, keywordThreadsSetting } from '../server/keyword-threads.ts';
 import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
 import { search } from '../server/search.ts';
@@ -95,6 +96,8 @@ describe('the keyword leg on two threads', () => {
     expect(keywordThreadsSetting({ KEYWORD_THREADS: '2' })).toBe(2);
     expect(keywordThreadsSetting({ KEYWORD_THREADS: ' 1 ' })).toBe(1);
     expect(() => keywordThreadsSetting({ KEYWORD_THREADS: 'four' })).toThrow('KEYWORD_THREADS must be 1 or 2; got "four".');
+    // the server refuses to start with it, before it loads anything
+    expect(() => readConfig({ KEYWORD_THREADS: '3' })).toThrow(ConfigError);
   });
 });
 
