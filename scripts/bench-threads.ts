@@ -1,0 +1,71 @@
+// npm run bench:threads -- --index DIR [--queries laws|dev] [--passes N]
+//
+// The keyword leg on one thread and on two (server/keyword-threads.ts), side by side: one process
+// loads the index both ways and runs the questions through each in turn, pass after pass, so
+// that the machine's other load falls on both alike. Prints p50 / p95 per mode and setting, and
+// whether both gave the same results (a checksum of every result's clause and score).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadIndex, type LoadedIndex } from '../server/load-index.ts';
+import { search } from '../server/search.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    index: { type: 'string', default: path.join(root, 'index') },
+    queries: { type: 'string', default: 'laws' },
+    count: { type: 'string', default: '300' },
+    passes: { type: 'string', default: '4' },
+  },
+});
+const files: Record<string, string> = {
+  laws: path.join(root, '../shared/eval/laws-train.json'),
+  dev: path.join(root, '../shared/eval/queries.dev.json'),
+};
+const file = files[args.queries!];
+if (file === undefined) throw new Error(`--queries is laws or dev; got "${args.queries}"`);
+const questions = (JSON.parse(readFileSync(file, 'utf8')) as { query: string }[]).slice(0, Number(args.count)).map((q) => q.query);
+
+const loaded: [string, LoadedIndex][] = [
+  ['one thread', await loadIndex(args.index!, { keywordThreads: 1 })],
+  ['two threads', await loadIndex(args.index!, { keywordThreads: 2 })],
+];
+console.log(`${loaded[0]![1].passages.length} passages, ${questions.length} ${args.queries} questions, ${args.passes} passes`);
+const modes = ['hybrid', 'keyword'] as const;
+const times = new Map<string, number[]>();
+const sums = new Map<string, string>();
+// a first pass unmeasured: it builds what search makes once per index, and lets the worker start
+for (const [name, index] of loaded) {
+  for (const mode of modes) {
+    const hash = createHash('md5');
+    for (const q of questions) hash.update((await search(index, { q, mode })).results.map((r) => `${r.clauseId}:${r.score}`).join(','));
+    sums.set(`${mode}, ${name}`, hash.digest('hex').slice(0, 12));
+  }
+}
+for (let pass = 0; pass < Number(args.passes); pass++) {
+  for (const [name, index] of loaded) {
+    for (const mode of modes) {
+      const key = `${mode}, ${name}`;
+      const list = times.get(key) ?? [];
+      for (const q of questions) {
+        const started = performance.now();
+        await search(index, { q, mode });
+        list.push(performance.now() - started);
+      }
+      times.set(key, list);
+    }
+  }
+}
+const at = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!.toFixed(2);
+for (const [key, list] of times) {
+  list.sort((a, b) => a - b);
+  console.log(`${key.padEnd(22)} p50 ${at(list, 0.5)} ms  p95 ${at(list, 0.95)} ms  results ${sums.get(key)}`);
+}
+for (const mode of modes) {
+  const same = sums.get(`${mode}, one thread`) === sums.get(`${mode}, two threads`);
+  console.log(`${mode}: ${same ? 'the same results on both' : 'RESULTS DIFFER'}`);
+}
+await Promise.all(loaded.map(([, index]) => index.backend.close()));
