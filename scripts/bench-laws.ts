@@ -181,7 +181,7 @@ function searchLines({ search, serverRun }: Later, questions: number): string[] 
     `Loaded in the bench's own process (under tsx) in ${search.loadSeconds.toFixed(2)} s; RSS ${search.rssAfterLoadMB.toFixed(0)} MB after loading, ${search.peakRssMB.toFixed(0)} MB at most.`,
     `HNSW recall@10 ${search.hnsw.recall.toFixed(4)} over ${search.hnsw.probes} probes (lowest ${search.hnsw.minRecall.toFixed(2)}).`,
     '',
-    `search() in process, k = 10, the first ${questions} laws-train questions x 3 passes after a warm-up pass:`,
+    `search() in process, k = 10, the first ${questions} laws-train questions x 3 passes after a warm-up pass; the keyword leg on ${search.keywordThreads === 2 ? 'two threads' : 'one thread'}:`,
     '',
     '| mode | searches | p50 ms | p95 ms | p99 ms | max ms |',
     '|---|---:|---:|---:|---:|---:|',

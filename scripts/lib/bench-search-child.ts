@@ -22,6 +22,8 @@ export interface SearchBenchResult {
   /** Heap and RSS right after loading: what the index costs a server before any traffic. */
   rssAfterLoadMB: number;
   peakRssMB: number;
+  /** Threads of the keyword leg (server/keyword-threads.ts): 2 for a large index. */
+  keywordThreads: number;
   /** Milliseconds per search() call, per mode. */
   latencies: Record<string, number[]>;
   degraded: number;
@@ -56,6 +58,7 @@ reply({
   loadSeconds,
   rssAfterLoadMB,
   peakRssMB: peakRssMB(),
+  keywordThreads: index.keyword.sharedPostings() === null ? 1 : 2,
   latencies,
   degraded,
   hnsw: await hnswRecall(index),
