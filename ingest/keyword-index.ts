@@ -1345,9 +1345,11 @@ export class KeywordIndex {
    * The same terms over groups of passages (a document, a chapter): each group's term frequency
    * and length are the sums of its passages', so a group is scored as if its passages were one
    * text. Built from the postings, nothing is tokenized again; no 文号 or label matching. Used by
-   * search to rank documents first (hierarchical retrieval).
+   * search to rank documents first (hierarchical retrieval). With `shared`, in shared memory, as
+   * deserialize's.
    */
-  grouped(groupOf: Int32Array, groupCount: number, params: Partial<KeywordIndexParams> = {}): KeywordIndex {
+  grouped(groupOf: Int32Array, groupCount: number, params: Partial<KeywordIndexParams> = {}, options: { shared?: boolean } = {}): KeywordIndex {
+    const shared = options.shared === true;
     const p = { ...this.params, ...params };
     const group = (f: Field): Field => {
       const lengths = new Int32Array(groupCount);
@@ -1375,9 +1377,11 @@ export class KeywordIndex {
       }
       let maxTf = 0;
       for (let i = 0; i < at; i++) if (tfs[i]! > maxTf) maxTf = tfs[i]!;
-      const compact = termFrequencies(at, maxTf);
+      const compact = termFrequencies(at, maxTf, shared);
       compact.set(tfs.subarray(0, at));
-      return { vocabulary: f.vocabulary, offsets, docs: docs.slice(0, at), tfs: compact, lengths, norms: lengthNorms(lengths, p) };
+      const kept = docIds(at, groupCount, shared);
+      kept.set(docs.subarray(0, at));
+      return { vocabulary: f.vocabulary, offsets, docs: kept, tfs: compact, lengths, norms: lengthNorms(lengths, p, shared) };
     };
     return new KeywordIndex(this.tokenizer, p, groupCount, group(this.words), group(this.bigrams), new Map(), new Map());
   }

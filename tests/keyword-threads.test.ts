@@ -142,5 +142,23 @@ describe('search over the seeds with the keyword leg on two threads', () => {
       }
     }
     expect(started).toBeGreaterThan(qs.length);
+
+    // the section level (a grouped index of its own) has its own second thread
+    const sections = (two.backend as unknown as { sections: { helper: RangeScorer | null } }).sections.helper!;
+    for (let i = 0; i < 200 && !sections.start([], false, 1); i++) await new Promise((r) => setTimeout(r, 25));
+    sections.finish();
+    let sectionStarts = 0;
+    const startSections = sections.start.bind(sections);
+    sections.start = (...args) => {
+      const ok = startSections(...args);
+      if (ok) sectionStarts++;
+      return ok;
+    };
+    for (const q of qs.slice(0, 5)) {
+      const a = await search(one, { q, mode: 'hybrid' });
+      const b = await search(two, { q, mode: 'hybrid' });
+      expect(b.results.map((r) => [r.clauseId, r.score])).toEqual(a.results.map((r) => [r.clauseId, r.score]));
+    }
+    expect(sectionStarts).toBe(5);
   });
 });

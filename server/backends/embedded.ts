@@ -4,7 +4,7 @@
 import type { KeywordIndex, WeightedQuery } from '../../ingest/keyword-index.ts';
 import type { ScoredId } from '../../ingest/types.ts';
 import type { VectorIndex } from '../../ingest/vector-index.ts';
-import type { KeywordHelper } from '../keyword-threads.ts';
+import { startKeywordHelper, type KeywordHelper } from '../keyword-threads.ts';
 import { KEYWORD_LEG, passageBoost, SECTION_DEPTH, sectionFactors, sectionGroups } from '../corpus-priors.ts';
 import { matchesFilters, type SearchFilters } from '../search-filters.ts';
 import type { Catalog, SearchBackend, TermStats } from './backend.ts';
@@ -17,6 +17,8 @@ export class EmbeddedBackend implements SearchBackend {
     /** The boost of the last search: the static priors (`holds`) between searches. */
     scratch: Float32Array;
     holds: Float32Array | 'ones' | null;
+    /** The section level's own second thread, beside the passages' (`helper`). */
+    helper: KeywordHelper | null;
   } | null = null;
 
   constructor(
@@ -58,7 +60,7 @@ export class EmbeddedBackend implements SearchBackend {
   }
 
   async close(): Promise<void> {
-    await this.helper?.close();
+    await Promise.all([this.helper?.close(), this.sections?.helper?.close()]);
   }
 
   private acceptor(filters: SearchFilters): (id: number) => boolean {
@@ -78,11 +80,14 @@ export class EmbeddedBackend implements SearchBackend {
     const groups = sectionGroups(this.catalog);
     const key = `${KEYWORD_LEG.levelK1}/${KEYWORD_LEG.levelB}`;
     if (this.sections === null || this.sections.key !== key) {
+      void this.sections?.helper?.close();
+      const index = this.keyword.grouped(groups.groupOf, groups.count, { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB }, { shared: this.helper !== null });
       this.sections = {
         key,
-        index: this.keyword.grouped(groups.groupOf, groups.count, { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB }),
+        index,
         scratch: this.helper?.boost ?? new Float32Array(groups.groupOf.length),
         holds: null,
+        helper: this.helper !== null ? startKeywordHelper(index) : null,
       };
     }
     const sections = this.sections;
