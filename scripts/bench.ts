@@ -389,10 +389,12 @@ async function httpBench(indexDir: string, key: EmbedderKey): Promise<HttpFigure
 async function runEval(indexDir: string): Promise<BenchResults['quality']> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), path.join(root, 'scripts/eval.ts'), '--json', '--index', indexDir, '--corpus', SEED_CORPUS, '--queries', QUERIES_FILE],
+    ['--import', import.meta.resolve('tsx'), path.join(root, 'scripts/eval.ts'), '--json', '--set', 'dev', '--dev-index', indexDir],
     { maxBuffer: 64 * 2 ** 20 },
   );
-  const report = JSON.parse(stdout) as { systems: { name: string; kind: 'product' | 'baseline'; metrics: BenchResults['quality'][number]['metrics'] }[] };
+  // one report per query set; the seeds' dev queries (npm run eval's set "dev") are the one asked for
+  const [report] = JSON.parse(stdout) as { set: string; systems: { name: string; kind: 'product' | 'baseline'; metrics: BenchResults['quality'][number]['metrics'] }[] }[];
+  if (report?.set !== 'dev') throw new Error(`npm run eval answered for ${report?.set ?? 'no set'}, not the dev queries`);
   return report.systems.map((s) => ({ system: s.name, kind: s.kind, metrics: s.metrics }));
 }
 

@@ -28,6 +28,23 @@ function sharedCopy(index: KeywordIndex): KeywordIndex {
   return KeywordIndex.deserialize(header, postings, tokenizer, { shared: true });
 }
 
+/**
+ * Waits until the helper's worker has started (until then searches score alone, as they should),
+ * then counts the searches it takes part in: the returned function reads the count.
+ */
+async function whenReady(helper: RangeScorer): Promise<() => number> {
+  for (let i = 0; i < 200 && !helper.start([], false, 1); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(helper.finish()).toEqual([]);
+  let started = 0;
+  const start = helper.start.bind(helper);
+  helper.start = (...args) => {
+    const ok = start(...args);
+    if (ok) started++;
+    return ok;
+  };
+  return () => started;
+}
+
 describe('the keyword leg on two threads', () => {
   const alone = KeywordIndex.build(passages, tokenizer);
 
@@ -35,16 +52,7 @@ describe('the keyword leg on two threads', () => {
     const shared = sharedCopy(alone);
     const helper = startKeywordHelper(shared);
     try {
-      // the worker starts in the background; until it is ready searches score alone
-      for (let i = 0; i < 200 && !helper.start([], false, 1); i++) await new Promise((r) => setTimeout(r, 25));
-      expect(helper.finish()).toEqual([]);
-      let started = 0;
-      const start = helper.start.bind(helper);
-      helper.start = (...args) => {
-        const ok = start(...args);
-        if (ok) started++;
-        return ok;
-      };
+      const started = await whenReady(helper);
       helper.boost.forEach((_, i) => (helper.boost[i] = 1 + (i % 5) / 10));
       const boost = Float32Array.from(helper.boost);
       for (const q of queries) {
@@ -52,7 +60,7 @@ describe('the keyword leg on two threads', () => {
         expect(shared.searchWeighted(query, 30)).toEqual(alone.searchWeighted(query, 30));
         expect(shared.searchWeighted(query, 30, helper.boost)).toEqual(alone.searchWeighted(query, 30, boost));
       }
-      expect(started).toBe(2 * queries.length);
+      expect(started()).toBe(2 * queries.length);
       // results from both halves of the passages
       const ids = shared.searchWeighted(alone.queryTerms('补贴'), 400).map((h) => h.id);
       expect(Math.min(...ids)).toBeLessThan(helper.from);
@@ -123,17 +131,7 @@ describe('search over the seeds with the keyword leg on two threads', () => {
     const dev = JSON.parse(await readFile(path.resolve('../shared/eval/queries.dev.json'), 'utf8')) as { query: string }[];
     expect(dev.length).toBeGreaterThan(10);
     const qs = [...dev.map((q) => q.query), '设备更新 贴息', '我们买了新设备，贷款利息能补吗？'];
-    // the worker loads in the background: wait until searches use it
-    const helper = (two.backend as unknown as { helper: RangeScorer }).helper;
-    for (let i = 0; i < 200 && !helper.start([], false, 1); i++) await new Promise((r) => setTimeout(r, 25));
-    helper.finish();
-    let started = 0;
-    const start = helper.start.bind(helper);
-    helper.start = (...args) => {
-      const ok = start(...args);
-      if (ok) started++;
-      return ok;
-    };
+    const started = await whenReady((two.backend as unknown as { helper: RangeScorer }).helper);
     for (const mode of ['keyword', 'hybrid'] as const) {
       for (const q of qs) {
         const a = await search(one, { q, mode });
@@ -141,24 +139,15 @@ describe('search over the seeds with the keyword leg on two threads', () => {
         expect(b.results.map((r) => [r.clauseId, r.score, r.answer])).toEqual(a.results.map((r) => [r.clauseId, r.score, r.answer]));
       }
     }
-    expect(started).toBeGreaterThan(qs.length);
+    expect(started()).toBeGreaterThan(qs.length);
 
     // the section level (a grouped index of its own) has its own second thread
-    const sections = (two.backend as unknown as { sections: { helper: RangeScorer | null } }).sections.helper!;
-    for (let i = 0; i < 200 && !sections.start([], false, 1); i++) await new Promise((r) => setTimeout(r, 25));
-    sections.finish();
-    let sectionStarts = 0;
-    const startSections = sections.start.bind(sections);
-    sections.start = (...args) => {
-      const ok = startSections(...args);
-      if (ok) sectionStarts++;
-      return ok;
-    };
+    const sectionStarts = await whenReady((two.backend as unknown as { sections: { helper: RangeScorer } }).sections.helper);
     for (const q of qs.slice(0, 5)) {
       const a = await search(one, { q, mode: 'hybrid' });
       const b = await search(two, { q, mode: 'hybrid' });
       expect(b.results.map((r) => [r.clauseId, r.score])).toEqual(a.results.map((r) => [r.clauseId, r.score]));
     }
-    expect(sectionStarts).toBe(5);
+    expect(sectionStarts()).toBe(5);
   });
 });
