@@ -1,9 +1,12 @@
-// npm run bench:threads -- --index DIR [--queries laws|dev] [--passes N]
+// npm run bench:threads -- --index DIR [--queries laws|dev] [--count N] [--passes N] [--seeds DIR]
 //
 // The keyword leg on one thread and on two (server/keyword-threads.ts), side by side: one process
 // loads the index both ways and runs the questions through each in turn, pass after pass, so
 // that the machine's other load falls on both alike. Prints p50 / p95 per mode and setting, and
-// whether both gave the same results (a checksum of every result's clause and score).
+// whether both gave the same results (a checksum of every result's clause and score). With
+// --seeds (the seeds' index, e.g. index/), the dev queries over it run in the same passes, and
+// the p50 of each setting is given as a multiple of the seeds': how search time grows with the
+// corpus, measured under one load.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +22,7 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: 'laws' },
     count: { type: 'string', default: '300' },
     passes: { type: 'string', default: '4' },
+    seeds: { type: 'string' },
   },
 });
 const files: Record<string, string> = {
@@ -29,6 +33,10 @@ const file = files[args.queries!];
 if (file === undefined) throw new Error(`--queries is laws or dev; got "${args.queries}"`);
 const questions = (JSON.parse(readFileSync(file, 'utf8')) as { query: string }[]).slice(0, Number(args.count)).map((q) => q.query);
 
+const seeds =
+  args.seeds === undefined
+    ? null
+    : { index: await loadIndex(args.seeds), questions: (JSON.parse(readFileSync(files.dev!, 'utf8')) as { query: string }[]).map((q) => q.query), times: [] as number[] };
 const loaded: [string, LoadedIndex][] = [
   ['one thread', await loadIndex(args.index!, { keywordThreads: 1 })],
   ['two threads', await loadIndex(args.index!, { keywordThreads: 2 })],
@@ -45,7 +53,16 @@ for (const [name, index] of loaded) {
     sums.set(`${mode}, ${name}`, hash.digest('hex').slice(0, 12));
   }
 }
+if (seeds !== null) for (const q of seeds.questions) await search(seeds.index, { q, mode: 'hybrid' });
 for (let pass = 0; pass < Number(args.passes); pass++) {
+  if (seeds !== null) {
+    // the dev queries are few: as many searches as one mode's pass here
+    for (let i = 0; i < questions.length; i++) {
+      const started = performance.now();
+      await search(seeds.index, { q: seeds.questions[i % seeds.questions.length]!, mode: 'hybrid' });
+      seeds.times.push(performance.now() - started);
+    }
+  }
   for (const [name, index] of loaded) {
     for (const mode of modes) {
       const key = `${mode}, ${name}`;
@@ -64,8 +81,14 @@ for (const [key, list] of times) {
   list.sort((a, b) => a - b);
   console.log(`${key.padEnd(22)} p50 ${at(list, 0.5)} ms  p95 ${at(list, 0.95)} ms  results ${sums.get(key)}`);
 }
+if (seeds !== null) {
+  const p50 = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const base = p50(seeds.times);
+  console.log(`seeds (${seeds.index.passages.length} passages), hybrid, dev queries: p50 ${base.toFixed(2)} ms`);
+  for (const name of ['one thread', 'two threads']) console.log(`hybrid p50, ${name}: ${(p50(times.get(`hybrid, ${name}`)!) / base).toFixed(1)} times the seeds'`);
+}
 for (const mode of modes) {
   const same = sums.get(`${mode}, one thread`) === sums.get(`${mode}, two threads`);
   console.log(`${mode}: ${same ? 'the same results on both' : 'RESULTS DIFFER'}`);
 }
-await Promise.all(loaded.map(([, index]) => index.backend.close()));
+await Promise.all([...loaded.map(([, index]) => index.backend.close()), seeds?.index.backend.close()]);
