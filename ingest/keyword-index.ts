@@ -1161,13 +1161,14 @@ export class KeywordIndex {
       }
     };
     const k1 = this.params.k1;
-    const scoreTerms = (upTo: (field: Field, from: number, to: number) => number) => {
-      for (let t = 0; t < terms.length; t += 4) {
-        const field = fields[terms[t]!]!;
-        const from = terms[t + 1]!;
-        nTouched = scorePostings(field.docs, field.tfs, field.norms, from, upTo(field, from, terms[t + 2]!), terms[t + 3]!, k1, scores, touched, nTouched);
+    const scoreTerms = (list: readonly number[], upTo: (field: Field, from: number, to: number) => number) => {
+      for (let t = 0; t < list.length; t += 4) {
+        const field = fields[list[t]!]!;
+        const from = list[t + 1]!;
+        nTouched = scorePostings(field.docs, field.tfs, field.norms, from, upTo(field, from, list[t + 2]!), list[t + 3]!, k1, scores, touched, nTouched);
       }
     };
+    const whole = (_field: Field, _from: number, to: number) => to;
 
     try {
       listTerms(0, query.words, 1);
@@ -1189,23 +1190,21 @@ export class KeywordIndex {
           theirs.push(terms[t]!, seek(field.docs, terms[t + 1]!, terms[t + 2]!, split), terms[t + 2]!, terms[t + 3]!);
         }
         if (helper.start(theirs, boost !== undefined, k)) {
-          scoreTerms((field, from, to) => seek(field.docs, from, to, split));
+          scoreTerms(terms, (field, from, to) => seek(field.docs, from, to, split));
           const mine = topK(touched, nTouched, scores, boost, k);
           nTouched = 0;
-          const other = helper.finish();
-          if (other !== null) return mergeTop(mine, other, k);
-          // no answer in time: this thread scores their part too
-          for (let t = 0; t < theirs.length; t += 4) {
-            const field = fields[theirs[t]!]!;
-            nTouched = scorePostings(field.docs, field.tfs, field.norms, theirs[t + 1]!, theirs[t + 2]!, theirs[t + 3]!, k1, scores, touched, nTouched);
+          let other = helper.finish();
+          if (other === null) {
+            // no answer in time: this thread scores their part too
+            scoreTerms(theirs, whole);
+            other = topK(touched, nTouched, scores, boost, k);
+            nTouched = 0;
           }
-          const rest = topK(touched, nTouched, scores, boost, k);
-          nTouched = 0;
-          return mergeTop(mine, rest, k);
+          return mergeTop(mine, other, k);
         }
       }
 
-      scoreTerms((_field, _from, to) => to);
+      scoreTerms(terms, whole);
       for (const docs of labelDocs) {
         const idf = Math.log(1 + (this.count - docs.length + 0.5) / (docs.length + 0.5));
         for (const doc of docs) add(doc, this.params.labelWeight * idf);

@@ -7,7 +7,7 @@
 // signal each other with Atomics, not messages, so a search pays microseconds for the hand-over.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { KeywordIndex, RangeScorer, SharedPostings } from '../ingest/keyword-index.ts';
+import type { KeywordIndex, RangeScorer } from '../ingest/keyword-index.ts';
 import type { ScoredId } from '../ingest/types.ts';
 import { Slot, State, type KeywordWorkerData } from './keyword-mailbox.ts';
 
@@ -108,11 +108,6 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
   };
   keyword.useHelper(helper);
   return helper;
-}
-
-/** The shared postings' size in bytes, for the logs. */
-export function sharedBytes(postings: SharedPostings): number {
-  return postings.fields.reduce((sum, f) => sum + f.docs.byteLength + f.tfs.byteLength + f.norms.byteLength, 0);
 }
 
 /**
