@@ -997,10 +997,17 @@ export class KeywordIndex {
    * (MaxScore-style pruning). The k best are then scored again term by term in the query's order,
    * so scores and ranking are exactly those of scoring every posting (the default; a query
    * holding a 文号 is always scored that way).
+   *
+   * `alongside` is other work of the caller's (the vector leg's search), run once, while the
+   * helper's thread scores its share (see RangeScorer), or first when there is none.
    */
-  searchWeighted(query: WeightedQuery, k: number, boost?: Float32Array, options: { prune?: boolean } = {}): ScoredId[] {
-    if (k <= 0 || this.count === 0) return [];
-    if (!options.prune || findDocNumbers(query.exact).length > 0) return this.searchExhaustive(query, k, boost);
+  searchWeighted(query: WeightedQuery, k: number, boost?: Float32Array, options: { prune?: boolean; alongside?: () => void } = {}): ScoredId[] {
+    if (k <= 0 || this.count === 0) {
+      options.alongside?.();
+      return [];
+    }
+    if (!options.prune || findDocNumbers(query.exact).length > 0) return this.searchExhaustive(query, k, boost, options.alongside);
+    options.alongside?.();
     return this.searchPruned(this.queryTermList(query), k, boost);
   }
 
@@ -1137,9 +1144,8 @@ export class KeywordIndex {
   }
 
   /** Every posting of every query term scored: the reference searchWeighted's pruning must agree with. */
-  private searchExhaustive(query: WeightedQuery, k: number, boost?: Float32Array): ScoredId[] {
+  private searchExhaustive(query: WeightedQuery, k: number, boost?: Float32Array, alongside?: () => void): ScoredId[] {
     const { scores, touched } = this;
-    if (k <= 0 || this.count === 0) return [];
     let nTouched = 0;
     const add = (doc: number, score: number) => {
       if (!(score > 0)) return;
@@ -1190,6 +1196,7 @@ export class KeywordIndex {
           theirs.push(terms[t]!, seek(field.docs, terms[t + 1]!, terms[t + 2]!, split), terms[t + 2]!, terms[t + 3]!);
         }
         if (helper.start(theirs, boost !== undefined, k)) {
+          alongside?.();
           scoreTerms(terms, (field, from, to) => seek(field.docs, from, to, split));
           const mine = topK(touched, nTouched, scores, boost, k);
           nTouched = 0;
@@ -1204,6 +1211,7 @@ export class KeywordIndex {
         }
       }
 
+      alongside?.();
       scoreTerms(terms, whole);
       for (const docs of labelDocs) {
         const idf = Math.log(1 + (this.count - docs.length + 0.5) / (docs.length + 0.5));

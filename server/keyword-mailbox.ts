@@ -34,6 +34,8 @@ export interface KeywordWorkerData {
   /** The worker's k best, best first. */
   ids: Int32Array;
   scores: Float64Array;
+  /** How long the worker took over its last request, ms. */
+  elapsed: Float64Array;
   /** Per passage, what its score is multiplied by (the search fills it). */
   boost: Float32Array;
 }

@@ -59,6 +59,7 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
     terms: shared(Float64Array, 4 * MAX_TERMS),
     ids: shared(Int32Array, MAX_K),
     scores: shared(Float64Array, MAX_K),
+    elapsed: shared(Float64Array, 1),
     boost: shared(Float32Array, postings.count).fill(1),
   };
   const { control } = data;
@@ -69,8 +70,17 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
   worker.on('error', () => (broken = true));
   worker.on('exit', () => (broken = true));
 
+  // The share of the passages this thread scores. It starts at half and follows the last searches'
+  // timings so that both threads finish together: the search's own thread may have other work
+  // beside its share (the vector leg, see KeywordIndex.searchWeighted's `alongside`), and the two
+  // cores are not always equally free. Where it stands changes no result: each passage is scored
+  // by one thread either way.
+  let share = 0.5;
+  let started = 0;
   const helper: KeywordHelper = {
-    from: Math.floor(postings.count / 2),
+    get from() {
+      return Math.round(share * postings.count);
+    },
     boost: data.boost,
     maxK: MAX_K,
     start(terms, boost, k) {
@@ -83,15 +93,21 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
       Atomics.store(control, Slot.boost, boost ? 1 : 0);
       Atomics.store(control, Slot.state, State.request);
       Atomics.notify(control, Slot.state);
+      started = performance.now();
       return true;
     },
     finish() {
+      const mine = performance.now() - started;
       const waited = Atomics.wait(control, Slot.state, State.request, WAIT_MS);
       const state = Atomics.load(control, Slot.state);
       if (state !== State.done) {
         if (waited === 'timed-out') console.warn(`The keyword worker did not answer within ${WAIT_MS} ms; this search scored every passage itself.`);
         return null;
       }
+      // when this thread had to wait, the worker's part took as long as its answer was in coming
+      // (waking it is part of its cost); when it had not, what the worker counted itself
+      const theirs = waited === 'ok' ? performance.now() - started : data.elapsed[0]!;
+      share = balancedShare(share, mine, theirs);
       const out: ScoredId[] = [];
       const n = Atomics.load(control, Slot.results);
       for (let i = 0; i < n; i++) out.push({ id: data.ids[i]!, score: data.scores[i]! });
@@ -108,6 +124,21 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
   };
   keyword.useHelper(helper);
   return helper;
+}
+
+/**
+ * The share of the passages the search's thread should score next, from its share this time and
+ * how long each thread took (ms): where both would have taken as long, had each passage cost what
+ * it cost this time (the search's thread's other work counted as part of its share's cost, which
+ * the next searches' timings correct), moved a fifth of the way there so that one odd search
+ * does not swing it, and kept between a tenth and nine tenths.
+ */
+export function balancedShare(share: number, mineMs: number, theirsMs: number): number {
+  if (!(mineMs > 0) || !(theirsMs > 0)) return share;
+  const mineRate = mineMs / share;
+  const theirRate = theirsMs / (1 - share);
+  const balanced = theirRate / (mineRate + theirRate);
+  return Math.min(0.9, Math.max(0.1, 0.8 * share + 0.2 * balanced));
 }
 
 /**

@@ -5,7 +5,7 @@ import { workerData } from 'node:worker_threads';
 import { scorePostings, topK } from '../ingest/bm25-kernel.ts';
 import { Slot, State, type KeywordWorkerData } from './keyword-mailbox.ts';
 
-const { postings, control, terms, ids, scores: out, boost } = workerData as KeywordWorkerData;
+const { postings, control, terms, ids, scores: out, elapsed, boost } = workerData as KeywordWorkerData;
 const scores = new Float64Array(postings.count);
 const touched = new Int32Array(postings.count);
 
@@ -19,6 +19,7 @@ for (;;) {
     state = Atomics.load(control, Slot.state);
   }
   if (state === State.stop) break;
+  const started = performance.now();
   try {
     let nTouched = 0;
     const count = Atomics.load(control, Slot.terms);
@@ -31,6 +32,7 @@ for (;;) {
       ids[i] = hit.id;
       out[i] = hit.score;
     });
+    elapsed[0] = performance.now() - started;
     Atomics.store(control, Slot.results, top.length);
     Atomics.store(control, Slot.state, State.done);
   } catch {

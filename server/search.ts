@@ -243,11 +243,13 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   }
   const useKeyword = mode !== 'vector' || degraded !== undefined;
   const query = keywordQuery(index, q);
-  const legs = (accepted: SearchFilters | null) =>
-    Promise.all([
-      useKeyword ? keywordLeg(index, query, CANDIDATES, accepted) : Promise.resolve([]),
-      queryVector !== null ? index.backend.vectorTopK(queryVector, CANDIDATES, accepted) : Promise.resolve([]),
-    ]);
+  const legs = (accepted: SearchFilters | null): Promise<[ScoredId[], ScoredId[]]> =>
+    useKeyword && queryVector !== null && index.backend.bothTopK !== undefined && plainKeywordLeg()
+      ? index.backend.bothTopK(query, queryVector, CANDIDATES, accepted)
+      : Promise.all([
+          useKeyword ? keywordLeg(index, query, CANDIDATES, accepted) : Promise.resolve([]),
+          queryVector !== null ? index.backend.vectorTopK(queryVector, CANDIDATES, accepted) : Promise.resolve([]),
+        ]);
   // One pool of candidates for the facets and the results alike, so that the count a facet shows is
   // the count its filter then finds (a filtered search that looked deeper would find more than the
   // facet promised). Only a search within one document (doc) looks inside that document's passages.
@@ -380,6 +382,11 @@ function keywordQuery(index: LoadedIndex, q: string): WeightedQuery {
   const learned = learnedExpansions(q, tokens).filter((w) => !expansion.includes(w));
   if (learned.length > 0) addText(learned.join(' '), FUSION.learnedWeight);
   return query;
+}
+
+/** The keyword leg is the backend's top k as it stands: no feedback or document prior on it (both off by default). */
+function plainKeywordLeg(): boolean {
+  return !(KEYWORD_LEG.feedbackDocs > 0) && !(KEYWORD_LEG.documentPrior > 0);
 }
 
 /** The keyword leg: the backend's top k for the weighted query, then (when on) feedback and the document prior. */

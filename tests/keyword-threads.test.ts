@@ -8,7 +8,8 @@ import { buildIndex } from '../ingest/build-index.ts';
 import { KeywordIndex, type RangeScorer } from '../ingest/keyword-index.ts';
 import type { ScoredId } from '../ingest/types.ts';
 import { ConfigError, readConfig } from '../server/config.ts';
-import { startKeywordHelper, keywordThreadsSetting } from '../server/keyword-threads.ts';
+import { balancedShare, startKeywordHelper, keywordThreadsSetting } from '../server/keyword-threads.ts';
+import type { EmbeddedBackend } from '../server/backends/embedded.ts';
 import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
 import { search } from '../server/search.ts';
 
@@ -99,6 +100,22 @@ describe('the keyword leg on two threads', () => {
     expect(asked).toBe(0);
   });
 
+  it('moves the split toward where both threads finish together, a step at a time, within bounds', () => {
+    // this thread took twice as long for the same share: it should score less next time
+    const less = balancedShare(0.5, 4, 2);
+    expect(less).toBeLessThan(0.5);
+    expect(less).toBeGreaterThan(1 / 3); // a fifth of the way to 1/3, not all of it
+    // repeated, it settles where the times would be equal
+    let share = 0.5;
+    for (let i = 0; i < 200; i++) share = balancedShare(share, 1 + 3 * share, 3 * (1 - share)); // 1 ms of other work on this thread
+    expect(share).toBeCloseTo(1 / 3, 3);
+    expect(balancedShare(0.5, 100, 1)).toBeGreaterThanOrEqual(0.1);
+    for (let i = 0, s = 0.5; i < 50; i++) expect((s = balancedShare(s, 100, 1))).toBeGreaterThanOrEqual(0.1);
+    expect(balancedShare(0.85, 0.1, 100)).toBeLessThanOrEqual(0.9);
+    // no timing, no change
+    expect(balancedShare(0.4, 0, 2)).toBe(0.4);
+  });
+
   it('is set by KEYWORD_THREADS, 1 or 2, with a clear error otherwise', () => {
     expect(keywordThreadsSetting({})).toBeUndefined();
     expect(keywordThreadsSetting({ KEYWORD_THREADS: '2' })).toBe(2);
@@ -149,5 +166,55 @@ describe('search over the seeds with the keyword leg on two threads', () => {
       expect(b.results.map((r) => [r.clauseId, r.score])).toEqual(a.results.map((r) => [r.clauseId, r.score]));
     }
     expect(sectionStarts()).toBe(5);
+  });
+
+  it('searches the vector leg while the second thread scores, and gives both legs their own results', async () => {
+    const backend = two.backend as EmbeddedBackend;
+    const threads = two.backend as unknown as { helper: RangeScorer; sections: { helper: RangeScorer } };
+    await whenReady(threads.helper);
+    await whenReady(threads.sections.helper);
+    const steps: string[] = [];
+    const trace = (scorer: RangeScorer, name: string) => {
+      const { start, finish } = scorer;
+      scorer.start = (...args) => (steps.push(`${name} start`), start.apply(scorer, args));
+      scorer.finish = () => (steps.push(`${name} finish`), finish.apply(scorer));
+    };
+    trace(threads.helper, 'passages');
+    trace(threads.sections.helper, 'sections');
+    const vectors = backend.vectors;
+    const nearest = vectors.search.bind(vectors);
+    vectors.search = (...args: Parameters<typeof vectors.search>) => (steps.push('vector'), nearest(...args));
+    try {
+      for (const q of ['设备更新 贴息', '我们买了新设备，贷款利息能补吗？']) {
+        const query = backend.keyword.queryTerms(q);
+        const vector = await two.embedder.embedQuery(q);
+        steps.length = 0;
+        const [keywordHits, vectorHits] = await backend.bothTopK(query, vector, 200, null);
+        // the vector search ran once, inside the section level's search, while its worker scored
+        expect(steps).toEqual(['sections start', 'vector', 'sections finish', 'passages start', 'passages finish']);
+        expect(keywordHits).toEqual(await backend.keywordTopK(query, 200, null));
+        expect(vectorHits).toEqual(await backend.vectorTopK(vector, 200, null));
+        expect(keywordHits.length).toBeGreaterThan(0);
+        expect(vectorHits.length).toBeGreaterThan(0);
+      }
+    } finally {
+      vectors.search = nearest;
+    }
+  });
+
+  it('answers as it did with the legs searched one after the other', async () => {
+    const backend = one.backend as { bothTopK?: unknown };
+    for (const q of ['设备更新 贴息', '我们买了新设备，贷款利息能补吗？', '湘政发〔2026〕6号']) {
+      const together = await search(one, { q, mode: 'hybrid' });
+      const both = backend.bothTopK;
+      backend.bothTopK = undefined;
+      try {
+        const apart = await search(one, { q, mode: 'hybrid' });
+        expect(together.results.map((r) => [r.clauseId, r.score, r.answer])).toEqual(apart.results.map((r) => [r.clauseId, r.score, r.answer]));
+        expect(together.facets).toEqual(apart.facets);
+      } finally {
+        backend.bothTopK = both;
+      }
+    }
   });
 });

@@ -40,6 +40,11 @@ export interface SearchBackend {
   keywordTopK(query: WeightedQuery, k: number, filters: SearchFilters | null): Promise<ScoredId[]>;
   /** The k passages nearest the query vector (cosine, higher is nearer); with filters, of the passages that pass them, never fewer than k when k pass. */
   vectorTopK(vector: Float32Array, k: number, filters: SearchFilters | null): Promise<ScoredId[]>;
+  /**
+   * Both legs at once, where the backend can overlap them (the embedded one runs the vector search
+   * beside the keyword leg's second thread): the same lists as keywordTopK and vectorTopK.
+   */
+  bothTopK?(query: WeightedQuery, vector: Float32Array, k: number, filters: SearchFilters | null): Promise<[ScoredId[], ScoredId[]]>;
   /** Index statistics of the query's terms (one round trip). */
   termStats(query: string, words: readonly string[], bigrams: readonly string[]): Promise<TermStats>;
   /** Releases what the backend holds (connections); the embedded one holds nothing to release. */

@@ -30,18 +30,41 @@ export class EmbeddedBackend implements SearchBackend {
   ) {}
 
   async keywordTopK(query: WeightedQuery, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
-    return this.withBoost(query, (boost) => {
-      if (filters === null) return this.keyword.searchWeighted(query, k, boost);
-      // every match scored, then the accepted ones: a filter never empties what the first k filled
-      const accept = this.acceptor(filters);
-      return this.keyword
-        .searchWeighted(query, this.catalog.passages.length, boost)
-        .filter((h) => accept(h.id))
-        .slice(0, k);
-    });
+    return this.keywordHits(query, k, filters);
   }
 
   async vectorTopK(vector: Float32Array, k: number, filters: SearchFilters | null): Promise<ScoredId[]> {
+    return this.vectorHits(vector, k, filters);
+  }
+
+  /**
+   * Both legs in one go: the vector search runs while the keyword leg's second thread scores its
+   * share (for an index without one, simply before the keyword leg), so on two cores it costs the
+   * search little more than the keyword leg alone. The results are the two legs' own.
+   */
+  async bothTopK(query: WeightedQuery, vector: Float32Array, k: number, filters: SearchFilters | null): Promise<[ScoredId[], ScoredId[]]> {
+    let vectorHits: ScoredId[] = [];
+    const keywordHits = this.keywordHits(query, k, filters, () => (vectorHits = this.vectorHits(vector, k, filters)));
+    return [keywordHits, vectorHits];
+  }
+
+  private keywordHits(query: WeightedQuery, k: number, filters: SearchFilters | null, alongside?: () => void): ScoredId[] {
+    return this.withBoost(
+      query,
+      (boost, rest) => {
+        if (filters === null) return this.keyword.searchWeighted(query, k, boost, { alongside: rest });
+        // every match scored, then the accepted ones: a filter never empties what the first k filled
+        const accept = this.acceptor(filters);
+        return this.keyword
+          .searchWeighted(query, this.catalog.passages.length, boost, { alongside: rest })
+          .filter((h) => accept(h.id))
+          .slice(0, k);
+      },
+      alongside,
+    );
+  }
+
+  private vectorHits(vector: Float32Array, k: number, filters: SearchFilters | null): ScoredId[] {
     return filters === null ? this.vectors.search(vector, k) : this.vectors.search(vector, k, this.acceptor(filters));
   }
 
@@ -72,11 +95,12 @@ export class EmbeddedBackend implements SearchBackend {
    * The static priors times the section level for this query, given to `use`: each passage of the
    * query's best sections multiplied by its section's factor. The scratch array holds the static
    * priors between searches; only the passages of those sections are changed, and put back after
-   * `use` (which must not await), so a search costs no pass over every passage.
+   * `use` (which must not await), so a search costs no pass over every passage. `alongside` runs
+   * beside the section level's search, or is handed to `use` where there is none.
    */
-  private withBoost<T>(query: WeightedQuery, use: (boost: Float32Array | undefined) => T): T {
+  private withBoost<T>(query: WeightedQuery, use: (boost: Float32Array | undefined, alongside?: () => void) => T, alongside?: () => void): T {
     const base = passageBoost(this.catalog);
-    if (!(KEYWORD_LEG.sectionLevel > 0)) return use(base);
+    if (!(KEYWORD_LEG.sectionLevel > 0)) return use(base, alongside);
     const groups = sectionGroups(this.catalog);
     const key = `${KEYWORD_LEG.levelK1}/${KEYWORD_LEG.levelB}`;
     if (this.sections === null || this.sections.key !== key) {
@@ -97,7 +121,7 @@ export class EmbeddedBackend implements SearchBackend {
       else boost.fill(1);
       sections.holds = base ?? 'ones';
     }
-    const factors = sectionFactors(sections.index.searchWeighted(query, SECTION_DEPTH));
+    const factors = sectionFactors(sections.index.searchWeighted(query, SECTION_DEPTH, undefined, { alongside }));
     // (the scratch holds the static priors now: the array the keyword worker reads)
     if (factors.length === 0) return use(boost);
     for (const f of factors) {
