@@ -10,8 +10,8 @@ export type TermFrequencies = Uint8Array | Uint16Array | Float32Array;
 
 /**
  * Adds w × BM25's tf part of the postings docs[from..to) to scores (the hot loop of a search, kept
- * free of closures), listing each passage touched for the first time in touched; returns the
- * number touched now.
+ * free of closures), listing each passage touched for the first time in touched (which holds one
+ * more than the passages); returns the number touched now.
  */
 export function scorePostings(
   docs: DocIds,
@@ -32,7 +32,9 @@ export function scorePostings(
     const score = (w * tf * k1p1) / (tf + norms[doc]!);
     if (!(score > 0)) continue;
     const before = scores[doc]!;
-    if (before === 0) touched[nTouched++] = doc;
+    // listed always, counted when first touched: no branch to mispredict (touched has room for one more)
+    touched[nTouched] = doc;
+    nTouched += Number(before === 0);
     scores[doc] = before + score;
   }
   return nTouched;

@@ -790,7 +790,7 @@ export class KeywordIndex {
     private readonly labels: Map<string, Int32Array>,
   ) {
     this.scores = new Float64Array(count);
-    this.touched = new Int32Array(count);
+    this.touched = new Int32Array(count + 1);
   }
 
   static build(

@@ -7,7 +7,7 @@ import { Slot, State, type KeywordWorkerData } from './keyword-mailbox.ts';
 
 const { postings, control, terms, ids, scores: out, elapsed, boost } = workerData as KeywordWorkerData;
 const scores = new Float64Array(postings.count);
-const touched = new Int32Array(postings.count);
+const touched = new Int32Array(postings.count + 1);
 
 Atomics.store(control, Slot.ready, 1);
 Atomics.notify(control, Slot.ready);
