@@ -441,6 +441,10 @@ async function withFeedback(index: LoadedIndex, query: WeightedQuery, top: Score
 interface PassageOwners {
   clauses: Clause[];
   docs: PolicyDocument[];
+  /** Each passage's clause as a number (its place in the index's clauses): candidates are gathered by it. */
+  clauseNumbers: Int32Array;
+  /** Per clause number, 1 + where its candidate stands in the list being gathered, else 0 (scratch, zero between searches). */
+  slots: Int32Array;
 }
 const passageOwnersOf = new WeakMap<LoadedIndex, PassageOwners>();
 
@@ -451,9 +455,13 @@ const passageOwnersOf = new WeakMap<LoadedIndex, PassageOwners>();
 function passageOwners(index: LoadedIndex): PassageOwners {
   let owners = passageOwnersOf.get(index);
   if (owners !== undefined) return owners;
+  const numbers = new Map<string, number>();
+  for (const id of index.clausesById.keys()) numbers.set(id, numbers.size);
   owners = {
     clauses: index.passages.map((p) => index.clausesById.get(p.clauseId)!),
     docs: index.passages.map((p) => index.documentsById.get(p.docId)!),
+    clauseNumbers: Int32Array.from(index.passages, (p) => numbers.get(p.clauseId)!),
+    slots: new Int32Array(numbers.size),
   };
   passageOwnersOf.set(index, owners);
   return owners;
@@ -466,30 +474,39 @@ function passageOwners(index: LoadedIndex): PassageOwners {
  */
 function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits: ScoredId[], named: Set<string>): Candidate[] {
   const owners = passageOwners(index);
-  const candidates = new Map<Clause, Candidate>();
+  const { clauseNumbers, slots } = owners;
+  const candidates: Candidate[] = [];
+  const numbers: number[] = [];
   const collect = (hits: ScoredId[], leg: 'keyword' | 'vector') => {
     let rank = 0;
     for (const hit of hits) {
-      const clause = owners.clauses[hit.id]!;
-      let c = candidates.get(clause);
-      if (c === undefined) {
-        c = { clause, doc: owners.docs[hit.id]!, score: 0 };
-        candidates.set(clause, c);
-      }
+      const number = clauseNumbers[hit.id]!;
+      const slot = slots[number]!;
+      let c: Candidate;
+      if (slot === 0) {
+        c = { clause: owners.clauses[hit.id]!, doc: owners.docs[hit.id]!, score: 0 };
+        candidates.push(c);
+        numbers.push(number);
+        slots[number] = candidates.length;
+      } else c = candidates[slot - 1]!;
       if (c[leg] === undefined) c[leg] = { passage: hit.id, rank: rank++, score: hit.score };
     }
   };
-  collect(keywordHits, 'keyword');
-  collect(vectorHits, 'vector');
+  try {
+    collect(keywordHits, 'keyword');
+    collect(vectorHits, 'vector');
+  } finally {
+    for (const number of numbers) slots[number] = 0;
+  }
   for (const docId of named) {
     const doc = index.documentsById.get(docId)!;
     const first = doc.clauses[0] === undefined ? undefined : index.clausesById.get(doc.clauses[0].id);
-    if (first === undefined || [...candidates.values()].some((c) => c.doc.id === docId)) continue;
+    if (first === undefined || candidates.some((c) => c.doc.id === docId)) continue;
     const passage = owners.clauses.indexOf(first);
-    if (passage >= 0) candidates.set(first, { clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 } });
+    if (passage >= 0) candidates.push({ clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 } });
   }
-  fuse([...candidates.values()], keywordHits, vectorHits);
-  return [...candidates.values()];
+  fuse(candidates, keywordHits, vectorHits);
+  return candidates;
 }
 
 /**
@@ -563,13 +580,16 @@ function countFacets(pool: Candidate[], filters: SearchFilters): Facets {
     status: (d) => d.status,
   };
   const groups = Object.keys(facets) as (keyof Facets)[];
-  for (const { doc } of pool) {
+  // a document's clauses count alike: each document once, with its count
+  const perDocument = new Map<PolicyDocument, number>();
+  for (const { doc } of pool) perDocument.set(doc, (perDocument.get(doc) ?? 0) + 1);
+  for (const [doc, count] of perDocument) {
     const failing = groups.filter((g) => filters[g] !== undefined && valueOf[g](doc) !== filters[g]);
     if (failing.length > 1) continue;
     for (const g of groups) {
       if (failing.length === 1 && failing[0] !== g) continue;
       const value = valueOf[g](doc);
-      if (value !== null) facets[g][value] = (facets[g][value] ?? 0) + 1;
+      if (value !== null) facets[g][value] = (facets[g][value] ?? 0) + count;
     }
   }
   return facets;
