@@ -2,7 +2,8 @@
 //
 // The national laws corpus (../shared/laws/corpus) end to end with the built-in embedder: full
 // ingest (time and peak memory per stage), the index's files and their sizes against the corpus,
-// loading it the way the server does (seconds, RSS), search latency per mode in process (k = 10),
+// loading it the way the server does (seconds, RSS), search latency per mode in process (k = 10)
+// with the seeds' hybrid latency measured in the same passes beside it (growth from the seeds),
 // HNSW recall@10, and re-ingest after one changed file. Each job runs in a child process of its
 // own. Writes docs/BENCHMARKS-LAWS.md.
 //
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildCacheDir } from '../ingest/build-cache.ts';
+import { buildIndex } from '../ingest/build-index.ts';
 import { listCorpusFiles } from '../ingest/load-corpus.ts';
 import { SEARCH_MODES } from '../server/search.ts';
 import type { IngestBenchInput, IngestBenchResult } from './lib/bench-ingest-child.ts';
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
 });
 const ingestOnly = args['ingest-only'];
 const QUERIES_FILE = path.join(root, '../shared/eval/laws-train.json');
+const DEV_QUERIES_FILE = path.join(root, '../shared/eval/queries.dev.json');
 const copies = Number(args.copies);
 if (!Number.isInteger(copies) || copies < 1) throw new Error(`--copies must be a whole number >= 1; got "${args.copies}".`);
 const DOC_FILE = path.join(root, copies === 1 ? 'docs/BENCHMARKS-LAWS.md' : `docs/BENCHMARKS-LAWS-x${copies}.md`);
@@ -141,12 +144,17 @@ interface Later {
 
 /** Search in process, the server as npm start runs it, and re-ingest after one changed file. */
 async function searchServerAndReingest(indexDir: string, corpusDir: string, files: string[], queries: string[]): Promise<Later> {
+  // the seeds' index beside it, searched in the same passes: growth from the seeds, under one load
+  const seedsIndexDir = path.join(path.dirname(indexDir), 'seeds-index');
+  await buildIndex({ corpusDir: path.join(root, 'corpus'), indexDir: seedsIndexDir, embedder: 'builtin', warn: () => {} });
+  const devQueries = (JSON.parse(await readFile(DEV_QUERIES_FILE, 'utf8')) as { query: string }[]).map((q) => q.query);
   const search = await runChild<SearchBenchResult>(childScript('bench-search-child.ts'), {
     indexDir,
     queries,
     modes: [...SEARCH_MODES],
     repeats: 3,
     passageProbes: 200,
+    seeds: { indexDir: seedsIndexDir, queries: devQueries },
   } satisfies SearchBenchInput);
   log(`search: loaded in ${search.loadSeconds.toFixed(2)} s, hybrid p50 ${summarizeLatencies(search.latencies.hybrid!).p50.toFixed(2)} ms`);
 
@@ -172,6 +180,17 @@ async function searchServerAndReingest(indexDir: string, corpusDir: string, file
   return { search, serverRun, changed, reingest };
 }
 
+/** The hybrid p50 against the seeds' (their dev queries, searched in the same passes, the same process). */
+function growthLines(search: SearchBenchResult): string[] {
+  if (search.seedsLatencies === undefined || search.seedsLatencies.length === 0) return [];
+  const seeds = summarizeLatencies(search.seedsLatencies).p50;
+  const here = summarizeLatencies(search.latencies.hybrid!).p50;
+  return [
+    `Growth from the seeds: the seeds' index (corpus/, its dev queries) searched in the same process, in the same hybrid passes, as many searches a pass: p50 ${seeds.toFixed(2)} ms; hybrid p50 here is **${(here / seeds).toFixed(1)} times** the seeds'.`,
+    '',
+  ];
+}
+
 function searchLines({ search, serverRun }: Later, questions: number): string[] {
   const fmtMB = (x: number | null) => (x === null ? '—' : x.toFixed(0));
   return [
@@ -190,5 +209,6 @@ function searchLines({ search, serverRun }: Later, questions: number): string[] 
       return `| ${mode} | ${search.latencies[mode]!.length} | ${s.p50.toFixed(2)} | ${s.p95.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.max.toFixed(1)} |`;
     }),
     '',
+    ...growthLines(search),
   ];
 }

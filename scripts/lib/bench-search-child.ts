@@ -15,6 +15,12 @@ export interface SearchBenchInput {
   repeats: number;
   /** Passage vectors used as extra HNSW probe queries, besides the queries' own vectors. */
   passageProbes: number;
+  /**
+   * Another index (the seeds') and its queries, searched in hybrid mode in the same passes as the
+   * hybrid ones here, as many searches as a pass here: how search time grows with the corpus,
+   * measured under one load.
+   */
+  seeds?: { indexDir: string; queries: string[] };
 }
 
 export interface SearchBenchResult {
@@ -26,6 +32,8 @@ export interface SearchBenchResult {
   keywordThreads: number;
   /** Milliseconds per search() call, per mode. */
   latencies: Record<string, number[]>;
+  /** Milliseconds per hybrid search() of the seeds' index (input.seeds), in the hybrid passes. */
+  seedsLatencies?: number[];
   degraded: number;
   hnsw: { k: number; probes: number; recall: number; minRecall: number };
 }
@@ -38,11 +46,19 @@ const index = await loadIndex(input.indexDir, { modelDir: input.modelDir });
 const loadSeconds = (performance.now() - started) / 1000;
 const rssAfterLoadMB = process.memoryUsage().rss / 2 ** 20;
 
+const seeds = input.seeds === undefined ? null : { index: await loadIndex(input.seeds.indexDir), queries: input.seeds.queries, times: [] as number[] };
 const latencies: Record<string, number[]> = {};
 let degraded = 0;
 for (const mode of input.modes) {
   const times: number[] = (latencies[mode] = []);
   for (let pass = 0; pass <= input.repeats; pass++) {
+    if (seeds !== null && mode === 'hybrid') {
+      for (let i = 0; i < input.queries.length; i++) {
+        started = performance.now();
+        await search(seeds.index, { q: seeds.queries[i % seeds.queries.length]!, k: K, mode });
+        if (pass > 0) seeds.times.push(performance.now() - started);
+      }
+    }
     for (const q of input.queries) {
       started = performance.now();
       const res = await search(index, { q, k: K, mode });
@@ -60,6 +76,7 @@ reply({
   peakRssMB: peakRssMB(),
   keywordThreads: index.keyword.sharedPostings() === null ? 1 : 2,
   latencies,
+  ...(seeds !== null ? { seedsLatencies: seeds.times } : {}),
   degraded,
   hnsw: await hnswRecall(index),
 } satisfies SearchBenchResult);
