@@ -15,6 +15,8 @@ export const Slot = {
   boost: 4,
   /** How many results the worker wrote. */
   results: 5,
+  /** 1: a request is on its way (the worker before this one has answered); the worker waits for it awake, a moment. */
+  headsUp: 6,
 } as const;
 
 export const State = {
@@ -38,4 +40,6 @@ export interface KeywordWorkerData {
   elapsed: Float64Array;
   /** Per passage, what its score is multiplied by (the search fills it). */
   boost: Float32Array;
+  /** The control of the worker to wake when this one has answered (its request comes next). */
+  then?: Int32Array;
 }

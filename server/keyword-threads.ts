@@ -46,9 +46,12 @@ export interface KeywordHelper extends RangeScorer {
 /**
  * A worker that scores the passages from the middle of the index on, set on `keyword` (whose
  * postings must be in shared memory: KeywordIndex.deserialize with `shared`). Until the worker is
- * ready, and after it failed, searches score every passage themselves.
+ * ready, and after it failed, searches score every passage themselves. With `then`, the worker
+ * wakes that helper's when it has answered a request: the section level's worker wakes the
+ * passages', whose request comes next, and that one waits for it awake for a moment, so that
+ * waking it (a tenth of a millisecond or more on a virtual machine) is not on the search's path.
  */
-export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
+export function startKeywordHelper(keyword: KeywordIndex, then?: KeywordHelper): KeywordHelper {
   const postings = keyword.sharedPostings();
   if (postings === null) throw new Error('the keyword index was not read into shared memory');
   const shared = <T>(Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
@@ -61,6 +64,7 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
     scores: shared(Float64Array, MAX_K),
     elapsed: shared(Float64Array, 1),
     boost: shared(Float32Array, postings.count).fill(1),
+    ...(then !== undefined ? { then: controlOf.get(then) } : {}),
   };
   const { control } = data;
   const [entry, how] = workerEntry();
@@ -123,22 +127,26 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
     },
   };
   keyword.useHelper(helper);
+  controlOf.set(helper, control);
   return helper;
 }
+
+/** Each helper's mailbox control, for another worker to wake it. */
+const controlOf = new WeakMap<KeywordHelper, Int32Array>();
 
 /**
  * The share of the passages the search's thread should score next, from its share this time and
  * how long each thread took (ms): where both would have taken as long, had each passage cost what
  * it cost this time (the search's thread's other work counted as part of its share's cost, which
  * the next searches' timings correct), moved a fifth of the way there so that one odd search
- * does not swing it, and kept between a tenth and nine tenths.
+ * does not swing it, and kept between 2% and 98% (each thread keeps a part to be timed by).
  */
 export function balancedShare(share: number, mineMs: number, theirsMs: number): number {
   if (!(mineMs > 0) || !(theirsMs > 0)) return share;
   const mineRate = mineMs / share;
   const theirRate = theirsMs / (1 - share);
   const balanced = theirRate / (mineRate + theirRate);
-  return Math.min(0.9, Math.max(0.1, 0.8 * share + 0.2 * balanced));
+  return Math.min(0.98, Math.max(0.02, 0.8 * share + 0.2 * balanced));
 }
 
 /**

@@ -5,17 +5,23 @@ import { workerData } from 'node:worker_threads';
 import { scorePostings, topK } from '../ingest/bm25-kernel.ts';
 import { Slot, State, type KeywordWorkerData } from './keyword-mailbox.ts';
 
-const { postings, control, terms, ids, scores: out, elapsed, boost } = workerData as KeywordWorkerData;
+const { postings, control, terms, ids, scores: out, elapsed, boost, then } = workerData as KeywordWorkerData;
 const scores = new Float64Array(postings.count);
 const touched = new Int32Array(postings.count + 1);
 
 Atomics.store(control, Slot.ready, 1);
 Atomics.notify(control, Slot.ready);
 
+/** How long the worker waits awake for a request it was told of (headsUp), ms: the search's work before it. */
+const AWAKE_MS = 2;
+
 for (;;) {
   let state = Atomics.load(control, Slot.state);
   while (state !== State.request && state !== State.stop) {
-    Atomics.wait(control, Slot.state, state);
+    if (Atomics.exchange(control, Slot.headsUp, 0) === 1) {
+      const until = performance.now() + AWAKE_MS;
+      for (let now = state; now !== State.request && now !== State.stop && performance.now() < until; now = Atomics.load(control, Slot.state));
+    } else Atomics.wait(control, Slot.state, state);
     state = Atomics.load(control, Slot.state);
   }
   if (state === State.stop) break;
@@ -40,4 +46,8 @@ for (;;) {
     Atomics.store(control, Slot.state, State.failed);
   }
   Atomics.notify(control, Slot.state);
+  if (then !== undefined) {
+    Atomics.store(then, Slot.headsUp, 1);
+    Atomics.notify(then, Slot.state);
+  }
 }

@@ -111,7 +111,7 @@ export class EmbeddedBackend implements SearchBackend {
         index,
         scratch: this.helper?.boost ?? new Float32Array(groups.groupOf.length),
         holds: null,
-        helper: this.helper !== null ? startKeywordHelper(index) : null,
+        helper: this.helper !== null ? startKeywordHelper(index, this.helper) : null,
       };
     }
     const sections = this.sections;
