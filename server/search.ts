@@ -571,28 +571,42 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * means 58 results for 类型=法律 and 现行有效.
  */
 function countFacets(pool: Candidate[], filters: SearchFilters): Facets {
-  const facets: Facets = { type: {}, issuer: {}, region: {}, year: {}, status: {} };
-  const valueOf: Record<keyof Facets, (d: PolicyDocument) => string | null> = {
-    type: (d) => d.type,
-    issuer: (d) => d.issuer,
-    region: (d) => d.region,
-    year: yearOf,
-    status: (d) => d.status,
-  };
-  const groups = Object.keys(facets) as (keyof Facets)[];
   // a document's clauses count alike: each document once, with its count
   const perDocument = new Map<PolicyDocument, number>();
   for (const { doc } of pool) perDocument.set(doc, (perDocument.get(doc) ?? 0) + 1);
+  const wanted = FACET_GROUPS.map((g) => filters[g]);
+  const counts = FACET_GROUPS.map(() => new Map<string, number>());
   for (const [doc, count] of perDocument) {
-    const failing = groups.filter((g) => filters[g] !== undefined && valueOf[g](doc) !== filters[g]);
-    if (failing.length > 1) continue;
-    for (const g of groups) {
-      if (failing.length === 1 && failing[0] !== g) continue;
-      const value = valueOf[g](doc);
-      if (value !== null) facets[g][value] = (facets[g][value] ?? 0) + count;
+    const values = facetValues(doc);
+    let failing = -1;
+    let failed = 0;
+    for (let g = 0; g < values.length; g++) {
+      if (wanted[g] !== undefined && values[g] !== wanted[g]) {
+        failing = g;
+        failed++;
+      }
+    }
+    if (failed > 1) continue;
+    for (let g = 0; g < values.length; g++) {
+      const value = values[g];
+      if ((failed === 1 && failing !== g) || value === null || value === undefined) continue;
+      counts[g]!.set(value, (counts[g]!.get(value) ?? 0) + count);
     }
   }
-  return facets;
+  return Object.fromEntries(FACET_GROUPS.map((g, i) => [g, Object.fromEntries(counts[i]!)])) as Facets;
+}
+
+const FACET_GROUPS = ['type', 'issuer', 'region', 'year', 'status'] as const satisfies readonly (keyof Facets)[];
+const facetValuesOf = new WeakMap<PolicyDocument, (string | null)[]>();
+
+/** A document's value in each facet group (FACET_GROUPS' order), read once per document. */
+function facetValues(doc: PolicyDocument): (string | null)[] {
+  let values = facetValuesOf.get(doc);
+  if (values === undefined) {
+    values = [doc.type, doc.issuer, doc.region, yearOf(doc), doc.status];
+    facetValuesOf.set(doc, values);
+  }
+  return values;
 }
 
 // ---------------------------------------------------------------------------------------------
