@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, loadJieba, type CachingTokenizer } from './chinese-tokenizer.ts';
 import type { TokenizeReply, TokenizeRequest } from './tokenize-worker.ts';
-import { BuiltinEmbedder, DEFAULT_BUILTIN_OPTIONS, evenSample, type BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
+import { BuiltinEmbedder, DEFAULT_BUILTIN_OPTIONS, evenSample } from './embedders/builtin-embedder.ts';
 import type { TrainReply, TrainRequest } from './train-worker.ts';
 import { buildCacheDir, readTokenTable, removeSpooled, spoolPath, writeTokenTable } from './build-cache.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
@@ -21,7 +21,7 @@ import { loadCorpus, type CorpusFileReport } from './load-corpus.ts';
 import { EMBEDDER_CHOICES, type Clause, type Embedder, type EmbedderChoice, type EmbedderKind, type Passage, type PolicyDocument, type Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
 import { indexIsStale, manifestStaleness } from './index-staleness.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, decodeIndexFile, readIndexFileSync, readIndexJsonSync, recoverIndex, writeIndex, type IndexContents, type IndexManifest } from './write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, readIndexFileSync, readIndexJsonSync, recoverIndex, writeIndex, type IndexContents, type IndexManifest } from './write-index.ts';
 
 export type BuildStage = 'read' | 'train' | 'embed' | 'keyword' | 'hnsw' | 'write';
 
@@ -93,7 +93,6 @@ interface PreviousIndex {
   hashes: string[];
   /** The previous HNSW graph, which holds the previous vectors; brought up to date in place when few passages changed. */
   graph: VectorIndex;
-  builtin: BuiltinEmbedderJSON | null;
   /** The built-in model's file as it is on disk, written again as it is when the model is kept. */
   builtinFile: Uint8Array | null;
 }
@@ -168,10 +167,9 @@ async function readPrevious(indexDir: string, base: { manifest: IndexManifest; h
   const { manifest, hashes } = base;
   try {
     // the vectors live in the HNSW graph only
-    const graph = VectorIndex.load(indexDir, manifest.embedder.dims, hashes.length);
+    const graph = await VectorIndex.loadAsync(indexDir, manifest.embedder.dims, hashes.length);
     const builtinFile = manifest.embedder.kind === 'builtin' ? await readFile(join(indexDir, INDEX_FILES.builtinEmbedder)) : null;
-    const builtin = builtinFile === null ? null : (JSON.parse(decodeIndexFile(INDEX_FILES.builtinEmbedder, builtinFile).toString('utf8')) as BuiltinEmbedderJSON);
-    return { manifest, hashes, graph, builtin, builtinFile };
+    return { manifest, hashes, graph, builtinFile };
   } catch {
     // No previous index, or one this version cannot read: everything is embedded afresh.
     return null;
@@ -253,10 +251,13 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   // their postings, only new texts are tokenized (same dictionary, same tokenizer, same scoring).
   let keyword: KeywordIndex | null = null;
   let keywordHow: BuildReport['keyword'] = 'updated';
+  let previousLoading: Promise<PreviousIndex | null> | null = null;
   if (previousHashes !== null) {
     const from = previousPositions(previousHashes.hashes, hashes);
     const fresh = from.reduce((n, at) => n + (at < 0 ? 1 : 0), 0);
     if (fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
+      // the previous vector graph, brought up to date below, is read on the thread pool meanwhile
+      previousLoading = readPrevious(options.indexDir, previousHashes);
       const previousKeyword = readPreviousKeyword(options.indexDir, previousHashes.manifest, dictionary, tokens);
       keyword = previousKeyword?.update(from, texts, tokens) ?? null;
     }
@@ -274,18 +275,16 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   keyword = null;
 
   // 4. The embedder
-  const previous = await readPrevious(options.indexDir, previousHashes);
-  let builtinJSON: BuiltinEmbedderJSON | null = null;
-  let builtinFile: Uint8Array | undefined;
+  const previous = await (previousLoading ?? readPrevious(options.indexDir, previousHashes));
+  let builtinFile: Uint8Array | null = null;
   if (embedder === null) {
-    if (keepModel && previous?.builtin) {
-      embedder = BuiltinEmbedder.fromJSON(previous.builtin, tokens);
-      builtinJSON = previous.builtin;
-      builtinFile = previous.builtinFile ?? undefined;
+    if (keepModel && previous?.builtinFile) {
+      builtinFile = previous.builtinFile;
+      embedder = BuiltinEmbedder.fromFile(builtinFile, tokens);
     } else {
       progress({ stage: 'train', done: 0, total: 1 });
-      builtinJSON = (await training) ?? BuiltinEmbedder.train(texts, tokens).toJSON();
-      embedder = BuiltinEmbedder.fromJSON(builtinJSON, tokens);
+      builtinFile = (await training) ?? BuiltinEmbedder.train(texts, tokens).toFile();
+      embedder = BuiltinEmbedder.fromFile(builtinFile, tokens);
       progress({ stage: 'train', done: 1, total: 1 });
     }
     fingerprint = await embedder.fingerprint();
@@ -350,8 +349,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     keyword: keywordFiles,
     vectorIndex,
     hashes,
-    builtin: builtinJSON,
-    ...(builtinFile ? { builtinFile } : {}),
+    builtin: builtinFile,
     seconds: (performance.now() - started) / 1000,
   });
   progress({ stage: 'write', done: 1, total: 1 });
@@ -429,7 +427,7 @@ export const TRAIN_THREAD_MIN_PASSAGES = 5000;
  * where that does not pay (one core, a small corpus) or the thread fails: the caller then learns
  * it on this thread.
  */
-export async function trainOnSecondThread(texts: string[], dictionary: string[], minPassages = TRAIN_THREAD_MIN_PASSAGES): Promise<BuiltinEmbedderJSON | null> {
+export async function trainOnSecondThread(texts: string[], dictionary: string[], minPassages = TRAIN_THREAD_MIN_PASSAGES): Promise<TrainReply | null> {
   if (texts.length < minPassages || availableParallelism() < 2) return null;
   const entry = new URL('./train-worker.ts', import.meta.url).href;
   const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, {

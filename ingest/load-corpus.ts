@@ -188,8 +188,14 @@ class ParseWorker {
   }
 }
 
-/** Files whose hash and cached parse are looked up ahead of the one being read. */
+/** Files whose hash and cached parse are looked up ahead of the one being read, at most at once. */
 const LOOKAHEAD = 16;
+/**
+ * Files looked up ahead while the reader thread reads one: a rebuild after one changed file would
+ * otherwise wait idle for the thread to start (a second on the laws), then read the others'
+ * cached parses.
+ */
+const LOOKAHEAD_WHILE_READING = 4096;
 
 interface Lookup {
   hash: string | undefined;
@@ -264,8 +270,20 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
     })();
   const ahead = new Map<string, Promise<Lookup>>();
   let next = 0;
+  let inFlight = 0;
+  let reading = false;
   const lookAhead = () => {
-    for (; next < order.length && ahead.size < LOOKAHEAD; next++) ahead.set(order[next]!, lookup(order[next]!));
+    const limit = reading ? LOOKAHEAD_WHILE_READING : LOOKAHEAD;
+    for (; next < order.length && ahead.size < limit && inFlight < LOOKAHEAD; next++) {
+      inFlight++;
+      ahead.set(
+        order[next]!,
+        lookup(order[next]!).finally(() => {
+          inFlight--;
+          if (reading) lookAhead();
+        }),
+      );
+    }
   };
   const commonStrings = new Map<string, string>();
   const commonPaths = new Map<string, string[]>();
@@ -297,7 +315,10 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
         } else if (worker === null) {
           parsed = await parseFile(path, name, today, stems.get(name), attachments);
         } else {
-          const reply = await worker.parse({ path, source: name, today, stem: stems.get(name), attachments });
+          const parsing = worker.parse({ path, source: name, today, stem: stems.get(name), attachments });
+          reading = true;
+          lookAhead();
+          const reply = await parsing.finally(() => (reading = false));
           if ('progress' in reply) throw new NamedError(`${name}: no answer from the reader`);
           if (!reply.ok) throw new NamedError(reply.message);
           if (!('parsed' in reply)) throw new NamedError(`${name}: no answer from the reader`);

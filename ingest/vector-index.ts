@@ -368,6 +368,34 @@ export class VectorIndex {
 
   /** Loads what save() wrote; refuses an index whose dimensions or count differ from the manifest's. */
   static load(dir: string, dims: number, count: number): VectorIndex {
+    const opened = VectorIndex.open(dir, dims, count);
+    if (opened instanceof VectorIndex) return opened;
+    try {
+      opened.index.readIndexSync(opened.full);
+    } finally {
+      rmSync(opened.full, { force: true });
+    }
+    return VectorIndex.opened(dir, count, opened.meta, opened.index);
+  }
+
+  /** load(), with the graph read on the thread pool while this thread does other work. */
+  static async loadAsync(dir: string, dims: number, count: number): Promise<VectorIndex> {
+    const opened = VectorIndex.open(dir, dims, count);
+    if (opened instanceof VectorIndex) return opened;
+    try {
+      await opened.index.readIndex(opened.full);
+    } finally {
+      rmSync(opened.full, { force: true });
+    }
+    return VectorIndex.opened(dir, count, opened.meta, opened.index);
+  }
+
+  /** The graph's settings checked and its file expanded for hnswlib (an empty index: done). */
+  private static open(
+    dir: string,
+    dims: number,
+    count: number,
+  ): VectorIndex | { meta: VectorIndexMeta; index: hnswlib.HierarchicalNSW; full: string } {
     const meta = JSON.parse(readFileSync(join(dir, VECTOR_INDEX_META_FILE), 'utf8')) as VectorIndexMeta;
     if (meta.format !== FORMAT) {
       throw new Error(`Vector index format is ${String(meta.format)}; this build reads ${FORMAT}. Run ingest again.`);
@@ -379,14 +407,19 @@ export class VectorIndex {
     }
     if (count === 0) return new VectorIndex(null, dims, 0, meta.params);
     const index = new hnswlib.HierarchicalNSW('ip', dims);
-    // and reads only from a path: the expanded graph goes through a temporary file
+    // hnswlib reads only from a path: the expanded graph goes through a temporary file
     const full = join(tmpdir(), `policy-search-${process.pid}-${randomUUID().slice(0, 8)}.hnsw`);
     try {
       expandHnswFile(join(dir, VECTOR_INDEX_FILE), full);
-      index.readIndexSync(full);
-    } finally {
+    } catch (error) {
       rmSync(full, { force: true });
+      throw error;
     }
+    return { meta, index, full };
+  }
+
+  /** The graph read: its labels and size checked against the index's passages. */
+  private static opened(dir: string, count: number, meta: VectorIndexMeta, index: hnswlib.HierarchicalNSW): VectorIndex {
     let labels: Int32Array | null = null;
     if (meta.labelsFile !== undefined) {
       const bytes = readFileSync(join(dir, meta.labelsFile));
@@ -400,6 +433,6 @@ export class VectorIndex {
       throw new Error(`${VECTOR_INDEX_FILE} holds ${index.getCurrentCount()} vectors; expected ${count + deleted}. Run ingest again.`);
     }
     index.setEf(meta.params.efSearch);
-    return new VectorIndex(index, dims, count, meta.params, labels, deleted);
+    return new VectorIndex(index, meta.dims, count, meta.params, labels, deleted);
   }
 }

@@ -14,8 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { finished, pipeline } from 'node:stream/promises';
-import { createGzip, gunzipSync, gzip } from 'node:zlib';
-import type { BuiltinEmbedderJSON } from './embedders/builtin-embedder.ts';
+import { createGzip, gunzip, gunzipSync, gzip } from 'node:zlib';
 import type { KeywordIndexHeader } from './keyword-index.ts';
 import type { EmbedderInfo, Passage, PolicyDocument } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
@@ -29,8 +28,10 @@ import type { VectorIndex } from './vector-index.ts';
  *    (.gz); the HNSW graph's vectors in 8 bits (ingest/hnsw-file.ts).
  * 6: the postings uncompressed again (keyword-index.bin): varints gzip only 2.3 times smaller, and
  *    compressing them took a third of a second of every build (most of a re-ingest's write).
+ * 7: documents and passages one element a line (found by a byte search, not a JavaScript scan);
+ *    the built-in embedder binary (builtin-embedder.bin), read without decompressing or decoding.
  */
-export const INDEX_FORMAT_VERSION = 6;
+export const INDEX_FORMAT_VERSION = 7;
 
 export const TOKENIZER_ID = 'jieba-wasm-2 search mode + policy dictionary + CJK bigrams';
 
@@ -46,12 +47,14 @@ export const INDEX_FILES = {
   keyword: 'keyword-index.json',
   /** The keyword index's postings, binary varints (byte ranges in keyword-index.json). */
   keywordPostings: 'keyword-index.bin',
-  builtinEmbedder: 'builtin-embedder.json.gz',
+  /** The built-in embedder (BuiltinEmbedder.toFile): its vocabulary as JSON, its arrays binary. */
+  builtinEmbedder: 'builtin-embedder.bin',
   /** sha1 of the text each vector was made from, in passage order. */
   embeddingCache: 'embedding-cache.json.gz',
 } as const;
 
 const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 // gzip level 3: Chinese text and JSON 4-5 times smaller at about 90 MB/s; level 6 gains 10% at half the speed.
 const GZIP_LEVEL = 3;
 
@@ -61,9 +64,10 @@ export async function writeIndexFile(path: string, data: string | Uint8Array): P
 }
 
 /**
- * Writes JSON.stringify(items.map(shape)) as writeIndexFile would, one element at a time through
- * gzip: the array's text is never one string (the documents of 250,000 passages are 200 MB of
- * JSON, twice that as a string, at the build's largest moment).
+ * Writes JSON.stringify(items.map(shape)) as writeIndexFile would, with one element a line (what
+ * parseJsonArrayLines reads), one element at a time through gzip: the array's text is never one
+ * string (the documents of 250,000 passages are 200 MB of JSON, twice that as a string, at the
+ * build's largest moment).
  */
 const PIECE = 1 << 20;
 
@@ -76,8 +80,8 @@ export async function writeJsonArray<T>(path: string, items: readonly T[], shape
   const done = gzip !== null ? pipeline(gzip, sink) : finished(sink);
   done.catch(() => {}); // awaited below; a failed write must not go unhandled while the loop waits
   // elements gathered into pieces of about a megabyte: a write per element costs more than gzip
-  let piece: string[] = ['['];
-  let size = 1;
+  let piece: string[] = ['[\n'];
+  let size = 2;
   const flush = async () => {
     const text = piece.join('');
     piece = [];
@@ -85,12 +89,12 @@ export async function writeJsonArray<T>(path: string, items: readonly T[], shape
     if (!head.write(text)) await Promise.race([once(head, 'drain'), done]);
   };
   for (let i = 0; i < items.length; i++) {
-    const json = (i > 0 ? ',' : '') + JSON.stringify(shape(items[i]!));
+    const json = (i > 0 ? ',\n' : '') + JSON.stringify(shape(items[i]!));
     piece.push(json);
     size += json.length;
     if (size >= PIECE) await flush();
   }
-  piece.push(']');
+  piece.push(items.length > 0 ? '\n]' : ']');
   await flush();
   head.end();
   await done;
@@ -123,41 +127,46 @@ export function decodeIndexFile(name: string, bytes: Buffer): Buffer {
  * are more than that as JSON, and one JSON.parse of them could not even be started.
  */
 export function readIndexJsonArraySync<T>(path: string): T[] {
-  const bytes = readIndexFileSync(path);
+  return parseJsonArrayLines<T>(readIndexFileSync(path));
+}
+
+/**
+ * Reads one index file as written by writeIndexFile, gunzipped on the thread pool while this
+ * thread goes on. In one piece: zlib's usual 16 KB pieces each need this thread between them (as
+ * would readFile's), so a busy thread would stall the work it handed off. Reading from the disk's
+ * cache is quick enough to do here.
+ */
+export async function readIndexFile(path: string): Promise<Buffer> {
+  const bytes = readFileSync(path);
+  if (!path.endsWith('.gz')) return bytes;
+  if (process.env.GSYNC) return gunzipSync(bytes);
+  // gzip's last four bytes: the size unpacked (modulo 4 GiB)
+  const size = bytes.length >= 4 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  return gunzipAsync(bytes, { chunkSize: Math.min(Math.max(size, 1 << 16), 1 << 30) });
+}
+
+/**
+ * The elements of a JSON array written by writeJsonArray: "[", then one element a line, each but
+ * the last followed by a comma, then "]". JSON.stringify escapes every line break inside a value,
+ * so each element is found by the byte search for the next one.
+ */
+export function parseJsonArrayLines<T>(bytes: Buffer): T[] {
+  const NEWLINE = 0x0a, COMMA = 0x2c;
+  if (bytes[0] !== 0x5b || bytes[1] !== NEWLINE) throw new Error('not a JSON array as the index writes it');
   const out: T[] = [];
-  const OPEN = 0x5b, CLOSE = 0x5d, BRACE = 0x7b, END_BRACE = 0x7d, QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c;
-  let at = 0;
-  const skipSpace = () => {
-    while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x0a || bytes[at] === 0x0d || bytes[at] === 0x09)) at++;
-  };
-  skipSpace();
-  if (bytes[at] !== OPEN) throw new Error('not a JSON array');
-  at++;
-  let start = at;
-  let depth = 0;
-  let inString = false;
-  for (; at < bytes.length; at++) {
-    const b = bytes[at]!;
-    if (inString) {
-      if (b === BACKSLASH) at++;
-      else if (b === QUOTE) inString = false;
-    } else if (b === QUOTE) inString = true;
-    else if (b === BRACE || b === OPEN) depth++;
-    else if (b === END_BRACE || (b === CLOSE && depth > 0)) depth--;
-    else if (depth === 0 && (b === COMMA || b === CLOSE)) {
-      const text = bytes.toString('utf8', start, at);
-      if (text.trim() !== '') out.push(JSON.parse(text) as T);
-      else if (b === COMMA || out.length > 0) throw new Error('an empty element in a JSON array');
-      start = at + 1;
-      if (b === CLOSE) {
-        at++;
-        skipSpace();
-        if (at !== bytes.length) throw new Error('text after the end of a JSON array');
-        return out;
-      }
+  let at = 2;
+  let more = true; // after "[" or an element's comma, another element or (after "[") the end
+  for (;;) {
+    const end = bytes.indexOf(NEWLINE, at);
+    if (end < 0) {
+      if (bytes.length - at !== 1 || bytes[at] !== 0x5d || (more && out.length > 0)) throw new Error('the JSON array does not end');
+      return out;
     }
+    if (!more) throw new Error('text after the last element of a JSON array');
+    more = bytes[end - 1] === COMMA;
+    out.push(JSON.parse(bytes.toString('utf8', at, more ? end - 1 : end)) as T);
+    at = end + 1;
   }
-  throw new Error('the JSON array does not end');
 }
 
 /** Reads one index file as written by writeIndexFile and parses it as JSON. */
@@ -193,9 +202,8 @@ export interface IndexContents {
   keyword: { header: KeywordIndexHeader; postings: Uint8Array[] | string };
   vectorIndex: VectorIndex;
   hashes: string[];
-  builtin: BuiltinEmbedderJSON | null;
-  /** `builtin`'s file as writeIndex wrote it before (the previous build's, when the model was kept): written as it is, not made again. */
-  builtinFile?: Uint8Array;
+  /** The built-in embedder's file (BuiltinEmbedder.toFile), when the index has that embedder. */
+  builtin: Uint8Array | null;
   seconds: number;
 }
 
@@ -369,11 +377,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
       writeIndexFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes })),
     ];
     if (contents.builtin) {
-      work.push(
-        contents.builtinFile
-          ? writeFile(file(INDEX_FILES.builtinEmbedder), contents.builtinFile)
-          : writeIndexFile(file(INDEX_FILES.builtinEmbedder), JSON.stringify(contents.builtin)),
-      );
+      work.push(writeFile(file(INDEX_FILES.builtinEmbedder), contents.builtin));
     }
     work.push(
       writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.header)),

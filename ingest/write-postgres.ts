@@ -4,12 +4,14 @@
 // transaction. Servers see the new build id and swap; the build before it is kept for the
 // requests still on it, older ones are dropped. A failed write leaves the served build untouched.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEYWORD_LEG, passageBoost, sectionGroups } from '../server/corpus-priors.ts';
 import type { EmbeddedIndex } from '../server/load-index.ts';
 import type { SqlClient, SqlQuery } from '../server/backends/postgres-client.ts';
 import { buildIndexes, buildSchema, buildTables, FIELD, migrate, SCHEMA_VERSION } from '../server/backends/postgres-schema.ts';
 import { yearOf } from '../server/search-filters.ts';
+import { builtinFileToJSON } from './embedders/builtin-embedder.ts';
 import { DEFAULT_VECTOR_PARAMS } from './vector-index.ts';
 import { INDEX_FILES, readIndexFileSync } from './write-index.ts';
 
@@ -69,7 +71,9 @@ export async function writePostgresBuild(
     ['dictionary', readIndexFileSync(join(index.dir, INDEX_FILES.dictionary)).toString('utf8')],
     ['keyword', JSON.stringify({ params: index.keyword.params, count: index.passages.length, sectionCount: sectionGroups(index).count, levelK1: KEYWORD_LEG.levelK1, levelB: KEYWORD_LEG.levelB })],
   ];
-  if (index.manifest.embedder.kind === 'builtin') meta.push(['builtinEmbedder', readIndexFileSync(join(index.dir, INDEX_FILES.builtinEmbedder)).toString('utf8')]);
+  if (index.manifest.embedder.kind === 'builtin') {
+    meta.push(['builtinEmbedder', JSON.stringify(builtinFileToJSON(readFileSync(join(index.dir, INDEX_FILES.builtinEmbedder))))]);
+  }
   await insertRows(db, `${s}.meta`, ['key', 'value'], meta);
 
   const documents = index.documents.map((d, ord) => [

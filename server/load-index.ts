@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { createChineseTokenizer, type ChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
 import { ModelLoadError } from '../ingest/embedders/model-error.ts';
-import { BuiltinEmbedder, type BuiltinEmbedderJSON } from '../ingest/embedders/builtin-embedder.ts';
+import { BuiltinEmbedder } from '../ingest/embedders/builtin-embedder.ts';
 import { KeywordIndex, type KeywordIndexHeader } from '../ingest/keyword-index.ts';
 import { keywordThreads, keywordThreadsSetting, startKeywordHelper } from './keyword-threads.ts';
 import type { Clause, Embedder, Passage, PolicyDocument } from '../ingest/types.ts';
@@ -15,7 +15,7 @@ import { VectorIndex } from '../ingest/vector-index.ts';
 import { createWorkerEmbedder } from './worker-embedder.ts';
 import type { Catalog, SearchBackend } from './backends/backend.ts';
 import { EmbeddedBackend } from './backends/embedded.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, readIndexFileSync, readIndexJsonArraySync, readIndexJsonSync, recoverIndex, type IndexManifest } from '../ingest/write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, parseJsonArrayLines, readIndexFile, readIndexJsonSync, recoverIndex, type IndexManifest } from '../ingest/write-index.ts';
 
 const errors = {
   INDEX_MISSING: 'There is no index in %s. Build it with `npm run ingest`.',
@@ -84,47 +84,80 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   if (!existsSync(manifestPath)) throw new IndexLoadError('INDEX_MISSING', [indexDir]);
 
   // a file that cannot be read or parsed names itself in INDEX_CORRUPT
+  const corrupt = (name: string, error: unknown) =>
+    error instanceof IndexLoadError ? error : new IndexLoadError('INDEX_CORRUPT', [indexDir, `${name}: ${(error as Error).message}`], { cause: error });
   const readWith = <T>(reader: (path: string) => T, name: string): T => {
     try {
       return reader(join(indexDir, name));
     } catch (error) {
-      throw new IndexLoadError('INDEX_CORRUPT', [indexDir, `${name}: ${(error as Error).message}`], { cause: error });
+      throw corrupt(name, error);
     }
   };
   const read = <T>(name: string): T => readWith(readIndexJsonSync<T>, name);
-  const readArray = <T>(name: string): T[] => readWith(readIndexJsonArraySync<T>, name);
   const manifest = read<IndexManifest>(INDEX_FILES.manifest);
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     throw new IndexLoadError('INDEX_FORMAT', [indexDir, String(manifest.formatVersion), INDEX_FORMAT_VERSION]);
   }
+  // The large files are read and decompressed on the thread pool, and the vector graph read there
+  // too, while this thread starts jieba (the load's longest step it cannot hand off); each is
+  // parsed here once it is wanted. On the laws that takes a second off the server's start.
+  const pending = <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const promise = work().catch((error: unknown) => Promise.reject(corrupt(name, error)));
+    promise.catch(() => {}); // awaited below, or abandoned when an earlier step fails
+    return promise;
+  };
+  const withBuiltin = manifest.embedder.kind === 'builtin' && !options.withoutEmbedder && !options.embedder;
+  const reading = new Map<string, Promise<Buffer>>();
+  for (const name of [INDEX_FILES.documents, INDEX_FILES.passages, INDEX_FILES.keywordPostings, ...(withBuiltin ? [INDEX_FILES.builtinEmbedder] : [])]) {
+    reading.set(name, pending(name, () => readIndexFile(join(indexDir, name))));
+  }
+  /** A file's bytes, let go of here once taken: what the load leaves is garbage before it returns. */
+  const take = (name: string): Promise<Buffer> => {
+    const bytes = reading.get(name)!;
+    reading.delete(name);
+    return bytes;
+  };
+  const vectorsLoaded = pending('vectors', () => VectorIndex.loadAsync(indexDir, manifest.embedder.dims, manifest.counts.passages));
+
   // jieba's dictionary must hold the same terms at query time as at build time.
   const tokenizer = createChineseTokenizer({ dictionary: read<string[]>(INDEX_FILES.dictionary) });
-  // The query embedder first: reading the built-in one's file is the load's largest passing
-  // allocation, and what it leaves is reused by what is read after it instead of adding to it.
   const { embedder, embedderProblem, embedderProblemDetail } = options.withoutEmbedder
     ? unloadedEmbedder(manifest)
-    : await openEmbedder(indexDir, manifest, tokenizer, options, () => read<BuiltinEmbedderJSON>(INDEX_FILES.builtinEmbedder));
-  const documents = readArray<PolicyDocument>(INDEX_FILES.documents);
-  const passages = readArray<Passage>(INDEX_FILES.passages);
+    : await openEmbedder(indexDir, manifest, tokenizer, options, async () => {
+        const bytes = await take(INDEX_FILES.builtinEmbedder);
+        try {
+          return BuiltinEmbedder.fromFile(bytes, tokenizer);
+        } catch (error) {
+          throw corrupt(INDEX_FILES.builtinEmbedder, error);
+        }
+      });
+  const parsed = async <T>(name: string): Promise<T[]> => {
+    const bytes = await take(name);
+    try {
+      return parseJsonArrayLines<T>(bytes);
+    } catch (error) {
+      throw corrupt(name, error);
+    }
+  };
+  const documents = await parsed<PolicyDocument>(INDEX_FILES.documents);
+  const passages = await parsed<Passage>(INDEX_FILES.passages);
   if (passages.length !== manifest.counts.passages || documents.length !== manifest.counts.documents) {
     throw new IndexLoadError('INDEX_CORRUPT', [indexDir, 'document or passage counts differ from the manifest']);
   }
   const { documentsById, clausesById } = checkReferences(indexDir, documents, passages);
 
   let keyword: KeywordIndex;
-  let vectors: VectorIndex;
   let threads: 1 | 2;
   const setThreads = options.keywordThreads ?? keywordThreadsSetting();
+  const header = read<KeywordIndexHeader>(INDEX_FILES.keyword);
   try {
-    const header = read<KeywordIndexHeader>(INDEX_FILES.keyword);
     threads = setThreads ?? keywordThreads(header.count);
-    keyword = KeywordIndex.deserialize(header, readIndexFileSync(join(indexDir, INDEX_FILES.keywordPostings)), tokenizer, { shared: threads === 2 });
+    keyword = KeywordIndex.deserialize(header, await take(INDEX_FILES.keywordPostings), tokenizer, { shared: threads === 2 });
     if (keyword.count !== passages.length) throw new Error(`the keyword index covers ${keyword.count} passages, not ${passages.length}`);
-    vectors = VectorIndex.load(indexDir, manifest.embedder.dims, passages.length);
   } catch (error) {
-    if (error instanceof IndexLoadError) throw error;
-    throw new IndexLoadError('INDEX_CORRUPT', [indexDir, (error as Error).message], { cause: error });
+    throw corrupt(`${INDEX_FILES.keywordPostings} (read by ${INDEX_FILES.keyword})`, error);
   }
+  const vectors = await vectorsLoaded;
 
   const catalog = { documents, documentsById, clausesById, passages };
   await releaseLoadGarbage();
@@ -147,7 +180,7 @@ let collectGarbage: (() => void) | null | undefined;
 /**
  * Loading an index leaves its files' decompressed bytes and JSON texts behind (on the laws, some
  * 150 MB of the server's memory), which V8 would collect only once the server had allocated as
- * much again. Collected at once, twice: the second pass, a turn later, frees the buffers' memory.
+ * much again. Collected at once, then again a turn later, which frees the buffers' memory.
  * V8 exposes its collector only on request; a runtime that refuses keeps the garbage until later.
  */
 async function releaseLoadGarbage(): Promise<void> {
@@ -163,6 +196,10 @@ async function releaseLoadGarbage(): Promise<void> {
   collectGarbage();
   await new Promise((resolve) => setImmediate(resolve));
   collectGarbage();
+  // and once more after a timer's turn: a file gunzipped on the thread pool is held by zlib's
+  // handle until that handle has closed (on the laws, the documents' 53 MB)
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  collectGarbage();
 }
 
 /**
@@ -175,7 +212,8 @@ export async function openEmbedder(
   manifest: IndexManifest,
   tokenizer: ChineseTokenizer,
   options: LoadIndexOptions,
-  readBuiltin: () => BuiltinEmbedderJSON | Promise<BuiltinEmbedderJSON>,
+  /** The built-in embedder, from the index's file or the database's JSON. */
+  readBuiltin: () => BuiltinEmbedder | Promise<BuiltinEmbedder>,
 ): Promise<{ embedder: Embedder; embedderProblem: string | null; embedderProblemDetail?: string }> {
   const built = `${manifest.embedder.id} (${manifest.embedder.kind}, ${manifest.embedder.dims}-d)`;
   let embedder: Embedder;
@@ -184,7 +222,7 @@ export async function openEmbedder(
   if (options.embedder) {
     embedder = options.embedder;
   } else if (manifest.embedder.kind === 'builtin') {
-    embedder = BuiltinEmbedder.fromJSON(await readBuiltin(), tokenizer);
+    embedder = await readBuiltin();
   } else if (manifest.embedder.kind === 'transformers') {
     // Queries are embedded in a worker thread, so a slow embedding never stalls the server.
     embedder = createWorkerEmbedder(manifest.embedder, { modelDir: options.modelDir });

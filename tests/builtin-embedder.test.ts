@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
-import { BuiltinEmbedder } from '../ingest/embedders/builtin-embedder.ts';
+import { BuiltinEmbedder, builtinFileToJSON } from '../ingest/embedders/builtin-embedder.ts';
 import { trainOnSecondThread } from '../ingest/build-index.ts';
 
 const { passages } = JSON.parse(readFileSync(new URL('./fixtures/passages-sample.json', import.meta.url), 'utf8')) as {
@@ -26,9 +26,9 @@ const holding = (needle: string) => passages.flatMap((p, i) => (p.text.includes(
 
 describe('BuiltinEmbedder', () => {
   it.skipIf(availableParallelism() < 2)('learned on a second thread (as ingest does beside the keyword index) is the model learned on this one', async () => {
-    const json = await trainOnSecondThread(texts, [], 0);
-    expect(json).not.toBeNull();
-    const there = BuiltinEmbedder.fromJSON(json!, tokenizer);
+    const file = await trainOnSecondThread(texts, [], 0);
+    expect(file).not.toBeNull();
+    const there = BuiltinEmbedder.fromFile(file!, tokenizer);
     expect(await there.fingerprint()).toBe(await embedder.fingerprint());
     expect(await there.embedQuery('设备更新 贴息')).toEqual(await embedder.embedQuery('设备更新 贴息'));
   });
@@ -77,6 +77,22 @@ describe('BuiltinEmbedder', () => {
     expect(await loaded.embedPassages(texts)).toEqual(vectors);
     expect(await loaded.embedQuery('银行贷款支持小企业')).toEqual(await embedder.embedQuery('银行贷款支持小企业'));
     expect(() => BuiltinEmbedder.fromJSON({ ...json, projection: '' }, tokenizer)).toThrow();
+  });
+
+  it('gives identical vectors after a round trip through its index file, and refuses a damaged one', async () => {
+    const file = embedder.toFile();
+    // as the file is read from disk: a Buffer that need not start on a four-byte boundary
+    const odd = Buffer.alloc(file.length + 1);
+    odd.set(file, 1);
+    for (const bytes of [file, odd.subarray(1)]) {
+      const loaded = BuiltinEmbedder.fromFile(bytes, tokenizer);
+      expect(loaded.info).toEqual(embedder.info);
+      expect(await loaded.fingerprint()).toBe(await embedder.fingerprint());
+      expect(await loaded.embedPassages(texts)).toEqual(vectors);
+    }
+    expect(builtinFileToJSON(file)).toEqual(embedder.toJSON());
+    expect(() => BuiltinEmbedder.fromFile(file.subarray(0, file.length - 1), tokenizer)).toThrow(/inconsistent/);
+    expect(() => BuiltinEmbedder.fromFile(Buffer.from('{"format":"builtin-lsa-v1"}'), tokenizer)).toThrow(/not a built-in embedder file/);
   });
 
   it('reports progress and refuses a corpus it cannot learn from', async () => {

@@ -69,6 +69,31 @@ describe('re-ingest of a corpus holding the same text twice', () => {
   });
 });
 
+describe('an index with a damaged file', () => {
+  it('is refused with INDEX_CORRUPT naming the file, whichever file it is, and leaves nothing behind', async () => {
+    const corpusDir = await corpusCopy('damaged-corpus');
+    const indexDir = path.join(scratch, 'damaged-index');
+    await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+    const graphs = async () => (await readdir(tmpdir())).filter((f) => f.startsWith(`policy-search-${process.pid}-`));
+    const before = await graphs();
+    const damaged = path.join(scratch, 'damaged-copy');
+    // the files read on the thread pool while others are parsed: each named when it is the damaged one
+    for (const name of [INDEX_FILES.documents, INDEX_FILES.passages, INDEX_FILES.keywordPostings, INDEX_FILES.builtinEmbedder, 'vectors.hnsw8']) {
+      await rm(damaged, { recursive: true, force: true });
+      await cp(indexDir, damaged, { recursive: true });
+      const bytes = await readFile(path.join(damaged, name));
+      await writeFile(path.join(damaged, name), bytes.subarray(0, Math.floor(bytes.length / 2)));
+      const error = await loadIndex(damaged).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(IndexLoadError);
+      expect((error as IndexLoadError).code, name).toBe('INDEX_CORRUPT');
+      expect((error as Error).message, name).toContain(name === 'vectors.hnsw8' ? 'vectors' : name);
+    }
+    // no expanded graph is left in the temporary folder, whichever step failed
+    expect(await graphs()).toEqual(before);
+    expect((await loadIndex(indexDir)).passages.length).toBeGreaterThan(0);
+  });
+});
+
 describe('index build with the built-in embedder', () => {
   let indexDir: string;
   let corpusDir: string;
@@ -81,7 +106,7 @@ describe('index build with the built-in embedder', () => {
 
   it('writes a manifest naming format, embedder, tokenizer and counts', async () => {
     const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
-    expect(manifest.formatVersion).toBe(6);
+    expect(manifest.formatVersion).toBe(7);
     expect(manifest.embedder).toMatchObject({ id: 'builtin-lsa-v1', kind: 'builtin' });
     expect(manifest.embedder.dims).toBeGreaterThan(100);
     expect(manifest.tokenizer.id).toMatch(/jieba/);

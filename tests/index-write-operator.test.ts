@@ -41,23 +41,29 @@ afterAll(async () => {
 const build = (indexDir: string) => buildIndex({ corpusDir, indexDir, embedder: 'builtin', warn: () => {} });
 
 describe('index files written a piece at a time', () => {
-  it('a JSON array streamed through gzip reads back as JSON.stringify of the whole, and is read an element at a time', async () => {
+  it('a JSON array streamed through gzip is JSON, one element a line, and is read back an element at a time', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'json-array-'));
     try {
       const items = Array.from({ length: 5000 }, (_, i) => ({ id: `第${i}条`, text: '设备更新贷款贴息'.repeat(i % 7), drop: i }));
       const shape = ({ drop: _drop, ...rest }: (typeof items)[number]) => rest;
       await writeJsonArray(join(dir, 'a.json.gz'), items, shape);
       await writeJsonArray(join(dir, 'b.json'), [], shape);
-      expect(gunzipSync(await readFile(join(dir, 'a.json.gz'))).toString('utf8')).toBe(JSON.stringify(items.map(shape)));
-      expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe('[]');
+      // JSON as any reader takes it, one element a line
+      const text = gunzipSync(await readFile(join(dir, 'a.json.gz'))).toString('utf8');
+      expect(JSON.parse(text)).toEqual(items.map(shape));
+      expect(text.split('\n')).toHaveLength(items.length + 2);
+      expect(JSON.parse(await readFile(join(dir, 'b.json'), 'utf8'))).toEqual([]);
       // and is read back an element at a time, whatever the elements' strings hold
       expect(readIndexJsonArraySync(join(dir, 'a.json.gz'))).toEqual(items.map(shape));
       expect(readIndexJsonArraySync(join(dir, 'b.json'))).toEqual([]);
-      const tricky = [{ t: '第一条 "引号" ], [ {括号} ，逗号, \\ 反斜杠 \" 转义', path: ['第一编', ['[', ']']] }, 'text,]', 7, null, [1, [2, { a: '}' }]]];
+      const tricky = [{ t: '第一条 "引号" ], [ {括号} ，逗号, \\ 反斜杠 \" 转义\n第二款,\n]', path: ['第一编', ['[', ']']] }, 'text,]', 7, null, [1, [2, { a: '}' }]], ','];
       await writeJsonArray(join(dir, 'c.json.gz'), tricky, (x) => x);
       expect(readIndexJsonArraySync(join(dir, 'c.json.gz'))).toEqual(tricky);
-      await writeFile(join(dir, 'd.json'), '[{"a":1},{"b":');
-      expect(() => readIndexJsonArraySync(join(dir, 'd.json'))).toThrow();
+      // a file cut short, or with an element lost after its comma, is refused, not read in part
+      for (const broken of ['[\n{"a":1},\n{"b":', '[\n{"a":1},\n]', '[\n{"a":1}\n{"b":2}\n]', '[{"a":1}]', '[\n{"a":1}\n']) {
+        await writeFile(join(dir, 'd.json'), broken);
+        expect(() => readIndexJsonArraySync(join(dir, 'd.json')), broken).toThrow();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

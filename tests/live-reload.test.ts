@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex, indexIsStale } from '../ingest/build-index.ts';
-import { INDEX_FILES, readIndexJsonSync, writeIndexFile } from '../ingest/write-index.ts';
+import { INDEX_FILES, readIndexJsonSync, writeJsonArray } from '../ingest/write-index.ts';
 import { createApp } from '../server/app.ts';
 import { LiveIndex } from '../server/live-index.ts';
 import { IndexLoadError, loadIndex } from '../server/load-index.ts';
@@ -87,7 +87,7 @@ describe('live reload', () => {
     const passagesFile = join(copy, INDEX_FILES.passages);
     const passages = readIndexJsonSync<{ docId: string }[]>(passagesFile);
     passages[0]!.docId = 'no-such-document';
-    await writeIndexFile(passagesFile, JSON.stringify(passages));
+    await writeJsonArray(passagesFile, passages, (p) => p);
     const error = await loadIndex(copy).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexLoadError);
     expect((error as IndexLoadError).code).toBe('INDEX_CORRUPT');

@@ -2,7 +2,8 @@
 // production) or PGlite in this process (tests, eval): a query, a transaction on one connection,
 // and close. Errors that mean "the database cannot be reached" or "it took too long" are told
 // apart here, so the API can answer them with their own codes.
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 
 export interface SqlQuery {
   query<R extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
@@ -45,7 +46,9 @@ export interface PoolOptions {
 
 /** A pg Pool for DATABASE_URL. */
 export function connectPostgres(url: string, options: PoolOptions = {}): SqlClient {
-  const pool = new pg.Pool({
+  // loaded only here: a server of the embedded index starts without it (a tenth of a second)
+  const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+  const pool = new Pool({
     connectionString: url,
     max: options.max ?? 8,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,

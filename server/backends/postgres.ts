@@ -11,7 +11,7 @@
 // Every search runs in one transaction with its statement_timeout and ef_search set locally.
 import { format } from 'node:util';
 import { createChineseTokenizer } from '../../ingest/chinese-tokenizer.ts';
-import type { BuiltinEmbedderJSON } from '../../ingest/embedders/builtin-embedder.ts';
+import { BuiltinEmbedder, type BuiltinEmbedderJSON } from '../../ingest/embedders/builtin-embedder.ts';
 import { findClauseLabels, sameIssuer, type KeywordIndexParams, type WeightedQuery } from '../../ingest/keyword-index.ts';
 import { findDocNumbers } from '../../ingest/policy-patterns.ts';
 import type { Passage, PolicyDocument, ScoredId } from '../../ingest/types.ts';
@@ -91,7 +91,7 @@ export async function loadPostgresIndex(db: SqlClient, options: LoadIndexOptions
   const tokenizer = createChineseTokenizer({ dictionary: json<string[]>('dictionary') });
   const keyword = json<KeywordMeta>('keyword');
   const catalog: Catalog = { documents, documentsById, clausesById, passages };
-  const embedded = await openEmbedder(where, manifest, tokenizer, options, () => json<BuiltinEmbedderJSON>('builtinEmbedder'));
+  const embedded = await openEmbedder(where, manifest, tokenizer, options, () => BuiltinEmbedder.fromJSON(json<BuiltinEmbedderJSON>('builtinEmbedder'), tokenizer));
   return {
     dir: where,
     manifest: { ...manifest, buildId: build.buildId },
