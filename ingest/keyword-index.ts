@@ -765,6 +765,24 @@ export interface RangeScorer {
   start(terms: readonly number[], boost: boolean, k: number): boolean;
   /** Its k best, best first; null when it did not answer in time (the search scores its part then). */
   finish(): ScoredId[] | null;
+  /** The level (an index over groups of these passages) its thread can score before its part, if any. */
+  readonly level?: KeywordIndex | null;
+  /**
+   * start() with the level first: the level's terms (over all of it, as start's) and how many of
+   * its best; the thread then scores its part, and takes its k best once boostReady() is called.
+   */
+  startWithLevel?(terms: readonly number[], levelTerms: readonly number[], levelK: number, k: number): boolean;
+  /** The level's best, best first, once the thread has them; null when it did not answer in time. */
+  levelBest?(): ScoredId[] | null;
+  /** The boost holds the level now. */
+  boostReady?(): void;
+}
+
+/** A level scored before the passages (searchLeveled): its index, how many of its best, and what changes the boost by them. */
+export interface Level {
+  index: KeywordIndex;
+  k: number;
+  apply(best: ScoredId[]): void;
 }
 
 /** The arrays a RangeScorer's thread reads, in shared memory. */
@@ -1144,15 +1162,8 @@ export class KeywordIndex {
   }
 
   /** Every posting of every query term scored: the reference searchWeighted's pruning must agree with. */
-  private searchExhaustive(query: WeightedQuery, k: number, boost?: Float32Array, alongside?: () => void): ScoredId[] {
-    const { scores, touched } = this;
-    let nTouched = 0;
-    const add = (doc: number, score: number) => {
-      if (!(score > 0)) return;
-      if (scores[doc] === 0) touched[nTouched++] = doc;
-      scores[doc]! += score;
-    };
-    // each term as (field, first posting, end, weight), words first, in the query's order
+  /** Each of the query's terms as (field, first posting, end, weight), words first, in the query's order. */
+  private termList(query: WeightedQuery): number[] {
     const terms: number[] = [];
     const fields = [this.words, this.bigrams] as const;
     const listTerms = (f: 0 | 1, queryTerms: Map<string, number>, weight: number) => {
@@ -1166,19 +1177,105 @@ export class KeywordIndex {
         terms.push(f, from, to, weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5)));
       }
     };
+    listTerms(0, query.words, 1);
+    listTerms(1, query.bigrams, this.params.bigramWeight);
+    return terms;
+  }
+
+  /** termList's terms from the passage `from` on, for a RangeScorer's part. */
+  private termsFrom(terms: readonly number[], from: number): number[] {
+    const fields = [this.words, this.bigrams] as const;
+    const theirs: number[] = [];
+    for (let t = 0; t < terms.length; t += 4) {
+      const field = fields[terms[t]!]!;
+      theirs.push(terms[t]!, seek(field.docs, terms[t + 1]!, terms[t + 2]!, from), terms[t + 2]!, terms[t + 3]!);
+    }
+    return theirs;
+  }
+
+  /** Adds the terms' postings (up to the passage `below`) into the scratch scores; returns how many passages are touched. */
+  private accumulate(terms: readonly number[], nTouched: number, below = Infinity): number {
+    const fields = [this.words, this.bigrams] as const;
     const k1 = this.params.k1;
-    const scoreTerms = (list: readonly number[], upTo: (field: Field, from: number, to: number) => number) => {
-      for (let t = 0; t < list.length; t += 4) {
-        const field = fields[list[t]!]!;
-        const from = list[t + 1]!;
-        nTouched = scorePostings(field.docs, field.tfs, field.norms, from, upTo(field, from, list[t + 2]!), list[t + 3]!, k1, scores, touched, nTouched);
+    for (let t = 0; t < terms.length; t += 4) {
+      const field = fields[terms[t]!]!;
+      const from = terms[t + 1]!;
+      const to = below === Infinity ? terms[t + 2]! : seek(field.docs, from, terms[t + 2]!, below);
+      nTouched = scorePostings(field.docs, field.tfs, field.norms, from, to, terms[t + 3]!, k1, this.scores, this.touched, nTouched);
+    }
+    return nTouched;
+  }
+
+  /** Whether the query holds a clause label this index knows or a 文号: such a query is scored on one thread. */
+  private matchesExactly(query: WeightedQuery): boolean {
+    return findDocNumbers(query.exact).length > 0 || unique(findClauseLabels(query.exact)).some((label) => this.labels.has(label));
+  }
+
+  /**
+   * searchWeighted (exhaustive) after a level: `level.index` (the same terms over groups of these
+   * passages) is searched for its `level.k` best, which `level.apply` turns into changes of
+   * `boost`, and then the passages' k best are taken with that boost. With a helper that holds the
+   * level, its thread scores the level and then its part of the passages, while this thread runs
+   * `alongside` and scores its own part: neither waits for the level before scoring passages, since
+   * the boost only counts when the k best are taken. The results are those of the two steps one
+   * after the other.
+   */
+  searchLeveled(query: WeightedQuery, k: number, boost: Float32Array, level: Level, alongside?: () => void): ScoredId[] {
+    const helper = this.helper;
+    if (
+      helper === null ||
+      helper.startWithLevel === undefined ||
+      helper.level !== level.index ||
+      boost !== helper.boost ||
+      k > helper.maxK ||
+      k <= 0 ||
+      this.count === 0 ||
+      this.matchesExactly(query)
+    ) {
+      level.apply(level.index.searchWeighted(query, level.k, undefined, { alongside }));
+      return this.searchWeighted(query, k, boost);
+    }
+    const terms = this.termList(query);
+    const split = helper.from;
+    if (!helper.startWithLevel(this.termsFrom(terms, split), level.index.termList(query), level.k, k)) {
+      level.apply(level.index.searchWeighted(query, level.k, undefined, { alongside }));
+      return this.searchWeighted(query, k, boost);
+    }
+    let nTouched = 0;
+    try {
+      try {
+        alongside?.();
+        nTouched = this.accumulate(terms, 0, split);
+        // no answer in time: the level is scored here (its index has no thread of its own)
+        level.apply(helper.levelBest!() ?? level.index.searchWeighted(query, level.k));
+      } finally {
+        helper.boostReady!();
       }
+      const mine = topK(this.touched, nTouched, this.scores, boost, k);
+      nTouched = 0;
+      let other = helper.finish();
+      if (other === null) {
+        nTouched = this.accumulate(this.termsFrom(terms, split), 0);
+        other = topK(this.touched, nTouched, this.scores, boost, k);
+        nTouched = 0;
+      }
+      return mergeTop(mine, other, k);
+    } finally {
+      for (let i = 0; i < nTouched; i++) this.scores[this.touched[i]!] = 0;
+    }
+  }
+
+  private searchExhaustive(query: WeightedQuery, k: number, boost?: Float32Array, alongside?: () => void): ScoredId[] {
+    const { scores, touched } = this;
+    let nTouched = 0;
+    const add = (doc: number, score: number) => {
+      if (!(score > 0)) return;
+      if (scores[doc] === 0) touched[nTouched++] = doc;
+      scores[doc]! += score;
     };
-    const whole = (_field: Field, _from: number, to: number) => to;
 
     try {
-      listTerms(0, query.words, 1);
-      listTerms(1, query.bigrams, this.params.bigramWeight);
+      const terms = this.termList(query);
       const labelDocs = unique(findClauseLabels(query.exact)).flatMap((label) => {
         const docs = this.labels.get(label);
         return docs === undefined ? [] : [docs];
@@ -1190,20 +1287,16 @@ export class KeywordIndex {
       const helper = this.helper;
       if (helper !== null && labelDocs.length === 0 && wanted.length === 0 && k <= helper.maxK && (boost === undefined || boost === helper.boost)) {
         const split = helper.from;
-        const theirs: number[] = [];
-        for (let t = 0; t < terms.length; t += 4) {
-          const field = fields[terms[t]!]!;
-          theirs.push(terms[t]!, seek(field.docs, terms[t + 1]!, terms[t + 2]!, split), terms[t + 2]!, terms[t + 3]!);
-        }
+        const theirs = this.termsFrom(terms, split);
         if (helper.start(theirs, boost !== undefined, k)) {
           alongside?.();
-          scoreTerms(terms, (field, from, to) => seek(field.docs, from, to, split));
+          nTouched = this.accumulate(terms, nTouched, split);
           const mine = topK(touched, nTouched, scores, boost, k);
           nTouched = 0;
           let other = helper.finish();
           if (other === null) {
             // no answer in time: this thread scores their part too
-            scoreTerms(theirs, whole);
+            nTouched = this.accumulate(theirs, nTouched);
             other = topK(touched, nTouched, scores, boost, k);
             nTouched = 0;
           }
@@ -1212,7 +1305,7 @@ export class KeywordIndex {
       }
 
       alongside?.();
-      scoreTerms(terms, whole);
+      nTouched = this.accumulate(terms, nTouched);
       for (const docs of labelDocs) {
         const idf = Math.log(1 + (this.count - docs.length + 0.5) / (docs.length + 0.5));
         for (const doc of docs) add(doc, this.params.labelWeight * idf);

@@ -15,9 +15,22 @@ export const Slot = {
   boost: 4,
   /** How many results the worker wrote. */
   results: 5,
-  /** 1: a request is on its way (the worker before this one has answered); the worker waits for it awake, a moment. */
-  headsUp: 6,
+  /** How many numbers of `levelTerms` the request holds: the level (sections) is scored first, whole. */
+  levelTerms: 6,
+  /** How many of the level's best are asked for. */
+  levelK: 7,
+  /** How many level results the worker wrote. */
+  levelResults: 8,
+  /** 1 once the level's results are written; 2 when the worker failed before. */
+  levelDone: 9,
+  /** 1 once the search has applied the level to the boost: the worker takes its k best only then. */
+  boostReady: 10,
+  /** Which level the worker holds: the number of the last level posted to it (LevelMessage). */
+  level: 11,
 } as const;
+
+/** Slots in the control array. */
+export const CONTROL_SLOTS = 12;
 
 export const State = {
   idle: 0,
@@ -40,6 +53,14 @@ export interface KeywordWorkerData {
   elapsed: Float64Array;
   /** Per passage, what its score is multiplied by (the search fills it). */
   boost: Float32Array;
-  /** The control of the worker to wake when this one has answered (its request comes next). */
-  then?: Int32Array;
+  /** The level's terms, as `terms`, and its best, best first. */
+  levelTerms: Float64Array;
+  levelIds: Int32Array;
+  levelScores: Float64Array;
+}
+
+/** A level's postings, posted to the worker (it reads them when a request names that level). */
+export interface LevelMessage {
+  level: number;
+  postings: SharedPostings;
 }

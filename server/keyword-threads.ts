@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { KeywordIndex, RangeScorer } from '../ingest/keyword-index.ts';
 import type { ScoredId } from '../ingest/types.ts';
-import { Slot, State, type KeywordWorkerData } from './keyword-mailbox.ts';
+import { CONTROL_SLOTS, Slot, State, type KeywordWorkerData, type LevelMessage } from './keyword-mailbox.ts';
 
 /**
  * From this many passages on, an index's keyword leg uses two threads where the machine has two
@@ -39,6 +39,11 @@ export function keywordThreads(passages: number): 1 | 2 {
 }
 
 export interface KeywordHelper extends RangeScorer {
+  /**
+   * Gives the worker a level to score before its part of the passages (searchLeveled): an index
+   * over groups of these passages, its postings in shared memory (KeywordIndex.grouped with `shared`).
+   */
+  holdLevel(level: KeywordIndex): void;
   /** Ends the worker; searches score alone from then on. */
   close(): Promise<void>;
 }
@@ -46,25 +51,26 @@ export interface KeywordHelper extends RangeScorer {
 /**
  * A worker that scores the passages from the middle of the index on, set on `keyword` (whose
  * postings must be in shared memory: KeywordIndex.deserialize with `shared`). Until the worker is
- * ready, and after it failed, searches score every passage themselves. With `then`, the worker
- * wakes that helper's when it has answered a request: the section level's worker wakes the
- * passages', whose request comes next, and that one waits for it awake for a moment, so that
- * waking it (a tenth of a millisecond or more on a virtual machine) is not on the search's path.
+ * ready, and after it failed, searches score every passage themselves. Given a level (holdLevel:
+ * the sections), it scores the whole level first and then its part of the passages, while the
+ * search's thread searches the vector leg and scores its own part (KeywordIndex.searchLeveled).
  */
-export function startKeywordHelper(keyword: KeywordIndex, then?: KeywordHelper): KeywordHelper {
+export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
   const postings = keyword.sharedPostings();
   if (postings === null) throw new Error('the keyword index was not read into shared memory');
   const shared = <T>(Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
     new Type(new SharedArrayBuffer(n * Type.BYTES_PER_ELEMENT));
   const data: KeywordWorkerData = {
     postings,
-    control: shared(Int32Array, 8),
+    control: shared(Int32Array, CONTROL_SLOTS),
     terms: shared(Float64Array, 4 * MAX_TERMS),
     ids: shared(Int32Array, MAX_K),
     scores: shared(Float64Array, MAX_K),
     elapsed: shared(Float64Array, 1),
     boost: shared(Float32Array, postings.count).fill(1),
-    ...(then !== undefined ? { then: controlOf.get(then) } : {}),
+    levelTerms: shared(Float64Array, 4 * MAX_TERMS),
+    levelIds: shared(Int32Array, MAX_K),
+    levelScores: shared(Float64Array, MAX_K),
   };
   const { control } = data;
   const [entry, how] = workerEntry();
@@ -76,29 +82,66 @@ export function startKeywordHelper(keyword: KeywordIndex, then?: KeywordHelper):
 
   // The share of the passages this thread scores. It starts at half and follows the last searches'
   // timings so that both threads finish together: the search's own thread may have other work
-  // beside its share (the vector leg, see KeywordIndex.searchWeighted's `alongside`), and the two
-  // cores are not always equally free. Where it stands changes no result: each passage is scored
-  // by one thread either way.
+  // beside its share (the vector leg, see KeywordIndex.searchWeighted's `alongside`; the worker
+  // the level), and the two cores are not always equally free. Where it stands changes no result:
+  // each passage is scored by one thread either way.
   let share = 0.5;
   let started = 0;
+  let level: KeywordIndex | null = null;
+  const request = (terms: readonly number[], boost: boolean, k: number, levelTerms: readonly number[], levelK: number): boolean => {
+    if (broken || Atomics.load(control, Slot.ready) !== 1 || terms.length > data.terms.length || levelTerms.length > data.levelTerms.length || k > MAX_K || levelK > MAX_K) {
+      return false;
+    }
+    // a request the worker has not finished (one a search stopped waiting for) is still its own
+    if (Atomics.load(control, Slot.state) === State.request) return false;
+    data.terms.set(terms);
+    data.levelTerms.set(levelTerms);
+    Atomics.store(control, Slot.terms, terms.length);
+    Atomics.store(control, Slot.k, k);
+    Atomics.store(control, Slot.boost, boost ? 1 : 0);
+    Atomics.store(control, Slot.levelTerms, levelTerms.length);
+    Atomics.store(control, Slot.levelK, levelK);
+    Atomics.store(control, Slot.levelDone, 0);
+    Atomics.store(control, Slot.boostReady, 0);
+    Atomics.store(control, Slot.state, State.request);
+    Atomics.notify(control, Slot.state);
+    started = performance.now();
+    return true;
+  };
   const helper: KeywordHelper = {
     get from() {
       return Math.round(share * postings.count);
     },
     boost: data.boost,
     maxK: MAX_K,
+    get level() {
+      return level;
+    },
+    holdLevel(index) {
+      const levelPostings = index.sharedPostings();
+      if (levelPostings === null) throw new Error('the level was not built in shared memory');
+      const id = Atomics.load(control, Slot.level) + 1;
+      worker.postMessage({ level: id, postings: levelPostings } satisfies LevelMessage);
+      Atomics.store(control, Slot.level, id);
+      level = index;
+    },
     start(terms, boost, k) {
-      if (broken || Atomics.load(control, Slot.ready) !== 1 || terms.length > data.terms.length || k > MAX_K) return false;
-      // a request the worker has not finished (one a search stopped waiting for) is still its own
-      if (Atomics.load(control, Slot.state) === State.request) return false;
-      data.terms.set(terms);
-      Atomics.store(control, Slot.terms, terms.length);
-      Atomics.store(control, Slot.k, k);
-      Atomics.store(control, Slot.boost, boost ? 1 : 0);
-      Atomics.store(control, Slot.state, State.request);
-      Atomics.notify(control, Slot.state);
-      started = performance.now();
-      return true;
+      return request(terms, boost, k, [], 0);
+    },
+    startWithLevel(terms, levelTerms, levelK, k) {
+      return level !== null && request(terms, true, k, levelTerms, levelK);
+    },
+    levelBest() {
+      Atomics.wait(control, Slot.levelDone, 0, WAIT_MS);
+      if (Atomics.load(control, Slot.levelDone) !== 1) return null;
+      const out: ScoredId[] = [];
+      const n = Atomics.load(control, Slot.levelResults);
+      for (let i = 0; i < n; i++) out.push({ id: data.levelIds[i]!, score: data.levelScores[i]! });
+      return out;
+    },
+    boostReady() {
+      Atomics.store(control, Slot.boostReady, 1);
+      Atomics.notify(control, Slot.boostReady);
     },
     finish() {
       const mine = performance.now() - started;
@@ -127,12 +170,8 @@ export function startKeywordHelper(keyword: KeywordIndex, then?: KeywordHelper):
     },
   };
   keyword.useHelper(helper);
-  controlOf.set(helper, control);
   return helper;
 }
-
-/** Each helper's mailbox control, for another worker to wake it. */
-const controlOf = new WeakMap<KeywordHelper, Int32Array>();
 
 /**
  * The share of the passages the search's thread should score next, from its share this time and

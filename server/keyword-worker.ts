@@ -1,37 +1,73 @@
 // The thread that scores the upper part of a large index's passages while the search's own thread
 // scores the lower part (keyword-threads.ts). It shares the postings, the boost and its mailbox
 // with that thread, and waits on the mailbox with Atomics: a search costs no message.
-import { workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { scorePostings, topK } from '../ingest/bm25-kernel.ts';
-import { Slot, State, type KeywordWorkerData } from './keyword-mailbox.ts';
+import type { SharedPostings } from '../ingest/keyword-index.ts';
+import { Slot, State, type KeywordWorkerData, type LevelMessage } from './keyword-mailbox.ts';
 
-const { postings, control, terms, ids, scores: out, elapsed, boost, then } = workerData as KeywordWorkerData;
+const { postings, control, terms, ids, scores: out, elapsed, boost, levelTerms, levelIds, levelScores } = workerData as KeywordWorkerData;
 const scores = new Float64Array(postings.count);
 const touched = new Int32Array(postings.count + 1);
+
+/** How long the worker waits for the search to apply the level to the boost, ms. */
+const BOOST_WAIT_MS = 2000;
+
+/** The level (the sections) the search last posted, with its own scratch. */
+interface LevelState {
+  id: number;
+  postings: SharedPostings;
+  scores: Float64Array;
+  touched: Int32Array;
+}
+let level = null as LevelState | null;
+function levelPostings(id: number): LevelState {
+  while (level?.id !== id) {
+    const message = receiveMessageOnPort(parentPort!)?.message as LevelMessage | undefined;
+    if (message === undefined) throw new Error(`level ${id} was not posted`);
+    level = { id: message.level, postings: message.postings, scores: new Float64Array(message.postings.count), touched: new Int32Array(message.postings.count + 1) };
+  }
+  return level;
+}
+
+function score(from: SharedPostings, list: Float64Array, count: number, into: Float64Array, touchedInto: Int32Array): number {
+  let nTouched = 0;
+  for (let t = 0; t < count; t += 4) {
+    const field = from.fields[list[t]!]!;
+    nTouched = scorePostings(field.docs, field.tfs, field.norms, list[t + 1]!, list[t + 2]!, list[t + 3]!, from.k1, into, touchedInto, nTouched);
+  }
+  return nTouched;
+}
 
 Atomics.store(control, Slot.ready, 1);
 Atomics.notify(control, Slot.ready);
 
-/** How long the worker waits awake for a request it was told of (headsUp), ms: the search's work before it. */
-const AWAKE_MS = 2;
-
 for (;;) {
   let state = Atomics.load(control, Slot.state);
   while (state !== State.request && state !== State.stop) {
-    if (Atomics.exchange(control, Slot.headsUp, 0) === 1) {
-      const until = performance.now() + AWAKE_MS;
-      for (let now = state; now !== State.request && now !== State.stop && performance.now() < until; now = Atomics.load(control, Slot.state));
-    } else Atomics.wait(control, Slot.state, state);
+    Atomics.wait(control, Slot.state, state);
     state = Atomics.load(control, Slot.state);
   }
   if (state === State.stop) break;
   const started = performance.now();
   try {
-    let nTouched = 0;
-    const count = Atomics.load(control, Slot.terms);
-    for (let t = 0; t < count; t += 4) {
-      const field = postings.fields[terms[t]!]!;
-      nTouched = scorePostings(field.docs, field.tfs, field.norms, terms[t + 1]!, terms[t + 2]!, terms[t + 3]!, postings.k1, scores, touched, nTouched);
+    // the level first, all of it, for the search to apply to the boost while this thread goes on
+    const levelCount = Atomics.load(control, Slot.levelTerms);
+    if (levelCount > 0) {
+      const { postings: at, scores: levelScoresScratch, touched: levelTouched } = levelPostings(Atomics.load(control, Slot.level));
+      const n = score(at, levelTerms, levelCount, levelScoresScratch, levelTouched);
+      const best = topK(levelTouched, n, levelScoresScratch, undefined, Atomics.load(control, Slot.levelK));
+      best.forEach((hit, i) => {
+        levelIds[i] = hit.id;
+        levelScores[i] = hit.score;
+      });
+      Atomics.store(control, Slot.levelResults, best.length);
+      Atomics.store(control, Slot.levelDone, 1);
+      Atomics.notify(control, Slot.levelDone);
+    }
+    const nTouched = score(postings, terms, Atomics.load(control, Slot.terms), scores, touched);
+    if (levelCount > 0 && Atomics.wait(control, Slot.boostReady, 0, BOOST_WAIT_MS) === 'timed-out') {
+      throw new Error('the search did not apply the level');
     }
     const top = topK(touched, nTouched, scores, Atomics.load(control, Slot.boost) === 1 ? boost : undefined, Atomics.load(control, Slot.k));
     top.forEach((hit, i) => {
@@ -43,11 +79,12 @@ for (;;) {
     Atomics.store(control, Slot.state, State.done);
   } catch {
     scores.fill(0);
+    level?.scores.fill(0);
+    if (Atomics.load(control, Slot.levelDone) === 0) {
+      Atomics.store(control, Slot.levelDone, 2);
+      Atomics.notify(control, Slot.levelDone);
+    }
     Atomics.store(control, Slot.state, State.failed);
   }
   Atomics.notify(control, Slot.state);
-  if (then !== undefined) {
-    Atomics.store(then, Slot.headsUp, 1);
-    Atomics.notify(then, Slot.state);
-  }
 }

@@ -43,6 +43,14 @@ async function whenReady(helper: RangeScorer): Promise<() => number> {
     if (ok) started++;
     return ok;
   };
+  const startWithLevel = helper.startWithLevel?.bind(helper);
+  if (startWithLevel !== undefined) {
+    helper.startWithLevel = (...args) => {
+      const ok = startWithLevel(...args);
+      if (ok) started++;
+      return ok;
+    };
+  }
   return () => started;
 }
 
@@ -88,6 +96,64 @@ describe('the keyword leg on two threads', () => {
     expect(asked).toHaveLength(queries.length);
     // what it was asked: postings of passages 200 on only
     expect(asked[1]!.length).toBe(4 * 2); // 补贴: the word and its one bigram
+  });
+
+  it('scores a level (the sections) on the worker before its part, with the results of the level and then the passages on one thread', async () => {
+    const groups = 7;
+    const groupOf = Int32Array.from(passages, (_, i) => Math.floor((i * groups) / passages.length));
+    const shared = sharedCopy(alone);
+    const level = shared.grouped(groupOf, groups, { k1: 1.2, b: 0.75 }, { shared: true });
+    const aloneLevel = alone.grouped(groupOf, groups, { k1: 1.2, b: 0.75 });
+    // what a search does with the level's best: the passages of the best two groups count double
+    const applyTo = (boost: Float32Array) => (best: ScoredId[]) => {
+      for (const hit of best.slice(0, 2)) groupOf.forEach((g, i) => g === hit.id && (boost[i]! *= 2));
+    };
+    const expected = (q: string) => {
+      const boost = new Float32Array(passages.length).fill(1);
+      applyTo(boost)(aloneLevel.searchWeighted(alone.queryTerms(q), 3));
+      return alone.searchWeighted(alone.queryTerms(q), 30, boost);
+    };
+    const helper = startKeywordHelper(shared);
+    try {
+      helper.holdLevel(level);
+      const started = await whenReady(helper);
+      for (const q of queries) {
+        helper.boost.fill(1);
+        let vector = 0;
+        const hits = shared.searchLeveled(alone.queryTerms(q), 30, helper.boost, { index: level, k: 3, apply: applyTo(helper.boost) }, () => vector++);
+        expect(hits, q).toEqual(expected(q));
+        expect(vector).toBe(1);
+      }
+      expect(started()).toBe(queries.length);
+      // a 文号 query is scored on this thread, level and all
+      const exact = '湘政发〔2026〕6号 补贴';
+      helper.boost.fill(1);
+      expect(shared.searchLeveled(alone.queryTerms(exact), 30, helper.boost, { index: level, k: 3, apply: applyTo(helper.boost) })).toEqual(expected(exact));
+      expect(started()).toBe(queries.length);
+    } finally {
+      await helper.close();
+    }
+    // a worker that answers neither the level nor its part: the search scores both itself
+    const silent = sharedCopy(alone);
+    const silentLevel = silent.grouped(groupOf, groups, { k1: 1.2, b: 0.75 });
+    const boost = new Float32Array(passages.length).fill(1);
+    let released = 0;
+    silent.useHelper({
+      from: 200,
+      boost,
+      maxK: 1000,
+      level: silentLevel,
+      start: () => false,
+      startWithLevel: () => true,
+      levelBest: () => null,
+      boostReady: () => void released++,
+      finish: () => null,
+    });
+    for (const q of queries) {
+      boost.fill(1);
+      expect(silent.searchLeveled(alone.queryTerms(q), 30, boost, { index: silentLevel, k: 3, apply: applyTo(boost) }), q).toEqual(expected(q));
+    }
+    expect(released).toBe(queries.length);
   });
 
   it('leaves 文号 and clause-label queries, and filtered ones asking for every match, to one thread', () => {
@@ -157,29 +223,37 @@ describe('search over the seeds with the keyword leg on two threads', () => {
     }
     expect(started()).toBeGreaterThan(qs.length);
 
-    // the section level (a grouped index of its own) has its own second thread
-    const sectionStarts = await whenReady((two.backend as unknown as { sections: { helper: RangeScorer } }).sections.helper);
-    for (const q of qs.slice(0, 5)) {
-      const a = await search(one, { q, mode: 'hybrid' });
-      const b = await search(two, { q, mode: 'hybrid' });
-      expect(b.results.map((r) => [r.clauseId, r.score])).toEqual(a.results.map((r) => [r.clauseId, r.score]));
+    // the section level is scored by the same worker, before its part of the passages
+    const helper = (two.backend as unknown as { helper: RangeScorer }).helper;
+    let withLevel = 0;
+    const startWithLevel = helper.startWithLevel!.bind(helper);
+    helper.startWithLevel = (...args) => {
+      const ok = startWithLevel(...args);
+      if (ok) withLevel++;
+      return ok;
+    };
+    try {
+      for (const q of qs.slice(0, 5)) {
+        const a = await search(one, { q, mode: 'hybrid' });
+        const b = await search(two, { q, mode: 'hybrid' });
+        expect(b.results.map((r) => [r.clauseId, r.score])).toEqual(a.results.map((r) => [r.clauseId, r.score]));
+      }
+    } finally {
+      helper.startWithLevel = startWithLevel;
     }
-    expect(sectionStarts()).toBe(5);
+    expect(withLevel).toBe(5);
   });
 
   it('searches the vector leg while the second thread scores, and gives both legs their own results', async () => {
     const backend = two.backend as EmbeddedBackend;
-    const threads = two.backend as unknown as { helper: RangeScorer; sections: { helper: RangeScorer } };
-    await whenReady(threads.helper);
-    await whenReady(threads.sections.helper);
+    const helper = (two.backend as unknown as { helper: RangeScorer }).helper;
+    await whenReady(helper);
     const steps: string[] = [];
-    const trace = (scorer: RangeScorer, name: string) => {
-      const { start, finish } = scorer;
-      scorer.start = (...args) => (steps.push(`${name} start`), start.apply(scorer, args));
-      scorer.finish = () => (steps.push(`${name} finish`), finish.apply(scorer));
+    const trace = <K extends 'startWithLevel' | 'levelBest' | 'boostReady' | 'finish'>(name: K) => {
+      const original = helper[name]! as (...args: unknown[]) => unknown;
+      helper[name] = ((...args: unknown[]) => (steps.push(name), original.apply(helper, args))) as RangeScorer[K];
     };
-    trace(threads.helper, 'passages');
-    trace(threads.sections.helper, 'sections');
+    for (const name of ['startWithLevel', 'levelBest', 'boostReady', 'finish'] as const) trace(name);
     const vectors = backend.vectors;
     const nearest = vectors.search.bind(vectors);
     vectors.search = (...args: Parameters<typeof vectors.search>) => (steps.push('vector'), nearest(...args));
@@ -189,8 +263,8 @@ describe('search over the seeds with the keyword leg on two threads', () => {
         const vector = await two.embedder.embedQuery(q);
         steps.length = 0;
         const [keywordHits, vectorHits] = await backend.bothTopK(query, vector, 200, null);
-        // the vector search ran once, inside the section level's search, while its worker scored
-        expect(steps).toEqual(['sections start', 'vector', 'sections finish', 'passages start', 'passages finish']);
+        // the vector search ran once, while the worker scored the sections and its part of the passages
+        expect(steps).toEqual(['startWithLevel', 'vector', 'levelBest', 'boostReady', 'finish']);
         expect(keywordHits).toEqual(await backend.keywordTopK(query, 200, null));
         expect(vectorHits).toEqual(await backend.vectorTopK(vector, 200, null));
         expect(keywordHits.length).toBeGreaterThan(0);

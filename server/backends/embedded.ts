@@ -4,7 +4,7 @@
 import type { KeywordIndex, WeightedQuery } from '../../ingest/keyword-index.ts';
 import type { ScoredId } from '../../ingest/types.ts';
 import type { VectorIndex } from '../../ingest/vector-index.ts';
-import { startKeywordHelper, type KeywordHelper } from '../keyword-threads.ts';
+import type { KeywordHelper } from '../keyword-threads.ts';
 import { KEYWORD_LEG, passageBoost, SECTION_DEPTH, sectionFactors, sectionGroups } from '../corpus-priors.ts';
 import { matchesFilters, type SearchFilters } from '../search-filters.ts';
 import type { Catalog, SearchBackend, TermStats } from './backend.ts';
@@ -17,8 +17,6 @@ export class EmbeddedBackend implements SearchBackend {
     /** The boost of the last search: the static priors (`holds`) between searches. */
     scratch: Float32Array;
     holds: Float32Array | 'ones' | null;
-    /** The section level's own second thread, beside the passages' (`helper`). */
-    helper: KeywordHelper | null;
   } | null = null;
 
   constructor(
@@ -49,19 +47,12 @@ export class EmbeddedBackend implements SearchBackend {
   }
 
   private keywordHits(query: WeightedQuery, k: number, filters: SearchFilters | null, alongside?: () => void): ScoredId[] {
-    return this.withBoost(
-      query,
-      (boost, rest) => {
-        if (filters === null) return this.keyword.searchWeighted(query, k, boost, { alongside: rest });
-        // every match scored, then the accepted ones: a filter never empties what the first k filled
-        const accept = this.acceptor(filters);
-        return this.keyword
-          .searchWeighted(query, this.catalog.passages.length, boost, { alongside: rest })
-          .filter((h) => accept(h.id))
-          .slice(0, k);
-      },
-      alongside,
-    );
+    // every match scored when filtered, then the accepted ones: a filter never empties what the first k filled
+    const depth = filters === null ? k : this.catalog.passages.length;
+    const hits = this.withBoost(query, depth, alongside);
+    if (filters === null) return hits;
+    const accept = this.acceptor(filters);
+    return hits.filter((h) => accept(h.id)).slice(0, k);
   }
 
   private vectorHits(vector: Float32Array, k: number, filters: SearchFilters | null): ScoredId[] {
@@ -83,7 +74,7 @@ export class EmbeddedBackend implements SearchBackend {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.helper?.close(), this.sections?.helper?.close()]);
+    await this.helper?.close();
   }
 
   private acceptor(filters: SearchFilters): (id: number) => boolean {
@@ -92,27 +83,21 @@ export class EmbeddedBackend implements SearchBackend {
   }
 
   /**
-   * The static priors times the section level for this query, given to `use`: each passage of the
-   * query's best sections multiplied by its section's factor. The scratch array holds the static
-   * priors between searches; only the passages of those sections are changed, and put back after
-   * `use` (which must not await), so a search costs no pass over every passage. `alongside` runs
-   * beside the section level's search, or is handed to `use` where there is none.
+   * The passages' k best with the static priors times the section level for this query: each
+   * passage of the query's best sections multiplied by its section's factor. The scratch array
+   * holds the static priors between searches; only the passages of those sections are changed,
+   * and put back after, so a search costs no pass over every passage. `alongside` runs while the
+   * second thread, where there is one, scores (KeywordIndex.searchLeveled).
    */
-  private withBoost<T>(query: WeightedQuery, use: (boost: Float32Array | undefined, alongside?: () => void) => T, alongside?: () => void): T {
+  private withBoost(query: WeightedQuery, k: number, alongside?: () => void): ScoredId[] {
     const base = passageBoost(this.catalog);
-    if (!(KEYWORD_LEG.sectionLevel > 0)) return use(base, alongside);
+    if (!(KEYWORD_LEG.sectionLevel > 0)) return this.keyword.searchWeighted(query, k, base, { alongside });
     const groups = sectionGroups(this.catalog);
     const key = `${KEYWORD_LEG.levelK1}/${KEYWORD_LEG.levelB}`;
     if (this.sections === null || this.sections.key !== key) {
-      void this.sections?.helper?.close();
       const index = this.keyword.grouped(groups.groupOf, groups.count, { k1: KEYWORD_LEG.levelK1, b: KEYWORD_LEG.levelB }, { shared: this.helper !== null });
-      this.sections = {
-        key,
-        index,
-        scratch: this.helper?.boost ?? new Float32Array(groups.groupOf.length),
-        holds: null,
-        helper: this.helper !== null ? startKeywordHelper(index, this.helper) : null,
-      };
+      this.helper?.holdLevel(index);
+      this.sections = { key, index, scratch: this.helper?.boost ?? new Float32Array(groups.groupOf.length), holds: null };
     }
     const sections = this.sections;
     const boost = sections.scratch;
@@ -121,14 +106,16 @@ export class EmbeddedBackend implements SearchBackend {
       else boost.fill(1);
       sections.holds = base ?? 'ones';
     }
-    const factors = sectionFactors(sections.index.searchWeighted(query, SECTION_DEPTH, undefined, { alongside }));
     // (the scratch holds the static priors now: the array the keyword worker reads)
-    if (factors.length === 0) return use(boost);
-    for (const f of factors) {
-      for (let i = groups.offsets[f.id]!; i < groups.offsets[f.id + 1]!; i++) boost[groups.members[i]!]! *= f.score;
-    }
+    let factors: ScoredId[] = [];
+    const apply = (best: ScoredId[]) => {
+      factors = sectionFactors(best);
+      for (const f of factors) {
+        for (let i = groups.offsets[f.id]!; i < groups.offsets[f.id + 1]!; i++) boost[groups.members[i]!]! *= f.score;
+      }
+    };
     try {
-      return use(boost);
+      return this.keyword.searchLeveled(query, k, boost, { index: sections.index, k: SECTION_DEPTH, apply }, alongside);
     } finally {
       for (const f of factors) {
         for (let i = groups.offsets[f.id]!; i < groups.offsets[f.id + 1]!; i++) {
