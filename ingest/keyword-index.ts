@@ -1221,6 +1221,10 @@ export class KeywordIndex {
    * after the other.
    */
   searchLeveled(query: WeightedQuery, k: number, boost: Float32Array, level: Level, alongside?: () => void): ScoredId[] {
+    const oneAfterTheOther = () => {
+      level.apply(level.index.searchWeighted(query, level.k, undefined, { alongside }));
+      return this.searchWeighted(query, k, boost);
+    };
     const helper = this.helper;
     if (
       helper === null ||
@@ -1232,15 +1236,12 @@ export class KeywordIndex {
       this.count === 0 ||
       this.matchesExactly(query)
     ) {
-      level.apply(level.index.searchWeighted(query, level.k, undefined, { alongside }));
-      return this.searchWeighted(query, k, boost);
+      return oneAfterTheOther();
     }
     const terms = this.termList(query);
     const split = helper.from;
-    if (!helper.startWithLevel(this.termsFrom(terms, split), level.index.termList(query), level.k, k)) {
-      level.apply(level.index.searchWeighted(query, level.k, undefined, { alongside }));
-      return this.searchWeighted(query, k, boost);
-    }
+    const theirs = this.termsFrom(terms, split);
+    if (!helper.startWithLevel(theirs, level.index.termList(query), level.k, k)) return oneAfterTheOther();
     let nTouched = 0;
     try {
       try {
@@ -1255,7 +1256,7 @@ export class KeywordIndex {
       nTouched = 0;
       let other = helper.finish();
       if (other === null) {
-        nTouched = this.accumulate(this.termsFrom(terms, split), 0);
+        nTouched = this.accumulate(theirs, 0);
         other = topK(this.touched, nTouched, this.scores, boost, k);
         nTouched = 0;
       }
