@@ -1,5 +1,6 @@
 // What the search thread and its keyword worker share (keyword-threads.ts, keyword-worker.ts).
 import type { SharedPostings } from '../ingest/keyword-index.ts';
+import type { ScoredId } from '../ingest/types.ts';
 
 /** The slots of the control array. */
 export const Slot = {
@@ -63,4 +64,20 @@ export interface KeywordWorkerData {
 export interface LevelMessage {
   level: number;
   postings: SharedPostings;
+}
+
+/** Writes a best-first list into a mailbox's ids and scores; returns how many. */
+export function writeHits(hits: readonly ScoredId[], ids: Int32Array, scores: Float64Array): number {
+  hits.forEach((hit, i) => {
+    ids[i] = hit.id;
+    scores[i] = hit.score;
+  });
+  return hits.length;
+}
+
+/** The first n hits of a mailbox's ids and scores. */
+export function readHits(ids: Int32Array, scores: Float64Array, n: number): ScoredId[] {
+  const out: ScoredId[] = [];
+  for (let i = 0; i < n; i++) out.push({ id: ids[i]!, score: scores[i]! });
+  return out;
 }

@@ -3,13 +3,13 @@
 // the passages are split in two halves, the worker thread scores the upper one while the search's
 // own thread scores the lower, and the two top-k lists are merged. Each passage gets the score one
 // thread would have given it (the same terms added in the same order), so the results are the same
-// to the last bit. The postings, the boost and a small mailbox are shared memory; the threads
-// signal each other with Atomics, not messages, so a search pays microseconds for the hand-over.
+// to the last bit. The same worker scores the section level first (KeywordIndex.searchLeveled).
+// The postings, the boost and a small mailbox are shared memory; the threads signal each other
+// with Atomics, not messages, so a search pays microseconds for the hand-over.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { KeywordIndex, RangeScorer } from '../ingest/keyword-index.ts';
-import type { ScoredId } from '../ingest/types.ts';
-import { CONTROL_SLOTS, Slot, State, type KeywordWorkerData, type LevelMessage } from './keyword-mailbox.ts';
+import { CONTROL_SLOTS, readHits, Slot, State, type KeywordWorkerData, type LevelMessage } from './keyword-mailbox.ts';
 
 /**
  * From this many passages on, an index's keyword leg uses two threads where the machine has two
@@ -134,10 +134,7 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
     levelBest() {
       Atomics.wait(control, Slot.levelDone, 0, WAIT_MS);
       if (Atomics.load(control, Slot.levelDone) !== 1) return null;
-      const out: ScoredId[] = [];
-      const n = Atomics.load(control, Slot.levelResults);
-      for (let i = 0; i < n; i++) out.push({ id: data.levelIds[i]!, score: data.levelScores[i]! });
-      return out;
+      return readHits(data.levelIds, data.levelScores, Atomics.load(control, Slot.levelResults));
     },
     boostReady() {
       Atomics.store(control, Slot.boostReady, 1);
@@ -155,9 +152,7 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
       // (waking it is part of its cost); when it had not, what the worker counted itself
       const theirs = waited === 'ok' ? performance.now() - started : data.elapsed[0]!;
       share = balancedShare(share, mine, theirs);
-      const out: ScoredId[] = [];
-      const n = Atomics.load(control, Slot.results);
-      for (let i = 0; i < n; i++) out.push({ id: data.ids[i]!, score: data.scores[i]! });
+      const out = readHits(data.ids, data.scores, Atomics.load(control, Slot.results));
       Atomics.store(control, Slot.state, State.idle);
       return out;
     },

@@ -1,10 +1,11 @@
 // The thread that scores the upper part of a large index's passages while the search's own thread
-// scores the lower part (keyword-threads.ts). It shares the postings, the boost and its mailbox
-// with that thread, and waits on the mailbox with Atomics: a search costs no message.
+// scores the lower part (keyword-threads.ts), and, asked with a level, the whole section level
+// first. It shares the postings, the boost and its mailbox with that thread, and waits on the
+// mailbox with Atomics: a search costs no message (a level's postings come once, by message).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { scorePostings, topK } from '../ingest/bm25-kernel.ts';
 import type { SharedPostings } from '../ingest/keyword-index.ts';
-import { Slot, State, type KeywordWorkerData, type LevelMessage } from './keyword-mailbox.ts';
+import { Slot, State, writeHits, type KeywordWorkerData, type LevelMessage } from './keyword-mailbox.ts';
 
 const { postings, control, terms, ids, scores: out, elapsed, boost, levelTerms, levelIds, levelScores } = workerData as KeywordWorkerData;
 const scores = new Float64Array(postings.count);
@@ -57,11 +58,7 @@ for (;;) {
       const { postings: at, scores: levelScoresScratch, touched: levelTouched } = levelPostings(Atomics.load(control, Slot.level));
       const n = score(at, levelTerms, levelCount, levelScoresScratch, levelTouched);
       const best = topK(levelTouched, n, levelScoresScratch, undefined, Atomics.load(control, Slot.levelK));
-      best.forEach((hit, i) => {
-        levelIds[i] = hit.id;
-        levelScores[i] = hit.score;
-      });
-      Atomics.store(control, Slot.levelResults, best.length);
+      Atomics.store(control, Slot.levelResults, writeHits(best, levelIds, levelScores));
       Atomics.store(control, Slot.levelDone, 1);
       Atomics.notify(control, Slot.levelDone);
     }
@@ -70,12 +67,8 @@ for (;;) {
       throw new Error('the search did not apply the level');
     }
     const top = topK(touched, nTouched, scores, Atomics.load(control, Slot.boost) === 1 ? boost : undefined, Atomics.load(control, Slot.k));
-    top.forEach((hit, i) => {
-      ids[i] = hit.id;
-      out[i] = hit.score;
-    });
     elapsed[0] = performance.now() - started;
-    Atomics.store(control, Slot.results, top.length);
+    Atomics.store(control, Slot.results, writeHits(top, ids, out));
     Atomics.store(control, Slot.state, State.done);
   } catch {
     scores.fill(0);
