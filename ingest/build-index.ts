@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { createCachingTokenizer, createChineseTokenizer, extractPolicyTerms, loadJieba, type CachingTokenizer } from './chinese-tokenizer.ts';
 import type { TokenizeReply, TokenizeRequest } from './tokenize-worker.ts';
 import { BuiltinEmbedder, DEFAULT_BUILTIN_OPTIONS, evenSample } from './embedders/builtin-embedder.ts';
-import type { TrainReply, TrainRequest } from './train-worker.ts';
+import type { EmbedRequest, TrainReply, TrainRequest } from './train-worker.ts';
 import { buildCacheDir, readTokenTable, removeSpooled, spoolPath, writeTokenTable } from './build-cache.ts';
 import { createBgeEmbedder, ModelLoadError } from './embedders/bge-embedder.ts';
 import { DEFAULT_KEYWORD_PARAMS, KeywordIndex, type KeywordIndexFiles, type KeywordIndexHeader } from './keyword-index.ts';
@@ -182,6 +182,15 @@ async function openDefaultModel(modelDir: string | undefined): Promise<{ embedde
 }
 
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildReport> {
+  const threads: TrainingThread[] = [];
+  try {
+    return await build(options, threads);
+  } finally {
+    for (const t of threads) t.close();
+  }
+}
+
+async function build(options: BuildIndexOptions, threads: TrainingThread[]): Promise<BuildReport> {
   const started = performance.now();
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const progress = options.onProgress ?? (() => {});
@@ -246,7 +255,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   }
   const known = new Set(previousHashes?.manifest.embedder.kind === 'builtin' ? previousHashes.hashes : []);
   const keepModel = embedder === null && !options.retrain && hashes.filter((h) => !known.has(h)).length <= BUILTIN_RELEARN_SHARE * hashes.length;
-  const training = embedder === null && !keepModel ? trainOnSecondThread(texts, dictionary) : null;
+  const thread = embedder === null && !keepModel ? TrainingThread.start(texts, dictionary) : null;
+  if (thread !== null) threads.push(thread);
   // A rebuild after a few changed files updates the previous keyword index: kept passages keep
   // their postings, only new texts are tokenized (same dictionary, same tokenizer, same scoring).
   let keyword: KeywordIndex | null = null;
@@ -283,7 +293,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
       embedder = BuiltinEmbedder.fromFile(builtinFile, tokens);
     } else {
       progress({ stage: 'train', done: 0, total: 1 });
-      builtinFile = (await training) ?? BuiltinEmbedder.train(texts, tokens).toFile();
+      builtinFile = (await thread?.model) ?? BuiltinEmbedder.train(texts, tokens).toFile();
       embedder = BuiltinEmbedder.fromFile(builtinFile, tokens);
       progress({ stage: 'train', done: 1, total: 1 });
     }
@@ -319,15 +329,33 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
     //     previous graph), so the build never holds every vector beside the graph's own copy.
     //     The vectors are unit length, so the graph's inner product is cosine similarity.
     const graph = VectorIndex.builder(passages.length);
-    let embedded = 0;
-    for (let from = 0; from < passages.length; from += EMBED_SLICE) {
-      const ids = Array.from({ length: Math.min(EMBED_SLICE, passages.length - from) }, (_, i) => from + i);
-      const fresh = ids.filter((i) => reusedFrom[i]! < 0);
-      const made = fresh.length === 0 ? [] : await embedder.embedPassages(fresh.map((i) => texts[i]!), embedProgress(embedded));
+    let requested = 0;
+    // On the training thread, while this one adds the slice before to the graph; here if it fails.
+    const embedSlice = (texts: string[]): Promise<Float32Array[]> => {
+      const before = requested;
+      requested += texts.length;
+      const embedLocally = () => embedder.embedPassages(texts, embedProgress(before));
+      return texts.length === 0 ? Promise.resolve([]) : thread === null ? embedLocally() : thread.embed(texts, tokens).catch(embedLocally);
+    };
+    const slice = thread === null ? EMBED_SLICE : THREAD_EMBED_SLICE;
+    const freshIn = (from: number) => {
+      const fresh: string[] = [];
+      for (let i = from; i < Math.min(from + slice, passages.length); i++) if (reusedFrom[i]! < 0) fresh.push(texts[i]!);
+      return fresh;
+    };
+    let added = 0;
+    let next = embedSlice(freshIn(0));
+    for (let from = 0; from < passages.length; from += slice) {
+      const made = await next;
+      if (from + slice < passages.length) next = embedSlice(freshIn(from + slice));
       let j = 0;
-      for (const i of ids) graph.add(reusedFrom[i]! >= 0 ? previous!.graph.vector(reusedFrom[i]!) : made[j++]!);
-      embedded += fresh.length;
+      for (let i = from; i < Math.min(from + slice, passages.length); i++) {
+        graph.add(reusedFrom[i]! >= 0 ? previous!.graph.vector(reusedFrom[i]!) : made[j++]!);
+      }
+      added += made.length;
+      if (thread !== null) embedProgress(0)(added);
     }
+    thread?.close();
     tokens.clear();
     vectorIndex = graph.finish();
   }
@@ -423,33 +451,77 @@ async function buildKeywordIndex(indexDir: string, texts: string[], hashes: stri
 export const TRAIN_THREAD_MIN_PASSAGES = 5000;
 
 /**
- * The built-in embedder learned on a second thread, from the sample train() would take; null
- * where that does not pay (one core, a small corpus) or the thread fails: the caller then learns
- * it on this thread.
+ * The built-in embedder learned on a second thread, from the sample train() would take, and the
+ * passages then embedded there while this thread adds the vectors to the HNSW graph (the laws
+ * corpus: 12 s of embedding beside 9 s of graph). `model` is null where the thread failed: the
+ * caller then learns the model on this thread.
  */
-export async function trainOnSecondThread(texts: string[], dictionary: string[], minPassages = TRAIN_THREAD_MIN_PASSAGES): Promise<TrainReply | null> {
-  if (texts.length < minPassages || availableParallelism() < 2) return null;
-  const entry = new URL('./train-worker.ts', import.meta.url).href;
-  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, {
-    eval: true,
-    workerData: { dictionary, texts: evenSample(texts, DEFAULT_BUILTIN_OPTIONS.maxTrainingPassages) } satisfies TrainRequest,
-  });
-  try {
-    return await new Promise<TrainReply>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the training thread ended (exit code ${code})`)));
+export class TrainingThread {
+  private readonly waiting: { resolve: (reply: Float32Array) => void; reject: (error: Error) => void }[] = [];
+  private failure: Error | null = null;
+  private terms: readonly string[] | null = null;
+  private termsSent = 0;
+  readonly model: Promise<TrainReply | null>;
+
+  private constructor(private readonly worker: Worker) {
+    this.model = new Promise<TrainReply>((resolve, reject) => {
+      this.waiting.push({ resolve: resolve as (reply: Float32Array | Uint8Array) => void, reject });
+    }).catch(() => null);
+    worker.on('message', (reply: Float32Array | Uint8Array) => this.waiting.shift()?.resolve(reply as Float32Array));
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      for (const w of this.waiting.splice(0)) w.reject(this.failure);
+    };
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`the training thread ended (exit code ${code})`)));
+  }
+
+  /** Null where a thread does not pay (one core, a small corpus). */
+  static start(texts: string[], dictionary: string[], minPassages = TRAIN_THREAD_MIN_PASSAGES): TrainingThread | null {
+    if (texts.length < minPassages || availableParallelism() < 2) return null;
+    const entry = new URL('./train-worker.ts', import.meta.url).href;
+    const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, {
+      eval: true,
+      workerData: { dictionary, texts: evenSample(texts, DEFAULT_BUILTIN_OPTIONS.maxTrainingPassages) } satisfies TrainRequest,
     });
-  } catch {
-    return null;
-  } finally {
-    void worker.terminate();
+    return new TrainingThread(worker);
+  }
+
+  /** The texts' vectors, made there from the tokens `tokens` holds (or makes now) for them. */
+  embed(texts: readonly string[], tokens: CachingTokenizer): Promise<Float32Array[]> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const offsets = new Int32Array(texts.length + 1);
+    const own = texts.map((text, i) => {
+      const made = tokens.tokenIds(text);
+      offsets[i + 1] = offsets[i]! + made.length;
+      return made;
+    });
+    const ids = new Int32Array(offsets[texts.length]!);
+    own.forEach((made, i) => ids.set(made, offsets[i]!));
+    const terms = tokens.termList();
+    if (this.terms !== null && terms !== this.terms) return Promise.reject(new Error('the tokenizer was cleared'));
+    this.terms = terms;
+    const request: EmbedRequest = { texts: [...texts], ids, offsets, newTerms: terms.slice(this.termsSent) };
+    this.termsSent = terms.length;
+    const reply = new Promise<Float32Array>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.worker.postMessage(request, [ids.buffer, offsets.buffer]);
+    return reply.then((flat) => {
+      const dims = flat.length / Math.max(1, texts.length);
+      return Array.from({ length: texts.length }, (_, i) => flat.subarray(i * dims, (i + 1) * dims));
+    });
+  }
+
+  close(): void {
+    this.failure ??= new Error('the training thread was closed');
+    void this.worker.terminate();
   }
 }
 
 // Passages embedded and added to a new graph at a time: 16 MB of 256-d vectors, and room enough for
-// bge-small-zh's batches of similar length.
+// bge-small-zh's batches of similar length. The training thread's slices are smaller, so the graph
+// waits little for the first and adds little after the last.
 const EMBED_SLICE = 16_384;
+const THREAD_EMBED_SLICE = 4096;
 
 // Below this many passages a second thread costs more to start than it saves. On two cores shared
 // with other work it hardly pays at all (the laws corpus's keyword stage: 16.3 s with it, 18.2 s

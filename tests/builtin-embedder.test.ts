@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
 import { BuiltinEmbedder, builtinFileToJSON } from '../ingest/embedders/builtin-embedder.ts';
-import { trainOnSecondThread } from '../ingest/build-index.ts';
+import { TrainingThread } from '../ingest/build-index.ts';
+import { createCachingTokenizer } from '../ingest/chinese-tokenizer.ts';
 
 const { passages } = JSON.parse(readFileSync(new URL('./fixtures/passages-sample.json', import.meta.url), 'utf8')) as {
   passages: { source: string; text: string }[];
@@ -25,12 +26,24 @@ async function rank(query: string): Promise<number[]> {
 const holding = (needle: string) => passages.flatMap((p, i) => (p.text.includes(needle) ? [i] : []));
 
 describe('BuiltinEmbedder', () => {
-  it.skipIf(availableParallelism() < 2)('learned on a second thread (as ingest does beside the keyword index) is the model learned on this one', async () => {
-    const file = await trainOnSecondThread(texts, [], 0);
-    expect(file).not.toBeNull();
-    const there = BuiltinEmbedder.fromFile(file!, tokenizer);
-    expect(await there.fingerprint()).toBe(await embedder.fingerprint());
-    expect(await there.embedQuery('设备更新 贴息')).toEqual(await embedder.embedQuery('设备更新 贴息'));
+  it.skipIf(availableParallelism() < 2)('learned and used on a second thread (as ingest does) is the model learned and used on this one', async () => {
+    const thread = TrainingThread.start(texts, [], 0)!;
+    try {
+      const file = await thread.model;
+      expect(file).not.toBeNull();
+      const there = BuiltinEmbedder.fromFile(file!, tokenizer);
+      expect(await there.fingerprint()).toBe(await embedder.fingerprint());
+      expect(await there.embedQuery('设备更新 贴息')).toEqual(await embedder.embedQuery('设备更新 贴息'));
+      // the passages embedded there, in two requests, from the tokens this thread made
+      const tokens = createCachingTokenizer(createChineseTokenizer());
+      const half = Math.floor(texts.length / 2);
+      const first = await thread.embed(texts.slice(0, half), tokens);
+      const second = await thread.embed(texts.slice(half), tokens);
+      expect([...first, ...second]).toEqual(vectors);
+    } finally {
+      thread.close();
+    }
+    await expect(thread.embed(texts.slice(0, 1), createCachingTokenizer(tokenizer))).rejects.toThrow(/closed/);
   });
 
   it('describes itself; dimensions are capped by the corpus size', () => {

@@ -601,37 +601,50 @@ export class BuiltinEmbedder implements Embedder {
    * otherwise. Words are added first, then bigrams, each first seen first.
    */
   private embed(text: string): Float32Array {
+    const tokenizer = this.tokenizer;
+    if (isCachingTokenizer(tokenizer)) return this.embedTokens(text, tokenizer.tokenIds(text), tokenizer.termList());
+    const { seen } = this;
+    seen.length = 0;
+    for (const w of tokenizer.tokenize(text)) this.count(this.wordIds.get(w) ?? -1);
+    return this.project(text);
+  }
+
+  /**
+   * The text's vector from tokens made elsewhere: `ids` index `terms`, as a caching tokenizer's
+   * tokenIds() and termList() give them (the build's second thread embeds this way). Keep passing
+   * the same `terms` array, grown in place: its words are looked up once.
+   */
+  embedTokens(text: string, ids: Int32Array, terms: readonly string[]): Float32Array {
+    this.seen.length = 0;
+    if (terms !== this.mappedList) {
+      // another list: the tokenizer was cleared
+      this.mappedList = terms;
+      this.termsMapped = 0;
+    }
+    if (terms.length > this.termsMapped) {
+      if (terms.length > this.featureOfTerm.length) {
+        const grown = new Int32Array(Math.max(terms.length, this.featureOfTerm.length * 2));
+        grown.set(this.featureOfTerm.subarray(0, this.termsMapped));
+        this.featureOfTerm = grown;
+      }
+      for (let t = this.termsMapped; t < terms.length; t++) this.featureOfTerm[t] = this.wordIds.get(terms[t]!) ?? -1;
+      this.termsMapped = terms.length;
+    }
+    for (let i = 0; i < ids.length; i++) this.count(this.featureOfTerm[ids[i]!]!);
+    return this.project(text);
+  }
+
+  private count(feature: number): void {
+    if (feature < 0) return;
+    if (this.counts[feature] === 0) this.seen.push(feature);
+    this.counts[feature]!++;
+  }
+
+  /** The words counted, then the text's bigrams: their weighted projection rows summed, unit length. */
+  private project(text: string): Float32Array {
     const dims = this.info.dims;
     const { counts, seen } = this;
-    seen.length = 0;
-    const count = (feature: number) => {
-      if (feature < 0) return;
-      if (counts[feature] === 0) seen.push(feature);
-      counts[feature]!++;
-    };
-    const tokenizer = this.tokenizer;
-    if (isCachingTokenizer(tokenizer)) {
-      const ids = tokenizer.tokenIds(text);
-      const terms = tokenizer.termList();
-      if (terms !== this.mappedList) {
-        // another list: the tokenizer was cleared
-        this.mappedList = terms;
-        this.termsMapped = 0;
-      }
-      if (terms.length > this.termsMapped) {
-        if (terms.length > this.featureOfTerm.length) {
-          const grown = new Int32Array(Math.max(terms.length, this.featureOfTerm.length * 2));
-          grown.set(this.featureOfTerm.subarray(0, this.termsMapped));
-          this.featureOfTerm = grown;
-        }
-        for (let t = this.termsMapped; t < terms.length; t++) this.featureOfTerm[t] = this.wordIds.get(terms[t]!) ?? -1;
-        this.termsMapped = terms.length;
-      }
-      for (let i = 0; i < ids.length; i++) count(this.featureOfTerm[ids[i]!]!);
-    } else {
-      for (const w of tokenizer.tokenize(text)) count(this.wordIds.get(w) ?? -1);
-    }
-    for (const code of cjkBigramCodes(text)) count(this.bigramIds.get(code) ?? -1);
+    for (const code of cjkBigramCodes(text)) this.count(this.bigramIds.get(code) ?? -1);
     const acc = new Float64Array(dims);
     const projection = this.projection;
     for (const feature of seen) {
