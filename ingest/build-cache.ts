@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shareTexts, withoutSharedTexts, type ParsedFile } from './parse-corpus.ts';
+import { packParse, unpackParse, type PackedParse, type ParsedFile } from './parse-corpus.ts';
 
 /** The cache folder of an index folder. */
 export function buildCacheDir(indexDir: string): string {
@@ -54,7 +54,7 @@ export class ParseCache {
   async get(key: string): Promise<ParsedFile | null> {
     this.used.add(key);
     try {
-      const parsed = shareTexts(JSON.parse((await readFile(join(this.dir, `${key}.json`))).toString(CACHE_ENCODING)) as ParsedFile);
+      const parsed = unpackParse(JSON.parse((await readFile(join(this.dir, `${key}.json`))).toString(CACHE_ENCODING)) as PackedParse);
       this.found.add(key);
       return parsed;
     } catch {
@@ -72,7 +72,7 @@ export class ParseCache {
     this.used.add(key);
     try {
       await mkdir(this.dir, { recursive: true });
-      await writeFile(join(this.dir, `${key}.json`), Buffer.from(JSON.stringify(withoutSharedTexts(parsed)), CACHE_ENCODING));
+      await writeFile(join(this.dir, `${key}.json`), Buffer.from(JSON.stringify(packParse(parsed)), CACHE_ENCODING));
     } catch {
       // a cache that cannot be written only makes the next build slower
     }

@@ -344,6 +344,39 @@ export class VectorIndex {
 
   /** Writes vectors.hnsw8 (the graph, its vectors in 8 bits) and vectors.json (format, dimensions, count, parameters) into dir. */
   save(dir: string): void {
+    if (this.index !== null) {
+      const full = join(dir, `${VECTOR_INDEX_FILE}.full`);
+      this.index.writeIndexSync(full);
+      this.compact(full, dir);
+    }
+    this.saveRest(dir);
+  }
+
+  /** save(), with hnswlib's file written on the thread pool while this thread goes on. */
+  async saveAsync(dir: string): Promise<void> {
+    if (this.index !== null) {
+      const full = join(dir, `${VECTOR_INDEX_FILE}.full`);
+      try {
+        await this.index.writeIndex(full);
+      } catch (error) {
+        rmSync(full, { force: true });
+        throw error;
+      }
+      this.compact(full, dir);
+    }
+    this.saveRest(dir);
+  }
+
+  // hnswlib writes only to a path: its file is written beside, compacted, and removed
+  private compact(full: string, dir: string): void {
+    try {
+      compactHnswFile(full, join(dir, VECTOR_INDEX_FILE));
+    } finally {
+      rmSync(full, { force: true });
+    }
+  }
+
+  private saveRest(dir: string): void {
     const meta: VectorIndexMeta = {
       format: FORMAT,
       space: 'ip',
@@ -352,16 +385,6 @@ export class VectorIndex {
       params: this.params,
       ...(this.labels !== null ? { labelsFile: VECTOR_LABELS_FILE, deleted: this.deleted } : {}),
     };
-    if (this.index !== null) {
-      // hnswlib writes only to a path: its file is written beside, compacted, and removed
-      const full = join(dir, `${VECTOR_INDEX_FILE}.full`);
-      this.index.writeIndexSync(full);
-      try {
-        compactHnswFile(full, join(dir, VECTOR_INDEX_FILE));
-      } finally {
-        rmSync(full, { force: true });
-      }
-    }
     if (this.labels !== null) writeFileSync(join(dir, VECTOR_LABELS_FILE), new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
     writeFileSync(join(dir, VECTOR_INDEX_META_FILE), JSON.stringify(meta, null, 2) + '\n');
   }

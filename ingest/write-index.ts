@@ -70,12 +70,15 @@ export async function writeIndexFile(path: string, data: string | Uint8Array): P
  * build's largest moment).
  */
 const PIECE = 1 << 20;
+const WRITE_AHEAD = 4 * PIECE;
 
 export async function writeJsonArray<T>(path: string, items: readonly T[], shape: (item: T) => unknown): Promise<void> {
   const compress = path.endsWith('.gz');
   const sink = createWriteStream(path);
-  // a megabyte of output per call to zlib on the thread pool, not 16 KB: far fewer round trips
-  const gzip = compress ? createGzip({ level: GZIP_LEVEL, chunkSize: PIECE }) : null;
+  // a megabyte of output per call to zlib on the thread pool, not 16 KB: far fewer round trips;
+  // and a few pieces handed over ahead, so this thread makes the next while zlib packs the last
+  // (zlib's streams take a stream's options too; @types/node lists only zlib's own)
+  const gzip = compress ? createGzip({ level: GZIP_LEVEL, chunkSize: PIECE, ...{ writableHighWaterMark: WRITE_AHEAD } }) : null;
   const head = gzip ?? sink;
   const done = gzip !== null ? pipeline(gzip, sink) : finished(sink);
   done.catch(() => {}); // awaited below; a failed write must not go unhandled while the loop waits
@@ -370,6 +373,11 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     // (by their offsets), restored when the index is loaded.
     // Files are made on this thread one after another and compressed on the thread pool while the
     // next is made.
+    // The graph's file is written by hnswlib on the thread pool (it streams: no copy in memory)
+    // and compacted here once this thread has made the files below. Its failure is reported last:
+    // hnswlib does not report a full disk, so its file is merely found cut short.
+    const graph = contents.vectorIndex.saveAsync(tmp);
+    graph.catch(() => {});
     const work: Promise<unknown>[] = [
       writeJsonArray(file(INDEX_FILES.documents), documents, (d) => ({ ...d, clauses: d.clauses.map(({ text: _text, ...c }) => c) })),
       writeJsonArray(file(INDEX_FILES.passages), passages, ({ text: _text, ...p }) => p),
@@ -385,11 +393,10 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
         ? moveFile(contents.keyword.postings, file(INDEX_FILES.keywordPostings))
         : writeFile(file(INDEX_FILES.keywordPostings), contents.keyword.postings),
     );
+    work.push(graph);
     // every write settled before any failure is acted on: cleaning up while another write is still
     // creating its file would leave the folder behind (a full disk fails one write, not all)
     await settleAll(work);
-    // the graph last, once the other files' buffers are let go: its full-size copy is the largest
-    contents.vectorIndex.save(tmp);
     // index/README.md is tracked by git: carry it into the new folder
     if (!inside) {
       await copyFile(join(indexDir, 'README.md'), file('README.md')).catch((e: NodeJS.ErrnoException) => {
