@@ -305,9 +305,15 @@ async function build(options: BuildIndexOptions, threads: TrainingThread[]): Pro
   const reusable =
     previous !== null && previous.manifest.embedder.fingerprint === fingerprint && previous.manifest.embedder.dims === info.dims;
   const reusedFrom = reusable ? previousVectors(previous.hashes, hashes) : new Int32Array(passages.length).fill(-1);
+  // A text met before in this corpus (a law published twice, a repeated paragraph) has that
+  // passage's vector and point: it is not embedded again.
+  const repeats = new Uint8Array(passages.length);
+  const seen = new Set<string>();
+  hashes.forEach((h, i) => (seen.has(h) ? (repeats[i] = 1) : seen.add(h)));
+  seen.clear();
   const missing: number[] = [];
   reusedFrom.forEach((at, i) => {
-    if (at < 0) missing.push(i);
+    if (at < 0 && repeats[i] === 0) missing.push(i);
   });
   const embedProgress = (before: number) => (done: number) => progress({ stage: 'embed', done: before + done, total: missing.length });
   progress({ stage: 'embed', done: 0, total: missing.length });
@@ -322,7 +328,7 @@ async function build(options: BuildIndexOptions, threads: TrainingThread[]): Pro
     missing.forEach((at, j) => (vectors[at] = made[j]!));
     tokens.clear();
     progress({ stage: 'hnsw', done: 0, total: passages.length });
-    vectorIndex = VectorIndex.update(previous.graph, vectors, reusedFrom);
+    vectorIndex = VectorIndex.update(previous.graph, vectors, reusedFrom, hashes);
   }
   if (vectorIndex === null) {
     // 6b. A graph from nothing, filled slice by slice as the slice is embedded (or read from the
@@ -340,7 +346,7 @@ async function build(options: BuildIndexOptions, threads: TrainingThread[]): Pro
     const slice = thread === null ? EMBED_SLICE : THREAD_EMBED_SLICE;
     const freshIn = (from: number) => {
       const fresh: string[] = [];
-      for (let i = from; i < Math.min(from + slice, passages.length); i++) if (reusedFrom[i]! < 0) fresh.push(texts[i]!);
+      for (let i = from; i < Math.min(from + slice, passages.length); i++) if (reusedFrom[i]! < 0 && repeats[i] === 0) fresh.push(texts[i]!);
       return fresh;
     };
     let added = 0;
@@ -350,7 +356,8 @@ async function build(options: BuildIndexOptions, threads: TrainingThread[]): Pro
       if (from + slice < passages.length) next = embedSlice(freshIn(from + slice));
       let j = 0;
       for (let i = from; i < Math.min(from + slice, passages.length); i++) {
-        graph.add(reusedFrom[i]! >= 0 ? previous!.graph.vector(reusedFrom[i]!) : made[j++]!);
+        if (repeats[i] === 1) graph.share(hashes[i]!);
+        else graph.add(reusedFrom[i]! >= 0 ? previous!.graph.vector(reusedFrom[i]!) : made[j++]!, hashes[i]);
       }
       added += made.length;
       if (thread !== null) embedProgress(0)(added);

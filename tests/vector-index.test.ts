@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -179,5 +179,47 @@ describe('VectorIndex.update', () => {
     const old = clusteredVectors(100, 16, 4, 0.3, 3);
     const from = Int32Array.from({ length: 100 }, (_, i) => (i < 50 ? i : -1));
     expect(VectorIndex.update(VectorIndex.build(old), clusteredVectors(100, 16, 4, 0.3, 4), from)).toBeNull();
+  });
+  it('passages that share a text share one point: a search finds them all, at its score, through a save, a load and an update', () => {
+    // 6,000 passages (enough for the graph to be walked, not scanned), each text three times
+    const distinct = clusteredVectors(2_000, 32, 40, 0.3, 21);
+    const key = (i: number) => `text ${i % 2_000}`;
+    const graph = VectorIndex.builder(6_000);
+    for (let i = 0; i < 6_000; i++) {
+      if (i < 2_000) graph.add(distinct[i]!, key(i));
+      else graph.share(key(i));
+    }
+    const shared = graph.finish();
+    const copies = (i: number) => [i, i + 2_000, i + 4_000];
+    const dir = mkdtempSync(join(tmpdir(), 'vector-shared-'));
+    try {
+      shared.save(dir);
+      const loaded = VectorIndex.load(dir, 32, 6_000);
+      for (const at of [0, 777, 1_999]) {
+        for (const g of [shared, loaded]) {
+          const hits = g.search(distinct[at]!, 9);
+          expect(hits.slice(0, 3).map((h) => h.id)).toEqual(copies(at));
+          expect(hits[0]!.score).toBeCloseTo(1, 1);
+          expect(hits[2]!.score).toBe(hits[0]!.score);
+          // the next text's copies follow, together
+          expect(new Set(hits.slice(3, 6).map((h) => h.id % 2_000)).size).toBe(1);
+          expect(g.search(distinct[at]!, 2).map((h) => h.id)).toEqual(copies(at).slice(0, 2));
+          expect(g.search(distinct[at]!, 3, (id) => id >= 2_000).map((h) => h.id).slice(0, 2)).toEqual(copies(at).slice(1));
+        }
+      }
+      expect(loaded.vector(4_777)).toEqual(loaded.vector(777));
+      // an update: one passage more, a fourth copy of text 5, takes text 5's point (the graph adds none)
+      const from = Int32Array.from({ length: 6_001 }, (_, i) => (i < 6_000 ? i : -1));
+      const keys = Array.from({ length: 6_001 }, (_, i) => (i < 6_000 ? key(i) : key(5)));
+      const updated = VectorIndex.update(loaded, new Array(6_001), from, keys)!;
+      expect(updated.search(distinct[5]!, 4).map((h) => h.id)).toEqual([...copies(5), 6_000]);
+      const again = join(dir, 'again');
+      mkdirSync(again);
+      updated.save(again);
+      expect(statSync(join(again, 'vectors.hnsw8')).size).toBe(statSync(join(dir, 'vectors.hnsw8')).size);
+      expect(VectorIndex.load(again, 32, 6_001).search(distinct[5]!, 4).map((h) => h.id)).toEqual([...copies(5), 6_000]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
