@@ -146,6 +146,29 @@ describe('index build with the built-in embedder', () => {
     }
   });
 
+  it('re-ingest over a damaged keyword index builds it afresh, as one built from nothing', async () => {
+    const file = path.join(corpusDir, 'yongzhou-gazette-2025-manufacturing-measures.txt');
+    const text = await readFile(file, 'utf8');
+    const postings = path.join(indexDir, INDEX_FILES.keywordPostings);
+    const bytes = await readFile(postings);
+    // the index's own copy is replaced, not written into: a loaded index may be reading it
+    await rm(postings);
+    await writeFile(postings, bytes.subarray(0, bytes.length >> 1));
+    await writeFile(file, text.replace('贴息', '贴息补助'));
+    try {
+      const rebuilt = await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+      expect(rebuilt.keyword).toBe('built');
+      const freshDir = path.join(scratch, 'builtin-index-fresh-2');
+      await buildIndex({ corpusDir, indexDir: freshDir, embedder: 'builtin', ...quiet });
+      for (const name of [INDEX_FILES.keyword, INDEX_FILES.keywordPostings]) {
+        expect(await readFile(path.join(indexDir, name)), name).toEqual(await readFile(path.join(freshDir, name)));
+      }
+    } finally {
+      await writeFile(file, text);
+      await buildIndex({ corpusDir, indexDir, embedder: 'builtin', ...quiet });
+    }
+  });
+
   it('HNSW recall@10 against exact search is at least 0.99 on the seeds’ vectors', async () => {
     const index = await loadIndex(indexDir);
     const dims = index.manifest.embedder.dims;
