@@ -6,7 +6,6 @@
 // built-in embedder is learned from the corpus; a rebuild keeps the learned model (folding new
 // passages into it) while most passages are unchanged, and learns it again otherwise.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -22,9 +21,7 @@ import { loadCorpus, type CorpusFileReport } from './load-corpus.ts';
 import { EMBEDDER_CHOICES, type Clause, type Embedder, type EmbedderChoice, type EmbedderKind, type Passage, type PolicyDocument, type Tokenizer } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
 import { indexIsStale, manifestStaleness } from './index-staleness.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, readIndexFileSync, readIndexJsonSync, recoverIndex, writeIndex, type IndexManifest, type KeywordIndexWritten } from './write-index.ts';
-import { KeywordUpdateThread } from './keyword-update.ts';
-import type { KeywordUpdateReply, KeywordUpdateRequest } from './keyword-update-worker.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, TOKENIZER_ID, readIndexFileSync, readIndexJsonSync, recoverIndex, writeIndex, type IndexContents, type IndexManifest } from './write-index.ts';
 
 export type BuildStage = 'read' | 'train' | 'embed' | 'keyword' | 'hnsw' | 'write';
 
@@ -150,20 +147,11 @@ async function readPreviousHashes(indexDir: string): Promise<{ manifest: IndexMa
 }
 
 /** The previous build's keyword index, when it tokenized and scored as this build does; else null. */
-/** Whether the previous keyword index was made with this tokenizer and policy dictionary (else it is built afresh). */
-function keywordSetupKept(indexDir: string, manifest: IndexManifest, dictionary: string[]): boolean {
-  try {
-    if (manifest.tokenizer.id !== TOKENIZER_ID) return false;
-    const before = readIndexJsonSync<string[]>(join(indexDir, INDEX_FILES.dictionary));
-    return before.length === dictionary.length && before.every((t, i) => t === dictionary[i]);
-  } catch {
-    return false;
-  }
-}
-
 function readPreviousKeyword(indexDir: string, manifest: IndexManifest, dictionary: string[], tokenizer: Tokenizer): KeywordIndex | null {
   try {
-    if (!keywordSetupKept(indexDir, manifest, dictionary)) return null;
+    if (manifest.tokenizer.id !== TOKENIZER_ID) return null;
+    const before = readIndexJsonSync<string[]>(join(indexDir, INDEX_FILES.dictionary));
+    if (before.length !== dictionary.length || before.some((t, i) => t !== dictionary[i])) return null;
     const header = readIndexJsonSync<KeywordIndexHeader>(join(indexDir, INDEX_FILES.keyword));
     if (JSON.stringify(header.params) !== JSON.stringify(DEFAULT_KEYWORD_PARAMS)) return null;
     const index = KeywordIndex.deserialize(header, readIndexFileSync(join(indexDir, INDEX_FILES.keywordPostings)), tokenizer);
@@ -171,51 +159,6 @@ function readPreviousKeyword(indexDir: string, manifest: IndexManifest, dictiona
   } catch {
     return null;
   }
-}
-
-/**
- * The previous keyword index brought up to date on `thread` (keyword-update-worker.ts), from the
- * new passages' tokens made here, its postings written ahead into the build cache. Where the
- * thread cannot (a damaged file, other parameters, a failed thread), here, as before: updated,
- * else built afresh.
- */
-async function updateKeywordAside(
-  thread: KeywordUpdateThread,
-  job: {
-    indexDir: string;
-    manifest: IndexManifest;
-    dictionary: string[];
-    from: Int32Array;
-    texts: string[];
-    hashes: string[];
-    tokens: CachingTokenizer;
-    keywordHow: { how: BuildReport['keyword'] };
-  },
-): Promise<KeywordIndexWritten> {
-  const { indexDir, manifest, dictionary, from, hashes, tokens, keywordHow } = job;
-  const spool = spoolPath(buildCacheDir(indexDir), INDEX_FILES.keywordPostings);
-  // the texts, for the way here: the build lets go of its list before the write
-  const texts = [...job.texts];
-  const fresh: KeywordUpdateRequest['fresh'] = [];
-  from.forEach((at, i) => at < 0 && fresh.push({ at: i, text: texts[i]!, tokens: tokens.tokenize(texts[i]!) }));
-  let reply: KeywordUpdateReply;
-  try {
-    await mkdir(dirname(spool), { recursive: true });
-    reply = await thread.update({ indexDir, previousCount: manifest.counts.passages, from, fresh, spool });
-  } catch (error) {
-    if (thread.closed) throw error; // the build ended first
-    reply = { header: null, why: (error as Error).message };
-  } finally {
-    thread.close();
-  }
-  if (reply.header !== null) return { header: reply.header, postings: spool };
-  await rm(spool, { force: true });
-  let keyword = readPreviousKeyword(indexDir, manifest, dictionary, tokens)?.update(from, texts, tokens) ?? null;
-  if (keyword === null) {
-    keywordHow.how = 'built';
-    keyword = await buildKeywordIndex(indexDir, texts, hashes, tokens, dictionary);
-  }
-  return spoolPostings(keyword.serializeInChunks(), spool);
 }
 
 /** The previous build's vectors and built-in model, beside its manifest and hashes (readPreviousHashes). */
@@ -239,7 +182,7 @@ async function openDefaultModel(modelDir: string | undefined): Promise<{ embedde
 }
 
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildReport> {
-  const threads: { close(): void }[] = [];
+  const threads: TrainingThread[] = [];
   try {
     return await build(options, threads);
   } finally {
@@ -247,7 +190,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildRepor
   }
 }
 
-async function build(options: BuildIndexOptions, threads: { close(): void }[]): Promise<BuildReport> {
+async function build(options: BuildIndexOptions, threads: TrainingThread[]): Promise<BuildReport> {
   const started = performance.now();
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const progress = options.onProgress ?? (() => {});
@@ -258,9 +201,6 @@ async function build(options: BuildIndexOptions, threads: { close(): void }[]): 
   await recoverIndex(options.indexDir);
   const cacheDir = buildCacheDir(options.indexDir);
   await removeSpooled(cacheDir);
-  // over a previous index, the thread that may bring its keyword index up to date starts now
-  const updater = existsSync(join(options.indexDir, INDEX_FILES.manifest)) ? KeywordUpdateThread.start() : null;
-  if (updater !== null) threads.push(updater);
 
   // 1. Files -> documents, clauses, passages (and jieba's dictionary loaded while files are read)
   setImmediate(loadJieba);
@@ -320,8 +260,7 @@ async function build(options: BuildIndexOptions, threads: { close(): void }[]): 
   // A rebuild after a few changed files updates the previous keyword index: kept passages keep
   // their postings, only new texts are tokenized (same dictionary, same tokenizer, same scoring).
   let keyword: KeywordIndex | null = null;
-  const keywordHow: { how: BuildReport['keyword'] } = { how: 'updated' };
-  let keywordFiles: KeywordIndexWritten | Promise<KeywordIndexWritten> | null = null;
+  let keywordHow: BuildReport['keyword'] = 'updated';
   let previousLoading: Promise<PreviousIndex | null> | null = null;
   if (previousHashes !== null) {
     const from = previousPositions(previousHashes.hashes, hashes);
@@ -329,34 +268,21 @@ async function build(options: BuildIndexOptions, threads: { close(): void }[]): 
     if (fresh <= BUILTIN_RELEARN_SHARE * hashes.length) {
       // the previous vector graph, brought up to date below, is read on the thread pool meanwhile
       previousLoading = readPrevious(options.indexDir, previousHashes);
-      const { indexDir } = options;
-      const { manifest } = previousHashes;
-      if (updater !== null && keywordSetupKept(indexDir, manifest, dictionary)) {
-        // on the thread started for it, while this one goes on to the vectors and the write
-        keywordFiles = updateKeywordAside(updater, { indexDir, manifest, dictionary, from, texts, hashes, tokens, keywordHow });
-        keywordFiles.catch(() => {}); // awaited by the write, which reports a failure
-      } else {
-        const previousKeyword = readPreviousKeyword(indexDir, manifest, dictionary, tokens);
-        keyword = previousKeyword?.update(from, texts, tokens) ?? null;
-      }
+      const previousKeyword = readPreviousKeyword(options.indexDir, previousHashes.manifest, dictionary, tokens);
+      keyword = previousKeyword?.update(from, texts, tokens) ?? null;
     }
   }
-  if (keywordFiles !== null) {
-    // (the thread has its work)
-  } else {
-    updater?.close();
-    if (keyword === null) {
-      keywordHow.how = 'built';
-      keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
-    }
-    // Serialized now, its postings written ahead into the build cache (writeIndex moves them in),
-    // and let go: nothing in the build reads it again, and a million passages' postings are 700 MB
-    // of arrays, 300 MB of varints, that would otherwise be held through embedding and the write.
-    // Where the cache cannot be written (a full disk, a read-only folder) they stay in memory and
-    // the write says what is wrong.
-    keywordFiles = await spoolPostings(keyword.serializeInChunks(), spoolPath(cacheDir, INDEX_FILES.keywordPostings));
-    keyword = null;
+  if (keyword === null) {
+    keywordHow = 'built';
+    keyword = await buildKeywordIndex(options.indexDir, texts, hashes, tokens, dictionary);
   }
+  // Serialized now, its postings written ahead into the build cache (writeIndex moves them in),
+  // and let go: nothing in the build reads it again, and a million passages' postings are 700 MB
+  // of arrays, 300 MB of varints, that would otherwise be held through embedding and the write.
+  // Where the cache cannot be written (a full disk, a read-only folder) they stay in memory and
+  // the write says what is wrong.
+  const keywordFiles = await spoolPostings(keyword.serializeInChunks(), spoolPath(cacheDir, INDEX_FILES.keywordPostings));
+  keyword = null;
 
   // 4. The embedder
   const previous = await (previousLoading ?? readPrevious(options.indexDir, previousHashes));
@@ -470,13 +396,13 @@ async function build(options: BuildIndexOptions, threads: { close(): void }[]): 
     seconds: (performance.now() - started) / 1000,
     embedded: missing.length,
     reused: passages.length - missing.length,
-    keyword: keywordHow.how,
+    keyword: keywordHow,
     ...(fallback ? { fallback } : {}),
   };
 }
 
 /** The postings written to `file` (then let go), or kept in memory when the file cannot be written. */
-async function spoolPostings({ header, postings }: KeywordIndexFiles, file: string): Promise<KeywordIndexWritten> {
+async function spoolPostings({ header, postings }: KeywordIndexFiles, file: string): Promise<IndexContents['keyword']> {
   try {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, postings);

@@ -192,11 +192,6 @@ export interface IndexManifest {
   buildId?: string;
 }
 
-export interface KeywordIndexWritten {
-  header: KeywordIndexHeader;
-  postings: Uint8Array[] | string;
-}
-
 export interface IndexContents {
   documents: PolicyDocument[];
   passages: Passage[];
@@ -206,11 +201,8 @@ export interface IndexContents {
   embedder: IndexManifest['embedder'];
   tokenizer: IndexManifest['tokenizer'];
   dictionary: string[];
-  /**
-   * The keyword index: its header, and its postings, or the file they were written to ahead (moved
-   * in). May still be in the making (on another thread): the other files are written meanwhile.
-   */
-  keyword: KeywordIndexWritten | Promise<KeywordIndexWritten>;
+  /** The keyword index: its header, and its postings, or the file they were written to ahead (moved in). */
+  keyword: { header: KeywordIndexHeader; postings: Uint8Array[] | string };
   vectorIndex: VectorIndex;
   hashes: string[];
   /** The built-in embedder's file (BuiltinEmbedder.toFile), when the index has that embedder. */
@@ -396,15 +388,10 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
       work.push(writeFile(file(INDEX_FILES.builtinEmbedder), contents.builtin));
     }
     work.push(
-      (async () => {
-        const keyword = await contents.keyword;
-        await settleAll([
-          writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(keyword.header)),
-          typeof keyword.postings === 'string'
-            ? moveFile(keyword.postings, file(INDEX_FILES.keywordPostings))
-            : writeFile(file(INDEX_FILES.keywordPostings), keyword.postings),
-        ]);
-      })(),
+      writeIndexFile(file(INDEX_FILES.keyword), JSON.stringify(contents.keyword.header)),
+      typeof contents.keyword.postings === 'string'
+        ? moveFile(contents.keyword.postings, file(INDEX_FILES.keywordPostings))
+        : writeFile(file(INDEX_FILES.keywordPostings), contents.keyword.postings),
     );
     work.push(graph);
     // every write settled before any failure is acted on: cleaning up while another write is still
