@@ -6,7 +6,6 @@
 // built-in embedder is learned from the corpus; a rebuild keeps the learned model (folding new
 // passages into it) while most passages are unchanged, and learns it again otherwise.
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -92,7 +91,7 @@ export function passageIndexText(doc: PolicyDocument, clause: Clause | undefined
 // (read from the namespace: a named import of it would not load on an older Node 20)
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
 const sha1: (text: string) => string =
-  oneShotHash !== undefined ? (text) => oneShotHash('sha1', text) : (text) => createHash('sha1').update(text).digest('hex');
+  oneShotHash !== undefined ? (text) => oneShotHash('sha1', text) : (text) => crypto.createHash('sha1').update(text).digest('hex');
 
 interface PreviousIndex {
   manifest: IndexManifest;
