@@ -329,8 +329,16 @@ export class VectorIndex {
     const pointOf = new Map<string, number>();
     const sameVector = new Map<number, number[]>();
     let points = 0;
+    /** The next passage is one whose key was added before: it takes that point, no vector needed. */
+    const share = (key: string) => {
+      const shared = pointOf.get(key);
+      if (shared === undefined) throw new Error(`No point was added for key ${key}.`);
+      if (next >= count) throw new Error(`The graph was made for ${count} vectors.`);
+      labels[next++] = shared;
+    };
     return {
       add(vector, key) {
+        if (key !== undefined && pointOf.has(key)) return share(key);
         if (next >= count) throw new Error(`The graph was made for ${count} vectors.`);
         if (index === null) {
           dims = vector.length;
@@ -338,11 +346,6 @@ export class VectorIndex {
           index.initIndex(count, p.M, p.efConstruction, p.seed);
         }
         if (vector.length !== dims) throw new Error(`Vector ${next} has ${vector.length} dimensions; the first has ${dims}.`);
-        const shared = key === undefined ? undefined : pointOf.get(key);
-        if (shared !== undefined) {
-          labels[next++] = shared;
-          return;
-        }
         const bits = vectorHash(vector);
         const candidates = sameVector.get(bits);
         const equal = candidates?.find((label) => sameValues(index!.getPoint(label), vector));
@@ -357,13 +360,7 @@ export class VectorIndex {
         index.addPoint(Array.from(vector), points);
         labels[next++] = points++;
       },
-      /** The next passage is one whose key was added before: it takes that point, no vector needed. */
-      share(key) {
-        const shared = pointOf.get(key);
-        if (shared === undefined) throw new Error(`No point was added for key ${key}.`);
-        if (next >= count) throw new Error(`The graph was made for ${count} vectors.`);
-        labels[next++] = shared;
-      },
+      share,
       finish() {
         if (next !== count) throw new Error(`The graph holds ${next} of its ${count} vectors.`);
         index?.setEf(p.efSearch);
