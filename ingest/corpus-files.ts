@@ -1,8 +1,8 @@
 // The corpus folder as files: which files ingest reads, and each one's content hash. Light on
 // purpose: the server judges whether its index is stale with these, without loading the readers.
 import { createHash } from 'node:crypto';
-import { open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /** How much of a file hashFile reads at a time: a whole policy file, a large PDF in pieces. */
 const HASH_CHUNK = 1 << 20;
@@ -28,6 +28,88 @@ export async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+
+/** What a file's hash was taken from, and when. */
+interface HashedFile {
+  hash: string;
+  size: number;
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  /** When the hash was taken (ms since the epoch). */
+  at: number;
+}
+
+/**
+ * A file whose last change was this close to when it was hashed is hashed again next time: a
+ * second write within a coarse clock's grain (2 s on FAT) could leave the same times.
+ */
+const RACY_MS = 3000;
+
+/**
+ * File hashes remembered with the file's size, inode and times, as git's index does: a file whose
+ * stat is what it was when it was hashed is not read again. Its change time (ctime) moves with
+ * every write and cannot be set back by a program, so a file rewritten with the same size and an
+ * old modification time (`touch -d`, `cp -p`) is still read. Kept in a file of the build cache; a
+ * memo that cannot be read is an empty one, and only costs the reading.
+ */
+export class HashMemo {
+  private readonly now: Record<string, HashedFile> = {};
+  /** How many files hash() read (the others were known). */
+  read = 0;
+
+  private constructor(
+    private readonly file: string,
+    private readonly before: Record<string, HashedFile>,
+    private readonly racyMs: number,
+  ) {}
+
+  static async open(file: string, racyMs = RACY_MS): Promise<HashMemo> {
+    let before: Record<string, HashedFile> = {};
+    try {
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) before = parsed as Record<string, HashedFile>;
+    } catch {
+      // none yet, or unreadable: every file is hashed
+    }
+    return new HashMemo(file, before, racyMs);
+  }
+
+  /** The sha256 of the file at `path`, remembered under `name`. */
+  async hash(path: string, name: string): Promise<string> {
+    const { size, ino, mtimeMs, ctimeMs } = await stat(path);
+    const known = this.before[name];
+    if (
+      known !== undefined &&
+      typeof known.hash === 'string' &&
+      known.size === size &&
+      known.ino === ino &&
+      known.mtimeMs === mtimeMs &&
+      known.ctimeMs === ctimeMs &&
+      known.at - Math.max(mtimeMs, ctimeMs) > this.racyMs
+    ) {
+      this.now[name] = known;
+      return known.hash;
+    }
+    const at = Date.now();
+    const hash = await hashFile(path);
+    this.read++;
+    this.now[name] = { hash, size, ino, mtimeMs, ctimeMs, at };
+    return hash;
+  }
+
+  /** Writes the files hashed or confirmed since open() (others are forgotten), whole or not at all. */
+  async save(): Promise<void> {
+    try {
+      await mkdir(dirname(this.file), { recursive: true });
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(this.now));
+      await rename(temporary, this.file);
+    } catch {
+      // a memo that cannot be written only makes the next build read every file
+    }
+  }
+}
 
 /** A problem with the corpus folder or the ingest settings, said in one line. */
 export class CorpusError extends Error {

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ParseCache } from './build-cache.ts';
-import { CorpusError, hashFile, listCorpusEntries, listCorpusFiles } from './corpus-files.ts';
+import { CorpusError, hashFile, HashMemo, listCorpusEntries, listCorpusFiles } from './corpus-files.ts';
 import { linkDocuments } from './link-documents.ts';
 import { assignStems, parseFile, shareStrings, shareTexts, type ParsedFile } from './parse-corpus.ts';
 import type { ParseReply, ParseRequest } from './parse-worker.ts';
@@ -247,6 +247,9 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   const ocr = options.ocr ?? ocrFromEnv();
   if (options.inProcess) setReadOptions({ ocr, onProgress: (p) => progressListeners.forEach((listener) => listener(p)) });
   const cache = options.cacheDir === undefined ? null : new ParseCache(options.cacheDir);
+  // a rebuild after one changed file reads that file, not every file, to find which changed
+  const memo = options.cacheDir === undefined ? null : await HashMemo.open(join(options.cacheDir, 'hashes.json'));
+  const hashOf = (name: string) => (memo === null ? hashFile(join(dir, name)) : memo.hash(join(dir, name), name));
   const worker = options.inProcess ? null : new ParseWorker(limits, ocr);
   if (worker) openWorkers.add(worker);
   // files published as a notice's attachments are read into its document (readers/attachments.ts)
@@ -260,10 +263,10 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   // reader thread is started at the first file that must be parsed.
   const lookup = (name: string): Promise<Lookup> =>
     (async () => {
-      const hash = await hashFile(join(dir, name)).catch(() => undefined);
+      const hash = await hashOf(name).catch(() => undefined);
       if (cache === null || hash === undefined || noticeOf.has(name)) return { hash, key: null, parsed: null };
       const attachments = attachmentsOf.get(name) ?? [];
-      const key = cache.key([name, hash, today, stems.get(name) ?? null, ocr, await Promise.all(attachments.map(async (a) => [a, await hashFile(join(dir, a)).catch(() => null)]))]);
+      const key = cache.key([name, hash, today, stems.get(name) ?? null, ocr, await Promise.all(attachments.map(async (a) => [a, await hashOf(a).catch(() => null)]))]);
       const parsed = await cache.get(key);
       if (parsed === null) worker?.warm();
       return { hash, key, parsed };
@@ -350,7 +353,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
       await worker.close();
     }
   }
-  await cache?.prune();
+  await Promise.all([cache?.prune(), memo?.save()]);
   options.onFile?.('', done, names.length);
   // links between documents need the whole corpus: after every file is read
   linkDocuments(out.documents);
