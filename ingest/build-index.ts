@@ -111,16 +111,24 @@ interface PreviousIndex {
  * the order, is -1 here and is read again.
  */
 export function previousPositions(previousHashes: readonly string[], hashes: readonly string[]): Int32Array {
-  const at = new Map<string, number[]>();
-  for (let i = 0; i < previousHashes.length; i++) {
-    const list = at.get(previousHashes[i]!);
-    if (list === undefined) at.set(previousHashes[i]!, [i]);
-    else list.push(i);
-  }
+  // Most passages follow the one before as they did: the next previous passage is taken without
+  // a lookup (it is the first one after the last match with that text). The lists of where each
+  // text was are made at the first passage that is not.
+  let at: Map<string, number[]> | null = null;
+  const positions = () => {
+    const lists = new Map<string, number[]>();
+    for (let i = 0; i < previousHashes.length; i++) {
+      const list = lists.get(previousHashes[i]!);
+      if (list === undefined) lists.set(previousHashes[i]!, [i]);
+      else list.push(i);
+    }
+    return lists;
+  };
   const next = new Map<string, number>(); // per text, the first of its previous passages not yet passed
   let last = -1;
   return Int32Array.from(hashes, (h) => {
-    const list = at.get(h);
+    if (previousHashes[last + 1] === h) return ++last;
+    const list = (at ??= positions()).get(h);
     if (list === undefined) return -1;
     let k = next.get(h) ?? 0;
     while (k < list.length && list[k]! <= last) k++;

@@ -51,6 +51,23 @@ describe('which previous passage a rebuilt passage takes over', () => {
     // a file moved before another: what moved is read again rather than break the order
     expect(Array.from(previousPositions(ids('a b c d'), ids('c d a b')))).toEqual([2, 3, -1, -1]);
   });
+
+  it('takes, for each passage, the first previous passage with its text after the last one taken', () => {
+    // corpora of few distinct texts, edited at random: repeats, runs kept in order, moves
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const before = Array.from({ length: Math.floor(random() * 30) }, () => String.fromCharCode(97 + Math.floor(random() * 6)));
+      const after = before.flatMap((t) => (random() < 0.15 ? [] : random() < 0.1 ? [t, String.fromCharCode(97 + Math.floor(random() * 8))] : [t]));
+      if (random() < 0.3 && after.length > 2) after.push(...after.splice(0, Math.floor(random() * after.length)));
+      let last = -1;
+      const expected = after.map((t) => {
+        for (let i = last + 1; i < before.length; i++) if (before[i] === t) return (last = i);
+        return -1;
+      });
+      expect(Array.from(previousPositions(before, after))).toEqual(expected);
+    }
+  });
 });
 
 describe('re-ingest of a corpus holding the same text twice', () => {
