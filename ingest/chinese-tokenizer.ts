@@ -8,6 +8,7 @@
 // and pass it back in when the server starts.
 import { findDocNumbers } from './policy-patterns.ts';
 import { add_word, cut, cut_for_search, tokenize as jiebaTokenize } from 'jieba-wasm';
+import { startJieba } from './jieba-memory.ts';
 import type { Tokenizer } from './types.ts';
 
 export interface ChineseTokenizer extends Tokenizer {
@@ -54,11 +55,12 @@ function cleanToken(raw: string): string | null {
 const addedTerms = new Map<string, string[]>();
 
 /**
- * Loads jieba's own dictionary now (a third of a second, on first use otherwise): a build asks for
- * it while its files are still being read, when this thread would be waiting on the disk.
+ * Loads jieba's own dictionary now (half a second when it is built, on first use otherwise; see
+ * jieba-memory.ts): a build asks for it while its files are still being read, when this thread
+ * would be waiting on the disk.
  */
 export function loadJieba(): void {
-  cut('预热', true);
+  startJieba();
 }
 
 function addTerm(term: string): void {
@@ -74,6 +76,7 @@ function addTerm(term: string): void {
  * punctuation, whitespace and stopwords are dropped.
  */
 export function createChineseTokenizer(options: { dictionary?: string[] } = {}): ChineseTokenizer {
+  startJieba();
   const dictionary = [...(options.dictionary ?? [])];
   for (const term of dictionary) addTerm(term);
 
