@@ -8,7 +8,7 @@
 // Postings lists, not a scan: a query touches only the passages that share a term with it.
 import { bigramCode, bigramOfCode, cjkBigramCodes, cjkBigrams, isCachingTokenizer } from './chinese-tokenizer.ts';
 import { findDocNumbers } from './policy-patterns.ts';
-import { mergeTop, scorePostings, topK, type DocIds, type TermFrequencies } from './bm25-kernel.ts';
+import { mergeTop, postingImpacts, scorePostings, scoreTerm, TERM_STRIDE, TermKind, topK, type DocIds, type ScoringField, type TermFrequencies } from './bm25-kernel.ts';
 import type { ScoredId, Tokenizer } from './types.ts';
 
 export interface KeywordIndexParams {
@@ -114,8 +114,63 @@ interface Field {
   /** k1 * (1 - b + b * length / averageLength), per passage. */
   norms: Float32Array;
   lengths: Int32Array;
-  /** Per term, the largest tf / (tf + norm) over its postings (bounds its score), made at the first search. */
-  maxRatio?: Float64Array;
+  /** What each posting adds before its term's weight (postingImpacts): an index of IMPACTS_FROM passages or more makes them at its first search. */
+  impacts?: Float32Array;
+  /**
+   * A bigram field's, made with its impacts: for each bigram whose two characters are also a word
+   * (and every passage with the word has the bigram), the word's impact per posting of the bigram,
+   * 0 where the passage lacks the word, from pairAt[bigram] on (-1: no such word).
+   */
+  pairColumn?: Float32Array;
+  pairAt?: Int32Array;
+  /** Per term, the most one posting adds before its weight (bounds its score), made at the first search that needs one. */
+  maxImpact?: Float64Array;
+}
+
+/**
+ * From this many passages (or sections) on, an index keeps each posting's impact (4 bytes a
+ * posting more) and reads a query's two-character words with their bigrams as one list: there the
+ * passages' scores and length norms no longer fit the processor's cache, and the lists are long.
+ */
+export const IMPACTS_FROM = 100_000;
+
+/** The words' and bigrams' impacts, and the bigrams' pair column (see Field), in shared memory when the postings are. */
+function keepImpacts(words: Field, bigrams: Field, k1: number): void {
+  if (words.impacts !== undefined && bigrams.impacts !== undefined) return;
+  const shared = words.docs.buffer instanceof SharedArrayBuffer;
+  const wordImpacts = (words.impacts ??= postingImpacts(words.docs, words.tfs, words.norms, k1, shared));
+  bigrams.impacts ??= postingImpacts(bigrams.docs, bigrams.tfs, bigrams.norms, k1, shared);
+  const pairAt = new Int32Array(bigrams.vocabulary.size).fill(-1);
+  const partner: [number, number][] = []; // (bigram, word) whose postings fold
+  let size = 0;
+  const terms = (words.vocabulary as WordVocabulary).terms;
+  for (let w = 0; w < terms.length; w++) {
+    const b = bigrams.vocabulary.id(terms[w]!);
+    if (b < 0) continue;
+    // every passage with the word must have the bigram (it does, unless the two tokenize apart)
+    let j = bigrams.offsets[b]!;
+    const end = bigrams.offsets[b + 1]!;
+    let all = true;
+    for (let i = words.offsets[w]!; i < words.offsets[w + 1]! && all; i++) {
+      j = seek(bigrams.docs, j, end, words.docs[i]!);
+      all = j < end && bigrams.docs[j] === words.docs[i];
+    }
+    if (!all) continue;
+    pairAt[b] = size;
+    size += end - bigrams.offsets[b]!;
+    partner.push([b, w]);
+  }
+  const column = shared ? new Float32Array(new SharedArrayBuffer(size * 4)) : new Float32Array(size);
+  for (const [b, w] of partner) {
+    let j = bigrams.offsets[b]!;
+    const shift = pairAt[b]! - j;
+    for (let i = words.offsets[w]!; i < words.offsets[w + 1]!; i++) {
+      j = seek(bigrams.docs, j, bigrams.offsets[b + 1]!, words.docs[i]!);
+      column[j + shift] = wordImpacts[i]!;
+    }
+  }
+  bigrams.pairColumn = column;
+  bigrams.pairAt = pairAt;
 }
 
 /** An array for n term frequencies up to max: a byte each where they fit (almost always), else two, else four. */
@@ -533,17 +588,17 @@ function readField(bytes: Uint8Array, s: FieldSections, kind: 'words' | 'bigrams
   return { vocabulary, offsets, docs, tfs, lengths, norms: lengthNorms(lengths, params, shared) };
 }
 
-/** The largest tf / (tf + norm) of each term's postings, for all terms in one pass the first time a query needs one. */
-function maxRatio(field: Field, term: number): number {
-  let cache = field.maxRatio;
+/** The most one posting of each term adds before its weight, for all terms in one pass the first time a query needs one. */
+function maxImpact(field: Field, term: number, k1: number): number {
+  let cache = field.maxImpact;
   if (cache === undefined) {
-    cache = field.maxRatio = new Float64Array(field.vocabulary.size);
-    const { offsets, docs, tfs, norms } = field;
+    cache = field.maxImpact = new Float64Array(field.vocabulary.size);
+    const { offsets, docs, tfs, norms, impacts } = field;
     for (let t = 0; t < cache.length; t++) {
       let max = 0;
       for (let i = offsets[t]!; i < offsets[t + 1]!; i++) {
         const tf = tfs[i]!;
-        const r = tf / (tf + norms[docs[i]!]!);
+        const r = impacts === undefined ? (tf * (k1 + 1)) / (tf + norms[docs[i]!]!) : impacts[i]!;
         if (r > max) max = r;
       }
       cache[t] = max;
@@ -788,13 +843,13 @@ export interface Level {
 /** The arrays a RangeScorer's thread reads, in shared memory. */
 export interface SharedPostings {
   count: number;
+  fields: ScoringField[];
   k1: number;
-  fields: { docs: DocIds; tfs: TermFrequencies; norms: Float32Array }[];
 }
 
 export class KeywordIndex {
   // Scratch space reused by every search: scores per passage and the passages touched.
-  private readonly scores: Float64Array;
+  private readonly scores: Float32Array;
   private readonly touched: Int32Array;
   private helper: RangeScorer | null = null;
 
@@ -806,8 +861,10 @@ export class KeywordIndex {
     private readonly bigrams: Field,
     private readonly docNumbers: Map<string, { doc: number; prefix: string }[]>,
     private readonly labels: Map<string, Int32Array>,
+    /** Whether postings' impacts are kept (see IMPACTS_FROM). */
+    readonly keepsImpacts = count >= IMPACTS_FROM,
   ) {
-    this.scores = new Float64Array(count);
+    this.scores = new Float32Array(count);
     this.touched = new Int32Array(count + 1);
   }
 
@@ -993,8 +1050,8 @@ export class KeywordIndex {
   /** The same postings scored with other BM25 parameters (k1, b, field weights): for measuring them. */
   withParams(params: Partial<KeywordIndexParams>): KeywordIndex {
     const p = { ...this.params, ...params };
-    const renorm = (f: Field): Field => ({ ...f, norms: lengthNorms(f.lengths, p), maxRatio: undefined });
-    return new KeywordIndex(this.tokenizer, p, this.count, renorm(this.words), renorm(this.bigrams), this.docNumbers, this.labels);
+    const renorm = (f: Field): Field => ({ ...f, norms: lengthNorms(f.lengths, p), impacts: undefined, pairColumn: undefined, pairAt: undefined, maxImpact: undefined });
+    return new KeywordIndex(this.tokenizer, p, this.count, renorm(this.words), renorm(this.bigrams), this.docNumbers, this.labels, this.keepsImpacts);
   }
 
   /** The query's terms, each once at weight 1, as search() weighs them. */
@@ -1031,6 +1088,7 @@ export class KeywordIndex {
 
   /** The query's terms that occur in the index, in the order scoring adds them up, each with its weight and bound. */
   private queryTermList(query: WeightedQuery): QueryTerm[] {
+    this.prepare(); // the bounds from the impacts the scoring reads
     const list: QueryTerm[] = [];
     const { k1 } = this.params;
     const fromField = (field: Field, terms: Map<string, number>, weight: number) => {
@@ -1042,7 +1100,7 @@ export class KeywordIndex {
         const to = field.offsets[id + 1]!;
         const df = to - from;
         const w = weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
-        list.push({ field, docs: field.docs, from, to, w, max: w * (k1 + 1) * maxRatio(field, id) });
+        list.push({ field, docs: field.docs, from, to, w, max: w * maxImpact(field, id, k1) });
       }
     };
     fromField(this.words, query.words, 1);
@@ -1065,8 +1123,10 @@ export class KeywordIndex {
     // what the posting i of term q adds to a passage's score: the same expression as searchExhaustive's
     const contribution = (q: QueryTerm, i: number): number => {
       if (q.field === null) return q.w;
-      const tf = q.field.tfs[i]!;
-      return (q.w * tf * (k1 + 1)) / (tf + q.field.norms[q.docs[i]!]!);
+      const { impacts, tfs, norms } = q.field;
+      if (impacts !== undefined) return q.w * impacts[i]!;
+      const tf = tfs[i]!;
+      return (q.w * tf * (k1 + 1)) / (tf + norms[q.docs[i]!]!);
     };
     const order = Array.from(terms.keys()).sort((a, b) => terms[b]!.max - terms[a]!.max || a - b);
     // rest[j]: the most the terms from order[j] on can add to one passage
@@ -1098,7 +1158,7 @@ export class KeywordIndex {
             if (below(rest[j]! * maxBoost, theta)) break;
           }
         }
-        if (q.field !== null) nTouched = scorePostings(q.field.docs, q.field.tfs, q.field.norms, q.from, q.to, q.w, this.params.k1, this.scores, touched, nTouched);
+        if (q.field !== null) nTouched = scoreTerm([q.field], 0, q.from, q.to, q.w, 0, 0, k1, this.scores, touched, nTouched);
         else {
           for (let i = q.from; i < q.to; i++) {
             const doc = q.docs[i]!;
@@ -1154,41 +1214,75 @@ export class KeywordIndex {
           if (q.docs[at] === d) acc[d]! += contribution(q, at);
         }
       }
-      if (boost !== undefined) for (const d of kept) acc[d]! *= boost[d]!;
-      return topK(kept, kept.length, acc, undefined, k);
+      return topK(kept, kept.length, acc, boost, k);
     } finally {
       for (const d of kept) acc[d] = 0;
     }
   }
 
-  /** Every posting of every query term scored: the reference searchWeighted's pruning must agree with. */
-  /** Each of the query's terms as (field, first posting, end, weight), words first, in the query's order. */
+  /**
+   * Each of the query's terms as scoring reads them (TERM_STRIDE numbers a term: kind, first
+   * posting, end, weight, second weight, column position), words first, in the query's order. In
+   * an index that keeps impacts, a two-character word the query also asks for as a bigram is read
+   * with the bigram, in its place (TermKind.pair): the same sum, one list instead of two.
+   */
   private termList(query: WeightedQuery): number[] {
-    const terms: number[] = [];
-    const fields = [this.words, this.bigrams] as const;
-    const listTerms = (f: 0 | 1, queryTerms: Map<string, number>, weight: number) => {
-      const field = fields[f];
-      for (const [term, termWeight] of queryTerms) {
-        const id = field.vocabulary.id(term);
-        if (id < 0 || !(termWeight > 0)) continue;
-        const from = field.offsets[id]!;
-        const to = field.offsets[id + 1]!;
-        const df = to - from;
-        terms.push(f, from, to, weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5)));
-      }
+    this.prepare();
+    const { words, bigrams } = this;
+    const weightOf = (field: Field, term: string, termWeight: number, weight: number): { id: number; w: number } | null => {
+      const id = field.vocabulary.id(term);
+      if (id < 0 || !(termWeight > 0)) return null;
+      const df = field.offsets[id + 1]! - field.offsets[id]!;
+      const w = weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
+      return w > 0 ? { id, w } : null; // a term adds nothing: the kernels count on a positive weight
     };
-    listTerms(0, query.words, 1);
-    listTerms(1, query.bigrams, this.params.bigramWeight);
+    const paired = new Map<string, number>(); // word -> its weight, read with its bigram
+    if (bigrams.pairAt !== undefined) {
+      for (const term of query.bigrams.keys()) {
+        const word = query.words.get(term);
+        if (word === undefined) continue;
+        const b = bigrams.vocabulary.id(term);
+        if (b < 0 || bigrams.pairAt[b]! < 0) continue;
+        const w = weightOf(words, term, word, 1);
+        if (w !== null) paired.set(term, w.w);
+      }
+    }
+    const terms: number[] = [];
+    for (const [term, termWeight] of query.words) {
+      if (paired.has(term)) continue;
+      const t = weightOf(words, term, termWeight, 1);
+      if (t !== null) terms.push(TermKind.word, words.offsets[t.id]!, words.offsets[t.id + 1]!, t.w, 0, 0);
+    }
+    for (const [term, termWeight] of query.bigrams) {
+      const t = weightOf(bigrams, term, termWeight, this.params.bigramWeight);
+      const word = paired.get(term);
+      const from = t === null ? 0 : bigrams.offsets[t.id]!;
+      const to = t === null ? 0 : bigrams.offsets[t.id + 1]!;
+      if (word === undefined) {
+        if (t !== null) terms.push(TermKind.bigram, from, to, t.w, 0, 0);
+      } else if (t !== null) terms.push(TermKind.pair, from, to, t.w, word, bigrams.pairAt![t.id]!);
+      else {
+        // the bigram weighs nothing here: the word alone
+        const w = weightOf(words, term, query.words.get(term)!, 1)!;
+        terms.push(TermKind.word, words.offsets[w.id]!, words.offsets[w.id + 1]!, w.w, 0, 0);
+      }
+    }
     return terms;
+  }
+
+  /** Makes what an index of IMPACTS_FROM passages or more keeps for scoring, once. */
+  private prepare(): void {
+    if (this.keepsImpacts) keepImpacts(this.words, this.bigrams, this.params.k1);
   }
 
   /** termList's terms from the passage `from` on, for a RangeScorer's part. */
   private termsFrom(terms: readonly number[], from: number): number[] {
-    const fields = [this.words, this.bigrams] as const;
+    const fields = [this.words, this.bigrams, this.bigrams] as const;
     const theirs: number[] = [];
-    for (let t = 0; t < terms.length; t += 4) {
+    for (let t = 0; t < terms.length; t += TERM_STRIDE) {
       const field = fields[terms[t]!]!;
-      theirs.push(terms[t]!, seek(field.docs, terms[t + 1]!, terms[t + 2]!, from), terms[t + 2]!, terms[t + 3]!);
+      const start = seek(field.docs, terms[t + 1]!, terms[t + 2]!, from);
+      theirs.push(terms[t]!, start, terms[t + 2]!, terms[t + 3]!, terms[t + 4]!, terms[t + 5]! + start - terms[t + 1]!);
     }
     return theirs;
   }
@@ -1197,11 +1291,12 @@ export class KeywordIndex {
   private accumulate(terms: readonly number[], nTouched: number, below = Infinity): number {
     const fields = [this.words, this.bigrams] as const;
     const k1 = this.params.k1;
-    for (let t = 0; t < terms.length; t += 4) {
-      const field = fields[terms[t]!]!;
+    for (let t = 0; t < terms.length; t += TERM_STRIDE) {
+      const kind = terms[t]!;
+      const docs = fields[kind === TermKind.word ? 0 : 1].docs;
       const from = terms[t + 1]!;
-      const to = below === Infinity ? terms[t + 2]! : seek(field.docs, from, terms[t + 2]!, below);
-      nTouched = scorePostings(field.docs, field.tfs, field.norms, from, to, terms[t + 3]!, k1, this.scores, this.touched, nTouched);
+      const to = below === Infinity ? terms[t + 2]! : seek(docs, from, terms[t + 2]!, below);
+      nTouched = scoreTerm(fields, kind, from, to, terms[t + 3]!, terms[t + 4]!, terms[t + 5]!, k1, this.scores, this.touched, nTouched);
     }
     return nTouched;
   }
@@ -1341,8 +1436,9 @@ export class KeywordIndex {
   /** The postings in shared memory, for a RangeScorer's thread; null when they were not read so. */
   sharedPostings(): SharedPostings | null {
     const fields = [this.words, this.bigrams];
-    const shared = fields.every((f) => f.docs.buffer instanceof SharedArrayBuffer && f.tfs.buffer instanceof SharedArrayBuffer && f.norms.buffer instanceof SharedArrayBuffer);
-    return shared ? { count: this.count, k1: this.params.k1, fields: fields.map(({ docs, tfs, norms }) => ({ docs, tfs, norms })) } : null;
+    if (!fields.every((f) => f.docs.buffer instanceof SharedArrayBuffer)) return null;
+    this.prepare();
+    return { count: this.count, k1: this.params.k1, fields: fields.map(({ docs, tfs, norms, impacts, pairColumn }) => ({ docs, tfs, norms, impacts, pairColumn })) };
   }
 
   /** Lets searches share their scoring with `helper` (null: they score alone again). */
@@ -1374,7 +1470,7 @@ export class KeywordIndex {
    * (tf (k1 + 1) / (tf + norm)): the index as another engine stores it (ingest/write-postgres.ts).
    */
   *postingLists(): Generator<{ field: 'words' | 'bigrams'; term: string; docs: Int32Array; parts: Float32Array }> {
-    const k1p1 = this.params.k1 + 1;
+    const { k1 } = this.params;
     for (const [name, field] of [['words', this.words], ['bigrams', this.bigrams]] as const) {
       const v = field.vocabulary;
       for (let id = 0; id < v.size; id++) {
@@ -1382,11 +1478,7 @@ export class KeywordIndex {
         const to = field.offsets[id + 1]!;
         if (to === from) continue;
         const docs = Int32Array.from(field.docs.subarray(from, to));
-        const parts = new Float32Array(to - from);
-        for (let i = from; i < to; i++) {
-          const tf = field.tfs[i]!;
-          parts[i - from] = (tf * k1p1) / (tf + field.norms[field.docs[i]!]!);
-        }
+        const parts = field.impacts?.slice(from, to) ?? postingImpacts(field.docs.subarray(from, to), field.tfs.subarray(from, to), field.norms, k1, false);
         const term = v instanceof WordVocabulary ? v.terms[id]! : bigramOfCode((v as BigramVocabulary).codes[id]!);
         yield { field: name, term, docs, parts };
       }
@@ -1421,7 +1513,7 @@ export class KeywordIndex {
    * The index from its files. With `shared`, its postings are read into shared memory, so that a
    * RangeScorer's thread can score a part of them (sharedPostings, useHelper).
    */
-  static deserialize(header: KeywordIndexHeader, postings: Uint8Array, tokenizer: Tokenizer, options: { shared?: boolean } = {}): KeywordIndex {
+  static deserialize(header: KeywordIndexHeader, postings: Uint8Array, tokenizer: Tokenizer, options: { shared?: boolean; impacts?: boolean } = {}): KeywordIndex {
     if (header.format !== FORMAT) {
       throw new Error(`Keyword index format is ${String(header.format)}; this build reads ${FORMAT}. Run ingest again.`);
     }
@@ -1439,6 +1531,7 @@ export class KeywordIndex {
       readField(postings, header.bigrams, 'bigrams', header.params, options.shared === true),
       docNumbers,
       new Map(Object.entries(header.labels).map(([label, docs]) => [label, Int32Array.from(docs)])),
+      options.impacts ?? header.count >= IMPACTS_FROM,
     );
   }
 
@@ -1484,6 +1577,6 @@ export class KeywordIndex {
       kept.set(docs.subarray(0, at));
       return { vocabulary: f.vocabulary, offsets, docs: kept, tfs: compact, lengths, norms: lengthNorms(lengths, p, shared) };
     };
-    return new KeywordIndex(this.tokenizer, p, groupCount, group(this.words), group(this.bigrams), new Map(), new Map());
+    return new KeywordIndex(this.tokenizer, p, groupCount, group(this.words), group(this.bigrams), new Map(), new Map(), this.keepsImpacts);
   }
 }

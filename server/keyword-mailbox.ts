@@ -8,7 +8,7 @@ export const Slot = {
   state: 0,
   /** 1 once the worker is waiting for requests. */
   ready: 1,
-  /** How many numbers of `terms` the request holds (4 a term). */
+  /** How many numbers of `terms` the request holds (TERM_STRIDE a term). */
   terms: 2,
   /** How many results are asked for. */
   k: 3,
@@ -45,7 +45,7 @@ export interface KeywordWorkerData {
   postings: SharedPostings;
   /** Slots above, in shared memory. */
   control: Int32Array;
-  /** Per term: field, first posting, end, weight. */
+  /** Per term, TERM_STRIDE numbers (bm25-kernel.ts). */
   terms: Float64Array;
   /** The worker's k best, best first. */
   ids: Int32Array;

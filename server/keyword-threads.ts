@@ -8,6 +8,7 @@
 // with Atomics, not messages, so a search pays microseconds for the hand-over.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { TERM_STRIDE } from '../ingest/bm25-kernel.ts';
 import type { KeywordIndex, RangeScorer } from '../ingest/keyword-index.ts';
 import { CONTROL_SLOTS, readHits, Slot, State, type KeywordWorkerData, type LevelMessage } from './keyword-mailbox.ts';
 
@@ -63,12 +64,12 @@ export function startKeywordHelper(keyword: KeywordIndex): KeywordHelper {
   const data: KeywordWorkerData = {
     postings,
     control: shared(Int32Array, CONTROL_SLOTS),
-    terms: shared(Float64Array, 4 * MAX_TERMS),
+    terms: shared(Float64Array, TERM_STRIDE * MAX_TERMS),
     ids: shared(Int32Array, MAX_K),
     scores: shared(Float64Array, MAX_K),
     elapsed: shared(Float64Array, 1),
     boost: shared(Float32Array, postings.count).fill(1),
-    levelTerms: shared(Float64Array, 4 * MAX_TERMS),
+    levelTerms: shared(Float64Array, TERM_STRIDE * MAX_TERMS),
     levelIds: shared(Int32Array, MAX_K),
     levelScores: shared(Float64Array, MAX_K),
   };

@@ -3,12 +3,12 @@
 // first. It shares the postings, the boost and its mailbox with that thread, and waits on the
 // mailbox with Atomics: a search costs no message (a level's postings come once, by message).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { scorePostings, topK } from '../ingest/bm25-kernel.ts';
+import { scoreTerm, TERM_STRIDE, topK } from '../ingest/bm25-kernel.ts';
 import type { SharedPostings } from '../ingest/keyword-index.ts';
 import { Slot, State, writeHits, type KeywordWorkerData, type LevelMessage } from './keyword-mailbox.ts';
 
 const { postings, control, terms, ids, scores: out, elapsed, boost, levelTerms, levelIds, levelScores } = workerData as KeywordWorkerData;
-const scores = new Float64Array(postings.count);
+const scores = new Float32Array(postings.count);
 const touched = new Int32Array(postings.count + 1);
 
 /** How long the worker waits for the search to apply the level to the boost, ms. */
@@ -18,7 +18,7 @@ const BOOST_WAIT_MS = 2000;
 interface LevelState {
   id: number;
   postings: SharedPostings;
-  scores: Float64Array;
+  scores: Float32Array;
   touched: Int32Array;
 }
 let level = null as LevelState | null;
@@ -26,16 +26,15 @@ function levelPostings(id: number): LevelState {
   while (level?.id !== id) {
     const message = receiveMessageOnPort(parentPort!)?.message as LevelMessage | undefined;
     if (message === undefined) throw new Error(`level ${id} was not posted`);
-    level = { id: message.level, postings: message.postings, scores: new Float64Array(message.postings.count), touched: new Int32Array(message.postings.count + 1) };
+    level = { id: message.level, postings: message.postings, scores: new Float32Array(message.postings.count), touched: new Int32Array(message.postings.count + 1) };
   }
   return level;
 }
 
-function score(from: SharedPostings, list: Float64Array, count: number, into: Float64Array, touchedInto: Int32Array): number {
+function score(from: SharedPostings, list: Float64Array, count: number, into: Float32Array, touchedInto: Int32Array): number {
   let nTouched = 0;
-  for (let t = 0; t < count; t += 4) {
-    const field = from.fields[list[t]!]!;
-    nTouched = scorePostings(field.docs, field.tfs, field.norms, list[t + 1]!, list[t + 2]!, list[t + 3]!, from.k1, into, touchedInto, nTouched);
+  for (let t = 0; t < count; t += TERM_STRIDE) {
+    nTouched = scoreTerm(from.fields, list[t]!, list[t + 1]!, list[t + 2]!, list[t + 3]!, list[t + 4]!, list[t + 5]!, from.k1, into, touchedInto, nTouched);
   }
   return nTouched;
 }

@@ -112,7 +112,8 @@ describe.runIf(chromium.available)('reader in a browser', () => {
 
   async function expectTarget(page: Page, id: string) {
     await page.locator(`[id="${id}"].is-target`).waitFor();
-    await expect.poll(() => topInViewport(page, id), { timeout: 5000 }).toBe(true);
+    // a smooth scroll on a loaded machine can take seconds
+    await expect.poll(() => topInViewport(page, id), { timeout: 15_000 }).toBe(true);
     expect(await page.locator('.is-target').count()).toBe(1);
   }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { TERM_STRIDE, TermKind } from '../ingest/bm25-kernel.ts';
 import { createCachingTokenizer, createChineseTokenizer } from '../ingest/chinese-tokenizer.ts';
 import { KeywordIndex, findClauseLabels } from '../ingest/keyword-index.ts';
 
@@ -179,6 +180,38 @@ describe('KeywordIndex', () => {
     expect(KeywordIndex.deserialize(header, postings, tokenizer).search('设备更新 贴息', 10)).toEqual(fresh.search('设备更新 贴息', 10));
     // kept passages out of their order: not an update
     expect(old.update(Int32Array.from([1, 0]), ['', ''])).toBeNull();
+  });
+
+  it('ranks as before when it keeps impacts, as a large index does, and reads a two-character word with its bigram', () => {
+    const { header, postings } = index.serialize();
+    const large = KeywordIndex.deserialize(header, postings, tokenizer, { impacts: true });
+    expect(large.keepsImpacts).toBe(true);
+    expect(index.keepsImpacts).toBe(false);
+    let seed = 11;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const boost = Float32Array.from(passages, () => 1 + random());
+    let paired = 0;
+    for (let n = 0; n < 120; n++) {
+      const text = passages[Math.floor(random() * passages.length)]!.text;
+      const from = Math.floor(random() * Math.max(1, text.length - 30));
+      const query = index.queryTerms(text.slice(from, from + 4 + Math.floor(random() * 40)));
+      for (const t of query.words.keys()) query.words.set(t, 0.2 + 2 * random());
+      for (const t of query.bigrams.keys()) if (random() < 0.3) query.bigrams.set(t, 0.5);
+      // a word also asked for as a bigram is one list (TermKind.pair) in the large index's term list
+      const list = (large as unknown as { termList(q: typeof query): number[] }).termList(query);
+      for (let t = 0; t < list.length; t += TERM_STRIDE) if (list[t] === TermKind.pair) paired++;
+      for (const b of [undefined, boost]) {
+        const before = index.searchWeighted(query, 40, b);
+        const now = large.searchWeighted(query, 40, b);
+        expect(now).toHaveLength(before.length);
+        now.forEach((hit, i) => {
+          // the same score but for rounding (single precision), and the same passage but where two tie that closely
+          expect(Math.abs(hit.score - before[i]!.score)).toBeLessThan(1e-5 * before[i]!.score);
+          if (hit.id !== before[i]!.id) expect(Math.abs(before[i]!.score - before[i + (before[i + 1]?.id === hit.id ? 1 : -1)]!.score)).toBeLessThan(2e-5 * hit.score);
+        });
+      }
+    }
+    expect(paired).toBeGreaterThan(100);
   });
 
   it('prunes without changing a score or a rank: the same k best as scoring every posting', () => {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TERM_STRIDE } from '../ingest/bm25-kernel.ts';
 import { buildIndex } from '../ingest/build-index.ts';
 import { KeywordIndex, type RangeScorer } from '../ingest/keyword-index.ts';
 import type { ScoredId } from '../ingest/types.ts';
@@ -24,9 +25,9 @@ const passages = [
 ];
 const queries = ['设备更新 贴息', '补贴', '中小企业 以旧换新 编号7', '编号3 消费品 贷款'];
 
-function sharedCopy(index: KeywordIndex): KeywordIndex {
+function sharedCopy(index: KeywordIndex, impacts?: boolean): KeywordIndex {
   const { header, postings } = index.serialize();
-  return KeywordIndex.deserialize(header, postings, tokenizer, { shared: true });
+  return KeywordIndex.deserialize(header, postings, tokenizer, { shared: true, impacts });
 }
 
 /**
@@ -57,8 +58,13 @@ async function whenReady(helper: RangeScorer): Promise<() => number> {
 describe('the keyword leg on two threads', () => {
   const alone = KeywordIndex.build(passages, tokenizer);
 
-  it('gives every result and score one thread gives, with and without a boost', async () => {
-    const shared = sharedCopy(alone);
+  it.each([
+    ['', false],
+    [', keeping impacts as a large index does (a two-character word read with its bigram)', true],
+  ])('gives every result and score one thread gives, with and without a boost%s', async (_, impacts) => {
+    const { header, postings: bytes } = KeywordIndex.build(passages, tokenizer).serialize();
+    const alone = KeywordIndex.deserialize(header, bytes, tokenizer, { impacts });
+    const shared = sharedCopy(alone, impacts);
     const helper = startKeywordHelper(shared);
     try {
       const started = await whenReady(helper);
@@ -95,7 +101,7 @@ describe('the keyword leg on two threads', () => {
     for (const q of queries) expect(shared.searchWeighted(alone.queryTerms(q), 50)).toEqual(alone.searchWeighted(alone.queryTerms(q), 50));
     expect(asked).toHaveLength(queries.length);
     // what it was asked: postings of passages 200 on only
-    expect(asked[1]!.length).toBe(4 * 2); // 补贴: the word and its one bigram
+    expect(asked[1]!.length).toBe(TERM_STRIDE * 2); // 补贴: the word and its one bigram
   });
 
   it('scores a level (the sections) on the worker before its part, with the results of the level and then the passages on one thread', async () => {
