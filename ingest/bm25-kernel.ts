@@ -23,21 +23,39 @@ export interface ScoringField {
   docs: DocIds;
   tfs: TermFrequencies;
   norms: Float32Array;
-  impacts?: Float32Array;
-  pairColumn?: Float32Array;
+  impacts?: Uint16Array;
+  pairColumn?: Uint16Array;
 }
 
-/**
- * What each posting adds to a passage's score before its term's weight: BM25's tf part,
- * tf (k1 + 1) / (tf + norm), computed once for a large index so that a search reads one array per
- * term instead of the term frequencies and, at random, the passages' length norms.
- */
-export function postingImpacts(docs: DocIds, tfs: TermFrequencies, norms: Float32Array, k1: number, shared: boolean): Float32Array {
-  const impacts = shared ? new Float32Array(new SharedArrayBuffer(docs.length * 4)) : new Float32Array(docs.length);
+/** Impacts are kept in 16 bits: steps of (k1 + 1) / IMPACT_STEPS, a relative error under 1e-4. */
+export const IMPACT_STEPS = 0xffff;
+
+/** What one step of a kept impact is worth. */
+export const impactUnit = (k1: number): number => (k1 + 1) / IMPACT_STEPS;
+
+/** BM25's tf part of each posting, tf (k1 + 1) / (tf + norm): what it adds to a score before its term's weight. */
+export function tfParts(docs: DocIds, tfs: TermFrequencies, norms: Float32Array, k1: number): Float32Array {
+  const parts = new Float32Array(docs.length);
   const k1p1 = k1 + 1;
   for (let i = 0; i < docs.length; i++) {
     const tf = tfs[i]!;
-    impacts[i] = (tf * k1p1) / (tf + norms[docs[i]!]!);
+    parts[i] = (tf * k1p1) / (tf + norms[docs[i]!]!);
+  }
+  return parts;
+}
+
+/**
+ * tfParts in whole steps of impactUnit(k1) (it is below k1 + 1): kept by a large index so that a
+ * search reads one array per term instead of the term frequencies and, at random, the passages'
+ * length norms. Two bytes a posting, where float32 would take four.
+ */
+export function postingImpacts(docs: DocIds, tfs: TermFrequencies, norms: Float32Array, k1: number, shared: boolean): Uint16Array {
+  const impacts = shared ? new Uint16Array(new SharedArrayBuffer(docs.length * 2)) : new Uint16Array(docs.length);
+  const k1p1 = k1 + 1;
+  const steps = IMPACT_STEPS / k1p1;
+  for (let i = 0; i < docs.length; i++) {
+    const tf = tfs[i]!;
+    impacts[i] = Math.round(((tf * k1p1) / (tf + norms[docs[i]!]!)) * steps);
   }
   return impacts;
 }
@@ -62,10 +80,11 @@ export function scoreTerm(
 ): number {
   if (kind === TermKind.pair) {
     const field = fields[TermKind.bigram]!;
-    return scorePairs(field.docs, field.impacts!, field.pairColumn!, from, to, w, w2, at - from, scores, touched, nTouched);
+    const unit = impactUnit(k1);
+    return scorePairs(field.docs, field.impacts!, field.pairColumn!, from, to, w * unit, w2 * unit, at - from, scores, touched, nTouched);
   }
   const field = fields[kind]!;
-  if (field.impacts !== undefined) return scoreImpacts(field.docs, field.impacts, from, to, w, scores, touched, nTouched);
+  if (field.impacts !== undefined) return scoreImpacts(field.docs, field.impacts, from, to, w * impactUnit(k1), scores, touched, nTouched);
   return scorePostings(field.docs, field.tfs, field.norms, from, to, w, k1, scores, touched, nTouched);
 }
 
@@ -100,10 +119,10 @@ export function scorePostings(
   return nTouched;
 }
 
-/** w × each posting's impact (w > 0). */
+/** w × each posting's impact (w > 0, in the impacts' steps). */
 export function scoreImpacts(
   docs: DocIds,
-  impacts: Float32Array,
+  impacts: Uint16Array,
   from: number,
   to: number,
   w: number,
@@ -121,11 +140,11 @@ export function scoreImpacts(
   return nTouched;
 }
 
-/** w × each bigram posting's impact plus w2 × the word's, from the pair column at i + shift (w > 0). */
+/** w × each bigram posting's impact plus w2 × the word's, from the pair column at i + shift (w > 0, in steps). */
 export function scorePairs(
   docs: DocIds,
-  impacts: Float32Array,
-  column: Float32Array,
+  impacts: Uint16Array,
+  column: Uint16Array,
   from: number,
   to: number,
   w: number,

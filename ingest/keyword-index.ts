@@ -8,7 +8,7 @@
 // Postings lists, not a scan: a query touches only the passages that share a term with it.
 import { bigramCode, bigramOfCode, cjkBigramCodes, cjkBigrams, isCachingTokenizer } from './chinese-tokenizer.ts';
 import { findDocNumbers } from './policy-patterns.ts';
-import { mergeTop, postingImpacts, scorePostings, scoreTerm, TERM_STRIDE, TermKind, topK, type DocIds, type ScoringField, type TermFrequencies } from './bm25-kernel.ts';
+import { impactUnit, mergeTop, postingImpacts, scorePostings, scoreTerm, TERM_STRIDE, TermKind, tfParts, topK, type DocIds, type ScoringField, type TermFrequencies } from './bm25-kernel.ts';
 import type { ScoredId, Tokenizer } from './types.ts';
 
 export interface KeywordIndexParams {
@@ -115,22 +115,23 @@ interface Field {
   norms: Float32Array;
   lengths: Int32Array;
   /** What each posting adds before its term's weight (postingImpacts): an index of IMPACTS_FROM passages or more makes them at its first search. */
-  impacts?: Float32Array;
+  impacts?: Uint16Array;
   /**
    * A bigram field's, made with its impacts: for each bigram whose two characters are also a word
    * (and every passage with the word has the bigram), the word's impact per posting of the bigram,
    * 0 where the passage lacks the word, from pairAt[bigram] on (-1: no such word).
    */
-  pairColumn?: Float32Array;
+  pairColumn?: Uint16Array;
   pairAt?: Int32Array;
   /** Per term, the most one posting adds before its weight (bounds its score), made at the first search that needs one. */
   maxImpact?: Float64Array;
 }
 
 /**
- * From this many passages (or sections) on, an index keeps each posting's impact (4 bytes a
- * posting more) and reads a query's two-character words with their bigrams as one list: there the
- * passages' scores and length norms no longer fit the processor's cache, and the lists are long.
+ * From this many passages (or sections) on, an index keeps each posting's impact (2 bytes a
+ * posting more, and 2 a posting of a bigram that is also a word) and reads a query's two-character
+ * words with their bigrams as one list: there the passages' scores and length norms no longer fit
+ * the processor's cache, and the lists are long.
  */
 export const IMPACTS_FROM = 100_000;
 
@@ -160,7 +161,7 @@ function keepImpacts(words: Field, bigrams: Field, k1: number): void {
     size += end - bigrams.offsets[b]!;
     partner.push([b, w]);
   }
-  const column = shared ? new Float32Array(new SharedArrayBuffer(size * 4)) : new Float32Array(size);
+  const column = shared ? new Uint16Array(new SharedArrayBuffer(size * 2)) : new Uint16Array(size);
   for (const [b, w] of partner) {
     let j = bigrams.offsets[b]!;
     const shift = pairAt[b]! - j;
@@ -598,7 +599,7 @@ function maxImpact(field: Field, term: number, k1: number): number {
       let max = 0;
       for (let i = offsets[t]!; i < offsets[t + 1]!; i++) {
         const tf = tfs[i]!;
-        const r = impacts === undefined ? (tf * (k1 + 1)) / (tf + norms[docs[i]!]!) : impacts[i]!;
+        const r = impacts === undefined ? (tf * (k1 + 1)) / (tf + norms[docs[i]!]!) : impacts[i]! * impactUnit(k1);
         if (r > max) max = r;
       }
       cache[t] = max;
@@ -1124,7 +1125,7 @@ export class KeywordIndex {
     const contribution = (q: QueryTerm, i: number): number => {
       if (q.field === null) return q.w;
       const { impacts, tfs, norms } = q.field;
-      if (impacts !== undefined) return q.w * impacts[i]!;
+      if (impacts !== undefined) return q.w * impactUnit(k1) * impacts[i]!; // as the kernel: (w × unit) × steps
       const tf = tfs[i]!;
       return (q.w * tf * (k1 + 1)) / (tf + norms[q.docs[i]!]!);
     };
@@ -1478,7 +1479,7 @@ export class KeywordIndex {
         const to = field.offsets[id + 1]!;
         if (to === from) continue;
         const docs = Int32Array.from(field.docs.subarray(from, to));
-        const parts = field.impacts?.slice(from, to) ?? postingImpacts(field.docs.subarray(from, to), field.tfs.subarray(from, to), field.norms, k1, false);
+        const parts = tfParts(field.docs.subarray(from, to), field.tfs.subarray(from, to), field.norms, k1);
         const term = v instanceof WordVocabulary ? v.terms[id]! : bigramOfCode((v as BigramVocabulary).codes[id]!);
         yield { field: name, term, docs, parts };
       }

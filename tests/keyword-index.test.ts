@@ -205,9 +205,9 @@ describe('KeywordIndex', () => {
         const now = large.searchWeighted(query, 40, b);
         expect(now).toHaveLength(before.length);
         now.forEach((hit, i) => {
-          // the same score but for rounding (single precision), and the same passage but where two tie that closely
-          expect(Math.abs(hit.score - before[i]!.score)).toBeLessThan(1e-5 * before[i]!.score);
-          if (hit.id !== before[i]!.id) expect(Math.abs(before[i]!.score - before[i + (before[i + 1]?.id === hit.id ? 1 : -1)]!.score)).toBeLessThan(2e-5 * hit.score);
+          // the same score but for rounding (impacts in 16 bits), and the same passage but where two tie that closely
+          expect(Math.abs(hit.score - before[i]!.score)).toBeLessThan(1e-4 * before[i]!.score);
+          if (hit.id !== before[i]!.id) expect(Math.abs(before[i]!.score - before[i + (before[i + 1]?.id === hit.id ? 1 : -1)]!.score)).toBeLessThan(2e-4 * hit.score);
         });
       }
     }
