@@ -10,8 +10,8 @@ export type TermFrequencies = Uint8Array | Uint16Array | Float32Array;
 
 /**
  * A query's terms as scoring reads them: TERM_STRIDE numbers a term, (kind, first posting, end,
- * weight, second weight, column position). Kind WORD or BIGRAM: that field's postings, w × BM25's
- * tf part each. Kind PAIR: a bigram and the two-character word of the same characters read as one
+ * weight, second weight, column position). TermKind.word or .bigram: that field's postings, w ×
+ * BM25's tf part each. TermKind.pair: a bigram and the two-character word of the same characters read as one
  * list, the bigram's postings, each adding w × the bigram's impact and w2 × the word's, which the
  * field's pair column holds from the column position on (0 where the passage lacks the word).
  */
