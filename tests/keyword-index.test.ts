@@ -9,6 +9,26 @@ const { passages } = JSON.parse(readFileSync(new URL('./fixtures/passages-sample
 };
 const find = (needle: string) => passages.findIndex((p) => p.text.includes(needle));
 
+/**
+ * n queries made of the passages' own phrases (every fifth with a clause label, with `labels`),
+ * their words weighted unevenly and some bigrams at half weight, and a boost per passage: a
+ * seeded stream, the same on every run.
+ */
+function unevenQueries(seed: number, n: number, labels: boolean) {
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const boost = Float32Array.from(passages, () => 1 + random());
+  const queries = Array.from({ length: n }, (_, i) => {
+    const text = passages[Math.floor(random() * passages.length)]!.text;
+    const from = Math.floor(random() * Math.max(1, text.length - 30));
+    const phrase = text.slice(from, from + 4 + Math.floor(random() * 40));
+    const query = index.queryTerms(labels && i % 5 === 0 ? `${phrase} 第三条` : phrase);
+    for (const t of query.words.keys()) query.words.set(t, 0.2 + 2 * random());
+    for (const t of query.bigrams.keys()) if (random() < 0.3) query.bigrams.set(t, 0.5);
+    return { phrase, query };
+  });
+  return { boost, queries };
+}
+
 // No policy dictionary here: these tests are about jieba's default segmentation (and jieba's
 // dictionary is process-wide, so adding terms would change every later test in this file).
 const tokenizer = createChineseTokenizer();
@@ -187,16 +207,9 @@ describe('KeywordIndex', () => {
     const large = KeywordIndex.deserialize(header, postings, tokenizer, { impacts: true });
     expect(large.keepsImpacts).toBe(true);
     expect(index.keepsImpacts).toBe(false);
-    let seed = 11;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const boost = Float32Array.from(passages, () => 1 + random());
+    const { boost, queries } = unevenQueries(11, 120, false);
     let paired = 0;
-    for (let n = 0; n < 120; n++) {
-      const text = passages[Math.floor(random() * passages.length)]!.text;
-      const from = Math.floor(random() * Math.max(1, text.length - 30));
-      const query = index.queryTerms(text.slice(from, from + 4 + Math.floor(random() * 40)));
-      for (const t of query.words.keys()) query.words.set(t, 0.2 + 2 * random());
-      for (const t of query.bigrams.keys()) if (random() < 0.3) query.bigrams.set(t, 0.5);
+    for (const { query } of queries) {
       // a word also asked for as a bigram is one list (TermKind.pair) in the large index's term list
       const list = (large as unknown as { termList(q: typeof query): number[] }).termList(query);
       for (let t = 0; t < list.length; t += TERM_STRIDE) if (list[t] === TermKind.pair) paired++;
@@ -216,17 +229,9 @@ describe('KeywordIndex', () => {
 
   it('prunes without changing a score or a rank: the same k best as scoring every posting', () => {
     // queries made of passages' own phrases, weighted unevenly, with and without a per-passage boost
-    let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const boost = Float32Array.from(passages, () => 1 + random());
+    const { boost, queries } = unevenQueries(7, 120, true);
     let compared = 0;
-    for (let n = 0; n < 120; n++) {
-      const text = passages[Math.floor(random() * passages.length)]!.text;
-      const from = Math.floor(random() * Math.max(1, text.length - 30));
-      const phrase = text.slice(from, from + 4 + Math.floor(random() * 40));
-      const query = index.queryTerms(n % 5 === 0 ? `${phrase} 第三条` : phrase);
-      for (const t of query.words.keys()) query.words.set(t, 0.2 + 2 * random());
-      for (const t of query.bigrams.keys()) if (random() < 0.3) query.bigrams.set(t, 0.5);
+    for (const { phrase, query } of queries) {
       for (const k of [1, 3, 10, 40]) {
         for (const b of [undefined, boost]) {
           const exhaustive = index.searchWeighted(query, k, b);
