@@ -10,6 +10,7 @@ import { ModelLoadError } from '../ingest/embedders/model-error.ts';
 import { BuiltinEmbedder } from '../ingest/embedders/builtin-embedder.ts';
 import { KeywordIndex, type KeywordIndexHeader } from '../ingest/keyword-index.ts';
 import { keywordThreads, keywordThreadsSetting, startKeywordHelper } from './keyword-threads.ts';
+import { CatalogError, unpackCatalog, type PackedDocument, type PackedPassages } from '../ingest/catalog-file.ts';
 import type { Clause, Embedder, Passage, PolicyDocument } from '../ingest/types.ts';
 import { VectorIndex } from '../ingest/vector-index.ts';
 import { createWorkerEmbedder } from './worker-embedder.ts';
@@ -108,7 +109,7 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   };
   const withBuiltin = manifest.embedder.kind === 'builtin' && !options.withoutEmbedder && !options.embedder;
   const reading = new Map<string, Promise<Buffer>>();
-  for (const name of [INDEX_FILES.documents, INDEX_FILES.passages, INDEX_FILES.keywordPostings, ...(withBuiltin ? [INDEX_FILES.builtinEmbedder] : [])]) {
+  for (const name of [INDEX_FILES.texts, INDEX_FILES.documents, INDEX_FILES.passages, INDEX_FILES.keywordPostings, ...(withBuiltin ? [INDEX_FILES.builtinEmbedder] : [])]) {
     reading.set(name, pending(name, () => readIndexFile(join(indexDir, name))));
   }
   /** A file's bytes, let go of here once taken: what the load leaves is garbage before it returns. */
@@ -139,12 +140,21 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
       throw corrupt(name, error);
     }
   };
-  const documents = await parsed<PolicyDocument>(INDEX_FILES.documents);
-  const passages = await parsed<Passage>(INDEX_FILES.passages);
+  // (in a function of its own: what it reads is garbage once it returns, not held by this one's frame)
+  const unpacked = async (): Promise<Catalog> => {
+    const packedDocuments = await parsed<PackedDocument>(INDEX_FILES.documents);
+    const packedPassages = await parsed<PackedPassages>(INDEX_FILES.passages);
+    try {
+      return unpackCatalog(packedDocuments, await take(INDEX_FILES.texts), packedPassages);
+    } catch (error) {
+      throw error instanceof CatalogError ? corrupt(INDEX_FILES[error.file], error) : error;
+    }
+  };
+  const catalog = await unpacked();
+  const { documents, passages } = catalog;
   if (passages.length !== manifest.counts.passages || documents.length !== manifest.counts.documents) {
     throw new IndexLoadError('INDEX_CORRUPT', [indexDir, 'document or passage counts differ from the manifest']);
   }
-  const { documentsById, clausesById } = checkReferences(indexDir, documents, passages);
 
   let keyword: KeywordIndex;
   let threads: 1 | 2;
@@ -159,7 +169,6 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
   }
   const vectors = await vectorsLoaded;
 
-  const catalog = { documents, documentsById, clausesById, passages };
   await releaseLoadGarbage();
   return {
     dir: indexDir,

@@ -324,7 +324,7 @@ describe('GET /api/docs, /api/docs/:id, /api/clauses/:id, /api/health', () => {
   it('reports the index in /api/health', async () => {
     const res = await request(app).get('/api/health');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', documents: 8, clauses: 211, passages: 237, formatVersion: 7 });
+    expect(res.body).toMatchObject({ status: 'ok', documents: 8, clauses: 211, passages: 237, formatVersion: 8 });
     expect(res.body.embedder).toMatchObject({ id: 'builtin-lsa-v1', kind: 'builtin' });
     expect(Date.parse(res.body.builtAt)).not.toBeNaN();
   });

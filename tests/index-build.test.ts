@@ -95,7 +95,7 @@ describe('an index with a damaged file', () => {
     const before = await graphs();
     const damaged = path.join(scratch, 'damaged-copy');
     // the files read on the thread pool while others are parsed: each named when it is the damaged one
-    for (const name of [INDEX_FILES.documents, INDEX_FILES.passages, INDEX_FILES.keywordPostings, INDEX_FILES.builtinEmbedder, 'vectors.hnsw8']) {
+    for (const name of [INDEX_FILES.documents, INDEX_FILES.texts, INDEX_FILES.passages, INDEX_FILES.keywordPostings, INDEX_FILES.builtinEmbedder, 'vectors.hnsw8']) {
       await rm(damaged, { recursive: true, force: true });
       await cp(indexDir, damaged, { recursive: true });
       const bytes = await readFile(path.join(damaged, name));
@@ -123,7 +123,7 @@ describe('index build with the built-in embedder', () => {
 
   it('writes a manifest naming format, embedder, tokenizer and counts', async () => {
     const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8'));
-    expect(manifest.formatVersion).toBe(7);
+    expect(manifest.formatVersion).toBe(8);
     expect(manifest.embedder).toMatchObject({ id: 'builtin-lsa-v1', kind: 'builtin' });
     expect(manifest.embedder.dims).toBeGreaterThan(100);
     expect(manifest.tokenizer.id).toMatch(/jieba/);
@@ -251,7 +251,7 @@ describe('index build with the default model (tiny twin through MODEL_DIR)', () 
     expect(await readdir(path.join(scratch, '.twin-index-cache', 'parsed'))).toHaveLength(5);
     const freshDir = path.join(scratch, 'twin-index-fresh');
     await buildIndex({ corpusDir, indexDir: freshDir, embedder: 'bge-small-zh', modelDir: tinyModel, ...quiet });
-    for (const name of [INDEX_FILES.documents, INDEX_FILES.passages, INDEX_FILES.keyword, INDEX_FILES.keywordPostings, INDEX_FILES.embeddingCache]) {
+    for (const name of [INDEX_FILES.documents, INDEX_FILES.texts, INDEX_FILES.passages, INDEX_FILES.keyword, INDEX_FILES.keywordPostings, INDEX_FILES.embeddingCache]) {
       expect(await readFile(path.join(indexDir, name)), name).toEqual(await readFile(path.join(freshDir, name)));
     }
     const [a, b] = [await loadIndex(indexDir, { modelDir: tinyModel }), await loadIndex(freshDir, { modelDir: tinyModel })];

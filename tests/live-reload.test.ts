@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex, indexIsStale } from '../ingest/build-index.ts';
+import type { PackedPassages } from '../ingest/catalog-file.ts';
 import { INDEX_FILES, readIndexJsonSync, writeJsonArray } from '../ingest/write-index.ts';
 import { createApp } from '../server/app.ts';
 import { LiveIndex } from '../server/live-index.ts';
@@ -85,13 +86,13 @@ describe('live reload', () => {
     await cp(indexDir, copy, { recursive: true });
     const live = new LiveIndex(await loadIndex(copy), { log: () => {} });
     const passagesFile = join(copy, INDEX_FILES.passages);
-    const passages = readIndexJsonSync<{ docId: string }[]>(passagesFile);
-    passages[0]!.docId = 'no-such-document';
-    await writeJsonArray(passagesFile, passages, (p) => p);
+    const lines = readIndexJsonSync<PackedPassages[]>(passagesFile);
+    lines[0]!.doc[0] = lines[0]!.doc.length + 1000;
+    await writeJsonArray(passagesFile, lines, (line) => line);
     const error = await loadIndex(copy).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexLoadError);
     expect((error as IndexLoadError).code).toBe('INDEX_CORRUPT');
-    expect((error as Error).message).toMatch(/passage 0 points at a document that is not there/);
+    expect((error as Error).message).toMatch(/passage 0 points at a document or clause that is not there/);
     // a "new build" that is tampered: not swapped in
     const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8'));
     await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, buildId: 'tampered' }));
