@@ -112,10 +112,9 @@ export function packPassages(documents: readonly PolicyDocument[], passages: rea
     for (const p of passages.slice(from, from + PASSAGES_A_LINE)) {
       const found = place.get(p.clauseId);
       if (found === undefined || documents[found[0]]!.id !== p.docId) throw new Error(`passage ${p.id} is not in its clause's document`);
-      const suffix = p.id.startsWith(`${p.clauseId}:`) ? p.id.slice(p.clauseId.length + 1) : null;
       line.doc.push(found[0]);
       line.clause.push(found[1]);
-      line.part.push(suffix !== null && /^(0|[1-9]\d{0,8})$/.test(suffix) ? Number(suffix) : p.id);
+      line.part.push(partNumber(p.id, p.clauseId) ?? p.id);
       line.start.push(p.start);
       line.end.push(p.end);
     }
@@ -124,6 +123,20 @@ export function packPassages(documents: readonly PolicyDocument[], passages: rea
   return lines;
 }
 
+/** n when the passage's id is its clause's id, ":" and n (a whole number written plainly, under a billion); else null. */
+function partNumber(id: string, clauseId: string): number | null {
+  const from = clauseId.length + 1;
+  if (id.length <= from || id.length > from + 9 || id.charCodeAt(from - 1) !== 0x3a || !id.startsWith(clauseId)) return null;
+  let n = 0;
+  for (let i = from; i < id.length; i++) {
+    const digit = id.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9 || (digit === 0 && i === from && id.length > from + 1)) return null;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** Bytes handed to gzip at a time: a megabyte of output per call to zlib, not 16 KB. */
 const PIECE = 1 << 20;
 
 /** Writes every document's text, one after another, in UTF-16, through gzip a megabyte at a time. */
@@ -131,20 +144,23 @@ export async function writeTexts(path: string, documents: readonly PolicyDocumen
   const gzip = createGzip({ level, chunkSize: PIECE, ...{ writableHighWaterMark: 4 * PIECE } });
   const done = pipeline(gzip, createWriteStream(path));
   done.catch(() => {}); // awaited below
-  let piece: string[] = [];
-  let size = 0;
-  const flush = async () => {
-    const bytes = Buffer.from(piece.join(''), 'utf16le');
-    piece = [];
-    size = 0;
+  const hand = async (bytes: Buffer) => {
     if (!gzip.write(bytes)) await Promise.race([once(gzip, 'drain'), done]);
   };
-  for (const d of documents) {
-    piece.push(d.text);
-    size += d.text.length;
-    if (size >= PIECE) await flush();
+  // texts copied into a piece as they are (a string's UTF-16 is what it holds): no joined string
+  let piece = Buffer.allocUnsafe(PIECE);
+  let used = 0;
+  for (const { text } of documents) {
+    const bytes = text.length * 2;
+    if (used + bytes > PIECE && used > 0) {
+      await hand(piece.subarray(0, used));
+      piece = Buffer.allocUnsafe(PIECE);
+      used = 0;
+    }
+    if (bytes > PIECE) await hand(Buffer.from(text, 'utf16le'));
+    else used += piece.write(text, used, 'utf16le');
   }
-  await flush();
+  if (used > 0) await hand(piece.subarray(0, used));
   gzip.end();
   await done;
   await finished(gzip);

@@ -1,8 +1,10 @@
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CatalogError, packDocument, packPassages, unpackCatalog, type PackedDocument, type PackedPassages } from '../ingest/catalog-file.ts';
+import { CatalogError, packDocument, packPassages, unpackCatalog, writeTexts, type PackedDocument, type PackedPassages } from '../ingest/catalog-file.ts';
 import { linkDocuments } from '../ingest/link-documents.ts';
 import { parseFile } from '../ingest/parse-corpus.ts';
 import type { Passage, PolicyDocument } from '../ingest/types.ts';
@@ -39,6 +41,9 @@ describe('the index’s documents, texts and passages files', () => {
     expect(documents.some((d) => d.clauses.some((c) => c.explains !== undefined))).toBe(true);
     // an index updated in place keeps its old passages first: not in document order
     const order = [...passages.slice(40), ...passages.slice(0, 40)];
+    // ids of another form than the clause's id and a number are kept whole
+    order[3] = { ...order[3]!, id: 'a-passage-named-by-hand' };
+    order[4] = { ...order[4]!, id: `${order[4]!.clauseId}:007` };
     const { docs, texts, lines } = written(documents, order);
     const back = unpackCatalog(docs, texts, lines);
     expect(back.documents).toEqual(documents);
@@ -83,6 +88,19 @@ describe('the index’s documents, texts and passages files', () => {
     expect(refused((f) => (f.docs[2]!.clauses.id[0] = f.docs[1]!.clauses.id[0]!))).toBe('documents');
     expect(refused((f) => (f.lines[0]!.clause[5] = 99999))).toBe('passages');
     expect(refused((f) => (f.lines[0]!.end[5] = 1e9))).toBe('passages');
+  });
+
+  it('writes the texts in UTF-16 through gzip, a text longer than a piece of the stream whole', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'catalog-texts-'));
+    try {
+      const long = '第一条　为了规范政府采购行为，制定本法。'.repeat(40_000); // 800,000 characters
+      const texts = ['湖州市', long, '', '附件：申报表', long.slice(0, 300_000)];
+      const file = path.join(dir, 'texts.utf16.gz');
+      await writeTexts(file, texts.map((text) => ({ text }) as PolicyDocument), 3);
+      expect(gunzipSync(await readFile(file)).toString('utf16le')).toBe(texts.join(''));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to write a clause that names another document than its own', async () => {
