@@ -102,25 +102,47 @@ export function packDocument(d: PolicyDocument): PackedDocument {
   return { ...meta, length: text.length, paths, clauses: packed };
 }
 
-/** The passages for passages.json.gz, PASSAGES_A_LINE a line. */
+/**
+ * The passages for passages.json.gz, a line at a time: `lines` are where each line begins, and
+ * `line(from)` packs the passages from there. Nothing is made for all passages at once (a million
+ * passages' clauses in one map were 200 MB of a build's peak): a passage's clause is looked up
+ * among its document's clauses, and a build lists a document's passages together.
+ */
+export function passagePacker(documents: readonly PolicyDocument[], passages: readonly Passage[]): { lines: number[]; line(from: number): PackedPassages } {
+  const docAt = new Map<string, number>();
+  documents.forEach((d, i) => docAt.set(d.id, i));
+  let current = -1;
+  let clauseAt = new Map<string, number>();
+  const lines: number[] = [];
+  for (let from = 0; from < passages.length; from += PASSAGES_A_LINE) lines.push(from);
+  return {
+    lines,
+    line(from) {
+      const line: PackedPassages = { doc: [], clause: [], part: [], start: [], end: [] };
+      for (let i = from; i < Math.min(from + PASSAGES_A_LINE, passages.length); i++) {
+        const p = passages[i]!;
+        const di = docAt.get(p.docId);
+        if (di !== undefined && di !== current) {
+          current = di;
+          clauseAt = new Map(documents[di]!.clauses.map((c, ci) => [c.id, ci]));
+        }
+        const ci = di === undefined ? undefined : clauseAt.get(p.clauseId);
+        if (di === undefined || ci === undefined) throw new Error(`passage ${p.id} is not in its clause's document`);
+        line.doc.push(di);
+        line.clause.push(ci);
+        line.part.push(partNumber(p.id, p.clauseId) ?? p.id);
+        line.start.push(p.start);
+        line.end.push(p.end);
+      }
+      return line;
+    },
+  };
+}
+
+/** Every line of passages.json.gz at once (passagePacker's lines, packed). */
 export function packPassages(documents: readonly PolicyDocument[], passages: readonly Passage[]): PackedPassages[] {
-  const place = new Map<string, [number, number]>();
-  documents.forEach((d, di) => d.clauses.forEach((c, ci) => place.set(c.id, [di, ci])));
-  const lines: PackedPassages[] = [];
-  for (let from = 0; from < passages.length; from += PASSAGES_A_LINE) {
-    const line: PackedPassages = { doc: [], clause: [], part: [], start: [], end: [] };
-    for (const p of passages.slice(from, from + PASSAGES_A_LINE)) {
-      const found = place.get(p.clauseId);
-      if (found === undefined || documents[found[0]]!.id !== p.docId) throw new Error(`passage ${p.id} is not in its clause's document`);
-      line.doc.push(found[0]);
-      line.clause.push(found[1]);
-      line.part.push(partNumber(p.id, p.clauseId) ?? p.id);
-      line.start.push(p.start);
-      line.end.push(p.end);
-    }
-    lines.push(line);
-  }
-  return lines;
+  const packer = passagePacker(documents, passages);
+  return packer.lines.map((from) => packer.line(from));
 }
 
 /** n when the passage's id is its clause's id, ":" and n (a whole number written plainly, under a billion); else null. */

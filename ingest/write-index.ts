@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip, gunzip, gunzipSync, gzip } from 'node:zlib';
-import { packDocument, packPassages, writeTexts } from './catalog-file.ts';
+import { packDocument, passagePacker, writeTexts } from './catalog-file.ts';
 import type { KeywordIndexHeader } from './keyword-index.ts';
 import type { EmbedderInfo, Passage, PolicyDocument } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
@@ -383,13 +383,13 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     // The graph's file is written by hnswlib on the thread pool (it streams: no copy in memory)
     // and compacted here once this thread has made the files below. Its failure is reported last:
     // hnswlib does not report a full disk, so its file is merely found cut short.
-    const passageLines = packPassages(documents, passages);
+    const passageLines = passagePacker(documents, passages);
     const graph = contents.vectorIndex.saveAsync(tmp);
     graph.catch(() => {});
     const work: Promise<unknown>[] = [
       writeJsonArray(file(INDEX_FILES.documents), documents, packDocument),
       writeTexts(file(INDEX_FILES.texts), documents, GZIP_LEVEL),
-      writeJsonArray(file(INDEX_FILES.passages), passageLines, (line) => line),
+      writeJsonArray(file(INDEX_FILES.passages), passageLines.lines, passageLines.line),
       writeIndexFile(file(INDEX_FILES.dictionary), JSON.stringify(contents.dictionary)),
       writeIndexFile(file(INDEX_FILES.embeddingCache), JSON.stringify({ fingerprint: contents.embedder.fingerprint, hashes: contents.hashes })),
     ];
