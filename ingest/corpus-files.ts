@@ -1,6 +1,7 @@
 // The corpus folder as files: which files ingest reads, and each one's content hash. Light on
 // purpose: the server judges whether its index is stale with these, without loading the readers.
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -75,9 +76,13 @@ export class HashMemo {
     return new HashMemo(file, before, racyMs);
   }
 
-  /** The sha256 of the file at `path`, remembered under `name`. */
+  /**
+   * The sha256 of the file at `path`, remembered under `name`. The stat is synchronous: a rebuild
+   * asks it of every file, and a promise's round trip through the thread pool cost this thread
+   * more than the call (1,417 files: 6–65 ms async against 8–19 ms, measured with nothing else).
+   */
   async hash(path: string, name: string): Promise<string> {
-    const { size, ino, mtimeMs, ctimeMs } = await stat(path);
+    const { size, ino, mtimeMs, ctimeMs } = statSync(path);
     const known = this.before[name];
     if (
       known !== undefined &&
