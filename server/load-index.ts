@@ -187,10 +187,12 @@ export async function loadIndex(dir: string, options: LoadIndexOptions = {}): Pr
 let collectGarbage: (() => void) | null | undefined;
 
 /**
- * Loading an index leaves its files' decompressed bytes and JSON texts behind (on the laws, some
- * 150 MB of the server's memory), which V8 would collect only once the server had allocated as
- * much again. Collected at once, then again a turn later, which frees the buffers' memory.
- * V8 exposes its collector only on request; a runtime that refuses keeps the garbage until later.
+ * Loading an index leaves its files' decompressed bytes and parsed JSON behind, which V8 would
+ * collect only once the server had allocated as much again. Collected once, after a timer's
+ * turn: a file gunzipped on the thread pool is held by zlib's handle until that handle has closed.
+ * (Three collections, the first at once, left the same RSS at ready and took 0.3–0.6 s longer on
+ * the laws with index format 8: docs/SCALING.md.) V8 exposes its collector only on request; a
+ * runtime that refuses keeps the garbage until later.
  */
 async function releaseLoadGarbage(): Promise<void> {
   if (collectGarbage === undefined) {
@@ -202,11 +204,6 @@ async function releaseLoadGarbage(): Promise<void> {
     }
   }
   if (collectGarbage === null || typeof collectGarbage !== 'function') return;
-  collectGarbage();
-  await new Promise((resolve) => setImmediate(resolve));
-  collectGarbage();
-  // and once more after a timer's turn: a file gunzipped on the thread pool is held by zlib's
-  // handle until that handle has closed (on the laws, the documents' 53 MB)
   await new Promise((resolve) => setTimeout(resolve, 0));
   collectGarbage();
 }
