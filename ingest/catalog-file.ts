@@ -139,12 +139,6 @@ export function passagePacker(documents: readonly PolicyDocument[], passages: re
   };
 }
 
-/** Every line of passages.json.gz at once (passagePacker's lines, packed). */
-export function packPassages(documents: readonly PolicyDocument[], passages: readonly Passage[]): PackedPassages[] {
-  const packer = passagePacker(documents, passages);
-  return packer.lines.map((from) => packer.line(from));
-}
-
 /** n when the passage's id is its clause's id, ":" and n (a whole number written plainly, under a billion); else null. */
 function partNumber(id: string, clauseId: string): number | null {
   const from = clauseId.length + 1;
@@ -209,7 +203,7 @@ export interface Catalog {
 const EMPTY: never[] = [];
 
 /**
- * The documents, clauses and passages from what packDocument and packPassages made and the texts'
+ * The documents, clauses and passages from what packDocument and passagePacker made and the texts'
  * bytes; each text a slice of one string, each reference checked. What many clauses repeat (their
  * labels, kinds and paths) is held once.
  */

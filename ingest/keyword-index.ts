@@ -1237,7 +1237,7 @@ export class KeywordIndex {
       const w = weight * termWeight * Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
       return w > 0 ? { id, w } : null; // a term adds nothing: the kernels count on a positive weight
     };
-    const paired = new Map<string, number>(); // word -> its weight, read with its bigram
+    const paired = new Map<string, { id: number; w: number }>(); // word -> its id and weight, read with its bigram
     if (bigrams.pairAt !== undefined) {
       for (const term of query.bigrams.keys()) {
         const word = query.words.get(term);
@@ -1245,7 +1245,7 @@ export class KeywordIndex {
         const b = bigrams.vocabulary.id(term);
         if (b < 0 || bigrams.pairAt[b]! < 0) continue;
         const w = weightOf(words, term, word, 1);
-        if (w !== null) paired.set(term, w.w);
+        if (w !== null) paired.set(term, w);
       }
     }
     const terms: number[] = [];
@@ -1261,14 +1261,16 @@ export class KeywordIndex {
       const to = t === null ? 0 : bigrams.offsets[t.id + 1]!;
       if (word === undefined) {
         if (t !== null) terms.push(TermKind.bigram, from, to, t.w, 0, 0);
-      } else if (t !== null) terms.push(TermKind.pair, from, to, t.w, word, bigrams.pairAt![t.id]!);
-      else {
-        // the bigram weighs nothing here: the word alone
-        const w = weightOf(words, term, query.words.get(term)!, 1)!;
-        terms.push(TermKind.word, words.offsets[w.id]!, words.offsets[w.id + 1]!, w.w, 0, 0);
-      }
+      } else if (t !== null) terms.push(TermKind.pair, from, to, t.w, word.w, bigrams.pairAt![t.id]!);
+      // the bigram weighs nothing here: the word alone
+      else terms.push(TermKind.word, words.offsets[word.id]!, words.offsets[word.id + 1]!, word.w, 0, 0);
     }
     return terms;
+  }
+
+  /** Where a term list's postings are, by TermKind: a pair is read from the bigrams. */
+  private termFields(): readonly [Field, Field, Field] {
+    return [this.words, this.bigrams, this.bigrams];
   }
 
   /** Makes what an index of IMPACTS_FROM passages or more keeps for scoring, once. */
@@ -1278,7 +1280,7 @@ export class KeywordIndex {
 
   /** termList's terms from the passage `from` on, for a RangeScorer's part. */
   private termsFrom(terms: readonly number[], from: number): number[] {
-    const fields = [this.words, this.bigrams, this.bigrams] as const;
+    const fields = this.termFields();
     const theirs: number[] = [];
     for (let t = 0; t < terms.length; t += TERM_STRIDE) {
       const field = fields[terms[t]!]!;
@@ -1290,13 +1292,12 @@ export class KeywordIndex {
 
   /** Adds the terms' postings (up to the passage `below`) into the scratch scores; returns how many passages are touched. */
   private accumulate(terms: readonly number[], nTouched: number, below = Infinity): number {
-    const fields = [this.words, this.bigrams] as const;
+    const fields = this.termFields();
     const k1 = this.params.k1;
     for (let t = 0; t < terms.length; t += TERM_STRIDE) {
       const kind = terms[t]!;
-      const docs = fields[kind === TermKind.word ? 0 : 1].docs;
       const from = terms[t + 1]!;
-      const to = below === Infinity ? terms[t + 2]! : seek(docs, from, terms[t + 2]!, below);
+      const to = below === Infinity ? terms[t + 2]! : seek(fields[kind]!.docs, from, terms[t + 2]!, below);
       nTouched = scoreTerm(fields, kind, from, to, terms[t + 3]!, terms[t + 4]!, terms[t + 5]!, k1, this.scores, this.touched, nTouched);
     }
     return nTouched;

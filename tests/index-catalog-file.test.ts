@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CatalogError, packDocument, packPassages, unpackCatalog, writeTexts, type PackedDocument, type PackedPassages } from '../ingest/catalog-file.ts';
+import { CatalogError, packDocument, passagePacker, unpackCatalog, writeTexts, type PackedDocument, type PackedPassages } from '../ingest/catalog-file.ts';
 import { linkDocuments } from '../ingest/link-documents.ts';
 import { parseFile } from '../ingest/parse-corpus.ts';
 import type { Passage, PolicyDocument } from '../ingest/types.ts';
@@ -30,7 +30,7 @@ function written(documents: PolicyDocument[], passages: Passage[]): { docs: Pack
   return {
     docs: documents.map((d) => JSON.parse(JSON.stringify(packDocument(d))) as PackedDocument),
     texts: Buffer.from(documents.map((d) => d.text).join(''), 'utf16le'),
-    lines: packPassages(documents, passages).map((l) => JSON.parse(JSON.stringify(l)) as PackedPassages),
+    lines: ((packer) => packer.lines.map((from) => JSON.parse(JSON.stringify(packer.line(from))) as PackedPassages))(passagePacker(documents, passages)),
   };
 }
 
