@@ -210,10 +210,24 @@ interface Candidate {
   clause: Clause;
   doc: PolicyDocument;
   /** Best passage per leg, and the clause's rank in that leg (0-based). */
-  keyword?: { passage: number; rank: number; score: number };
-  vector?: { passage: number; rank: number; score: number };
+  keyword: LegHit | undefined;
+  vector: LegHit | undefined;
+  score: number;
+  /** 1 when the query names the clause's document (it leads), else 0. */
+  lead: number;
+  /** The document's place in the order of document ids (ties in score go by document, then by clause). */
+  docRank: number;
+}
+
+interface LegHit {
+  passage: number;
+  rank: number;
   score: number;
 }
+
+/** Candidates best first: a named document's first, then by score, then by document and place in it. */
+const byRank = (a: Candidate, b: Candidate): number =>
+  b.lead - a.lead || b.score - a.score || a.docRank - b.docRank || a.clause.start - b.clause.start;
 
 /** Runs a validated search. Throws ApiError on bad input (see validateSearch). */
 export async function search(index: LoadedIndex, request: SearchRequest): Promise<SearchResponse> {
@@ -257,18 +271,12 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const [[keywordHits, vectorHits], terms] = await Promise.all([legs(scope), highlightTerms(index, q)]);
   const named = namedDocuments(index, q);
   const pool = collectClauses(index, keywordHits, vectorHits, named).filter((c) => scope === null || c.doc.id === scope.doc);
-  const facets = countFacets(pool, filters);
+  const facets = countFacets(index, pool, filters);
   const candidates = filtered ? pool.filter((c) => matchesFilters(c.doc, filters)) : pool;
 
-  const clauseOrder = (c: Candidate) => c.clause.start;
-  const ranked = candidates.sort(
-    (a, b) =>
-      Number(named.has(b.doc.id)) - Number(named.has(a.doc.id)) ||
-      b.score - a.score ||
-      (a.doc.id === b.doc.id ? clauseOrder(a) - clauseOrder(b) : a.doc.id < b.doc.id ? -1 : 1),
-  );
+  const ranked = candidates.sort(byRank);
 
-  if (mode !== 'vector') liftBySentence(ranked, q, terms, named);
+  if (mode !== 'vector') liftBySentence(ranked, q, terms);
   const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
   return {
     query: q,
@@ -291,7 +299,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
  * best sentence holds, and those clauses are ordered again. The sentence is the one the answer is
  * taken from. A named document still leads.
  */
-function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTerms, 'weighted'>, named: Set<string>): void {
+function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTerms, 'weighted'>): void {
   // the question part of a query that puts a premise first counts once more, as in the keyword leg
   const focus = questionFocus(q);
   const terms = focus === null ? queryTerms : { weighted: queryTerms.weighted.map(({ term, weight }) => ({ term, weight: focus.includes(term) ? weight * (1 + FUSION.focusWeight) : weight })) };
@@ -305,7 +313,7 @@ function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTe
     releaseLookup(lookup);
   }
   // (a stable sort: equal scores keep the order they had)
-  top.sort((a, b) => Number(named.has(b.doc.id)) - Number(named.has(a.doc.id)) || b.score - a.score);
+  top.sort((a, b) => b.lead - a.lead || b.score - a.score);
   ranked.splice(0, top.length, ...top);
 }
 
@@ -445,6 +453,11 @@ interface PassageOwners {
   clauseNumbers: Int32Array;
   /** Per clause number, 1 + where its candidate stands in the list being gathered, else 0 (scratch, zero between searches). */
   slots: Int32Array;
+  /** Per document, its place in the order of document ids. */
+  docRanks: Map<PolicyDocument, number>;
+  /** By that place: the document, and its clauses in the pool being counted (scratch, zero between searches). */
+  byRank: PolicyDocument[];
+  docCounts: Int32Array;
 }
 const passageOwnersOf = new WeakMap<LoadedIndex, PassageOwners>();
 
@@ -457,11 +470,15 @@ function passageOwners(index: LoadedIndex): PassageOwners {
   if (owners !== undefined) return owners;
   const numbers = new Map<string, number>();
   for (const id of index.clausesById.keys()) numbers.set(id, numbers.size);
+  const byId = [...index.documentsById.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   owners = {
     clauses: index.passages.map((p) => index.clausesById.get(p.clauseId)!),
     docs: index.passages.map((p) => index.documentsById.get(p.docId)!),
     clauseNumbers: Int32Array.from(index.passages, (p) => numbers.get(p.clauseId)!),
     slots: new Int32Array(numbers.size),
+    docRanks: new Map(byId.map((doc, i) => [doc, i])),
+    byRank: byId,
+    docCounts: new Int32Array(byId.length),
   };
   passageOwnersOf.set(index, owners);
   return owners;
@@ -469,32 +486,51 @@ function passageOwners(index: LoadedIndex): PassageOwners {
 
 /**
  * Passage rankings -> one candidate per clause, with the clause's best passage and rank in each
- * leg, scored by reciprocal rank fusion. A document the query names is in the running even when
- * none of its passages matched (a bare 文号): by its first clause.
+ * leg, scored by fuse. A document the query names is in the running even when none of its
+ * passages matched (a bare 文号): by its first clause.
  */
 function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits: ScoredId[], named: Set<string>): Candidate[] {
   const owners = passageOwners(index);
-  const { clauseNumbers, slots } = owners;
+  const { clauseNumbers, slots, docRanks } = owners;
   const candidates: Candidate[] = [];
   const numbers: number[] = [];
-  const collect = (hits: ScoredId[], leg: 'keyword' | 'vector') => {
-    let rank = 0;
-    for (const hit of hits) {
-      const number = clauseNumbers[hit.id]!;
-      const slot = slots[number]!;
-      let c: Candidate;
-      if (slot === 0) {
-        c = { clause: owners.clauses[hit.id]!, doc: owners.docs[hit.id]!, score: 0 };
-        candidates.push(c);
-        numbers.push(number);
-        slots[number] = candidates.length;
-      } else c = candidates[slot - 1]!;
-      if (c[leg] === undefined) c[leg] = { passage: hit.id, rank: rank++, score: hit.score };
-    }
+  // each leg's clauses in the order of their rank in it (what fuse compares)
+  const keywordOrder: string[] = [];
+  const vectorOrder: string[] = [];
+  const candidateOf = (passage: number): Candidate => {
+    const number = clauseNumbers[passage]!;
+    const slot = slots[number]!;
+    if (slot !== 0) return candidates[slot - 1]!;
+    const doc = owners.docs[passage]!;
+    const c: Candidate = {
+      clause: owners.clauses[passage]!,
+      doc,
+      keyword: undefined,
+      vector: undefined,
+      score: 0,
+      lead: named.size > 0 && named.has(doc.id) ? 1 : 0,
+      docRank: docRanks.get(doc)!,
+    };
+    candidates.push(c);
+    numbers.push(number);
+    slots[number] = candidates.length;
+    return c;
   };
   try {
-    collect(keywordHits, 'keyword');
-    collect(vectorHits, 'vector');
+    for (const hit of keywordHits) {
+      const c = candidateOf(hit.id);
+      if (c.keyword === undefined) {
+        c.keyword = { passage: hit.id, rank: keywordOrder.length, score: hit.score };
+        keywordOrder.push(c.clause.id);
+      }
+    }
+    for (const hit of vectorHits) {
+      const c = candidateOf(hit.id);
+      if (c.vector === undefined) {
+        c.vector = { passage: hit.id, rank: vectorOrder.length, score: hit.score };
+        vectorOrder.push(c.clause.id);
+      }
+    }
   } finally {
     for (const number of numbers) slots[number] = 0;
   }
@@ -503,9 +539,11 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
     const first = doc.clauses[0] === undefined ? undefined : index.clausesById.get(doc.clauses[0].id);
     if (first === undefined || candidates.some((c) => c.doc.id === docId)) continue;
     const passage = owners.clauses.indexOf(first);
-    if (passage >= 0) candidates.push({ clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 } });
+    if (passage < 0) continue;
+    candidates.push({ clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, lead: 1, docRank: docRanks.get(doc)! });
+    keywordOrder.push(first.id);
   }
-  fuse(candidates, keywordHits, vectorHits);
+  fuse(candidates, keywordOrder, vectorOrder, keywordHits, vectorHits);
   return candidates;
 }
 
@@ -531,13 +569,8 @@ export function vectorTrust(keywordClauses: readonly string[], vectorClauses: re
  * weighted sum. With no trust the keyword order stands, and the vector leg only orders what the
  * keyword leg did not find.
  */
-function fuse(candidates: Candidate[], keywordHits: ScoredId[], vectorHits: ScoredId[]): void {
-  const byLeg = (leg: 'keyword' | 'vector') =>
-    candidates
-      .filter((c) => c[leg] !== undefined)
-      .sort((a, b) => a[leg]!.rank - b[leg]!.rank)
-      .map((c) => c.clause.id);
-  const trust = vectorTrust(byLeg('keyword'), byLeg('vector'));
+function fuse(candidates: Candidate[], keywordOrder: readonly string[], vectorOrder: readonly string[], keywordHits: ScoredId[], vectorHits: ScoredId[]): void {
+  const trust = vectorTrust(keywordOrder, vectorOrder);
   if (FUSION.method === 'rrf') {
     const wv = FUSION.vectorWeight * (FUSION.adaptive ? trust : 1);
     for (const c of candidates) {
@@ -570,14 +603,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * (not its own), so every value shown is what choosing it would find: with 类型=法律 chosen, 现行有效（58）
  * means 58 results for 类型=法律 and 现行有效.
  */
-function countFacets(pool: Candidate[], filters: SearchFilters): Facets {
-  // a document's clauses count alike: each document once, with its count
-  const perDocument = new Map<PolicyDocument, number>();
-  for (const { doc } of pool) perDocument.set(doc, (perDocument.get(doc) ?? 0) + 1);
+function countFacets(index: LoadedIndex, pool: Candidate[], filters: SearchFilters): Facets {
+  // a document's clauses count alike: each document once (in the order first met), with its count
+  const { docCounts, byRank } = passageOwners(index);
+  const docs: number[] = [];
+  for (const { docRank } of pool) if (docCounts[docRank]!++ === 0) docs.push(docRank);
   const wanted = FACET_GROUPS.map((g) => filters[g]);
   const counts = FACET_GROUPS.map(() => new Map<string, number>());
-  for (const [doc, count] of perDocument) {
-    const values = facetValues(doc);
+  for (const rank of docs) {
+    const count = docCounts[rank]!;
+    docCounts[rank] = 0;
+    const values = facetValues(byRank[rank]!);
     let failing = -1;
     let failed = 0;
     for (let g = 0; g < values.length; g++) {
