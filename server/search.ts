@@ -453,8 +453,8 @@ interface PassageOwners {
   clauseNumbers: Int32Array;
   /** Per clause number, 1 + where its candidate stands in the list being gathered, else 0 (scratch, zero between searches). */
   slots: Int32Array;
-  /** Per document, its place in the order of document ids. */
-  docRanks: Map<PolicyDocument, number>;
+  /** Each passage's document's place in the order of document ids. */
+  docRanks: Int32Array;
   /** By that place: the document, and its clauses in the pool being counted (scratch, zero between searches). */
   byRank: PolicyDocument[];
   docCounts: Int32Array;
@@ -471,12 +471,13 @@ function passageOwners(index: LoadedIndex): PassageOwners {
   const numbers = new Map<string, number>();
   for (const id of index.clausesById.keys()) numbers.set(id, numbers.size);
   const byId = [...index.documentsById.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rankOf = new Map(byId.map((doc, i) => [doc.id, i]));
   owners = {
     clauses: index.passages.map((p) => index.clausesById.get(p.clauseId)!),
     docs: index.passages.map((p) => index.documentsById.get(p.docId)!),
     clauseNumbers: Int32Array.from(index.passages, (p) => numbers.get(p.clauseId)!),
     slots: new Int32Array(numbers.size),
-    docRanks: new Map(byId.map((doc, i) => [doc, i])),
+    docRanks: Int32Array.from(index.passages, (p) => rankOf.get(p.docId)!),
     byRank: byId,
     docCounts: new Int32Array(byId.length),
   };
@@ -509,7 +510,7 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
       vector: undefined,
       score: 0,
       lead: named.size > 0 && named.has(doc.id) ? 1 : 0,
-      docRank: docRanks.get(doc)!,
+      docRank: docRanks[passage]!,
     };
     candidates.push(c);
     numbers.push(number);
@@ -540,7 +541,7 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
     if (first === undefined || candidates.some((c) => c.doc.id === docId)) continue;
     const passage = owners.clauses.indexOf(first);
     if (passage < 0) continue;
-    candidates.push({ clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, lead: 1, docRank: docRanks.get(doc)! });
+    candidates.push({ clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, lead: 1, docRank: docRanks[passage]! });
     keywordOrder.push(first.id);
   }
   fuse(candidates, keywordOrder, vectorOrder, keywordHits, vectorHits);
