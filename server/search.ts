@@ -609,12 +609,16 @@ function countFacets(index: LoadedIndex, pool: Candidate[], filters: SearchFilte
   const { docCounts, byRank } = passageOwners(index);
   const docs: number[] = [];
   for (const { docRank } of pool) if (docCounts[docRank]!++ === 0) docs.push(docRank);
-  const wanted = FACET_GROUPS.map((g) => filters[g]);
-  const counts = FACET_GROUPS.map(() => new Map<string, number>());
-  for (const rank of docs) {
+  // read and the scratch zeroed again at once, before anything that could throw
+  const perDocument = docs.map((rank) => {
     const count = docCounts[rank]!;
     docCounts[rank] = 0;
-    const values = facetValues(byRank[rank]!);
+    return { doc: byRank[rank]!, count };
+  });
+  const wanted = FACET_GROUPS.map((g) => filters[g]);
+  const counts = FACET_GROUPS.map(() => new Map<string, number>());
+  for (const { doc, count } of perDocument) {
+    const values = facetValues(doc);
     let failing = -1;
     let failed = 0;
     for (let g = 0; g < values.length; g++) {
