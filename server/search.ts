@@ -455,9 +455,8 @@ interface PassageOwners {
   slots: Int32Array;
   /** Each passage's document's place in the order of document ids. */
   docRanks: Int32Array;
-  /** By that place: the document, and its clauses in the pool being counted (scratch, zero between searches). */
+  /** The documents in that order. */
   byRank: PolicyDocument[];
-  docCounts: Int32Array;
 }
 const passageOwnersOf = new WeakMap<LoadedIndex, PassageOwners>();
 
@@ -479,7 +478,6 @@ function passageOwners(index: LoadedIndex): PassageOwners {
     slots: new Int32Array(numbers.size),
     docRanks: Int32Array.from(index.passages, (p) => rankOf.get(p.docId)!),
     byRank: byId,
-    docCounts: new Int32Array(byId.length),
   };
   passageOwnersOf.set(index, owners);
   return owners;
@@ -509,7 +507,7 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
       keyword: undefined,
       vector: undefined,
       score: 0,
-      lead: named.size > 0 && named.has(doc.id) ? 1 : 0,
+      lead: named.has(doc.id) ? 1 : 0,
       docRank: docRanks[passage]!,
     };
     candidates.push(c);
@@ -606,19 +604,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 function countFacets(index: LoadedIndex, pool: Candidate[], filters: SearchFilters): Facets {
   // a document's clauses count alike: each document once (in the order first met), with its count
-  const { docCounts, byRank } = passageOwners(index);
-  const docs: number[] = [];
-  for (const { docRank } of pool) if (docCounts[docRank]!++ === 0) docs.push(docRank);
-  // read and the scratch zeroed again at once, before anything that could throw
-  const perDocument = docs.map((rank) => {
-    const count = docCounts[rank]!;
-    docCounts[rank] = 0;
-    return { doc: byRank[rank]!, count };
-  });
+  const { byRank } = passageOwners(index);
+  const perDocument = new Map<number, number>(); // document place -> its clauses in the pool
+  for (const { docRank } of pool) perDocument.set(docRank, (perDocument.get(docRank) ?? 0) + 1);
   const wanted = FACET_GROUPS.map((g) => filters[g]);
   const counts = FACET_GROUPS.map(() => new Map<string, number>());
-  for (const { doc, count } of perDocument) {
-    const values = facetValues(doc);
+  for (const [rank, count] of perDocument) {
+    const values = facetValues(byRank[rank]!);
     let failing = -1;
     let failed = 0;
     for (let g = 0; g < values.length; g++) {
