@@ -1,10 +1,11 @@
-// Enterprise staff ask in their own words; policies are written in official ones. "贷款利息能补吗"
-// is answered by a clause about 贴息, "大学" by one about 高校. This thesaurus maps everyday words
-// to the words policy texts use for the same thing, so the keyword leg can find them.
+// Enterprise staff ask in their own words; policies and laws are written in official ones. "贷款利息能补吗"
+// is answered by a clause about 贴息, "大学" by one about 高校, "房东不退押金" by one about the
+// 出租人. This thesaurus maps everyday words to the words policy and legal texts use for the same
+// thing, so the keyword leg (and the built-in embedder) can find them.
 //
-// It is general policy vocabulary, not a list fitted to any test query: each entry is a way
-// people commonly say something that policy documents say otherwise. Expansions count at half
-// weight (see EXPANSION_WEIGHT in search.ts), so the user's own words still rank first.
+// It is general vocabulary, not a list fitted to any test query: each entry is a way people
+// commonly say something that the texts say otherwise. Expansions count at half weight
+// (FUSION.expansionWeight in search.ts), so the user's own words still rank first.
 
 const ENTRIES: [everyday: string, official: string[]][] = [
   // money
@@ -62,7 +63,127 @@ const ENTRIES: [everyday: string, official: string[]][] = [
   ['什么时候', ['时间', '期限']],
 ];
 
-const THESAURUS = new Map(ENTRIES);
+// Laws and regulations: how people name a dispute, and the words the statute names it with.
+// An empty list keeps a word from being read as a shorter one inside it (偷税 is not 偷).
+const LAW_ENTRIES: [everyday: string, official: string[]][] = [
+  // crime and punishment
+  ['偷', ['盗窃']],
+  ['偷税', ['逃避缴纳税款']],
+  ['偷渡', ['偷越国（边）境']],
+  ['偷越', []],
+  ['抢钱', ['抢劫', '抢夺']],
+  ['抢东西', ['抢劫', '抢夺']],
+  ['被骗', ['诈骗']],
+  ['骗子', ['诈骗']],
+  ['骗钱', ['诈骗']],
+  ['打人', ['殴打', '故意伤害']],
+  ['打架', ['斗殴', '殴打']],
+  ['杀人', ['故意杀人']],
+  ['酒驾', ['饮酒', '醉酒驾驶']],
+  ['醉驾', ['醉酒驾驶']],
+  ['吸毒', ['吸食', '毒品']],
+  ['坐牢', ['有期徒刑', '刑罚']],
+  ['判刑', ['判处', '刑罚']],
+  ['犯法', ['违法', '犯罪']],
+  ['敲诈', ['敲诈勒索']],
+  ['骂人', ['侮辱']],
+  ['造谣', ['捏造', '诽谤']],
+  ['警察', ['公安机关', '人民警察']],
+  ['报警', ['公安机关', '报案']],
+  ['派出所', ['公安机关']],
+  // family
+  ['老公', ['配偶', '夫妻']],
+  ['老婆', ['配偶', '夫妻']],
+  ['丈夫', ['配偶', '夫妻']],
+  ['妻子', ['配偶', '夫妻']],
+  ['结婚', ['婚姻', '结婚登记']],
+  ['孩子', ['子女', '未成年人']],
+  ['小孩', ['子女', '未成年人']],
+  ['儿子', ['子女']],
+  ['女儿', ['子女']],
+  ['爸妈', ['父母']],
+  ['老人', ['老年人', '赡养']],
+  ['私生子', ['非婚生子女']],
+  ['后妈', ['继父母']],
+  ['继母', ['继父母']],
+  ['继父', ['继父母']],
+  ['领养', ['收养']],
+  ['家暴', ['家庭暴力']],
+  ['房子', ['房屋', '住宅']],
+  ['房产', ['房屋', '不动产']],
+  // work
+  ['工资', ['劳动报酬']],
+  ['欠薪', ['拖欠', '劳动报酬']],
+  ['辞退', ['解除劳动合同']],
+  ['开除', ['解除劳动合同']],
+  ['炒鱿鱼', ['解除劳动合同']],
+  ['裁员', ['裁减人员']],
+  ['辞职', ['解除劳动合同']],
+  ['离职', ['解除劳动合同', '终止']],
+  ['加班', ['延长工作时间', '加班费']],
+  ['社保', ['社会保险']],
+  ['五险一金', ['社会保险', '住房公积金']],
+  ['公积金', ['住房公积金']],
+  ['打工', ['劳动者']],
+  ['工人', ['劳动者', '职工']],
+  ['补偿金', ['经济补偿']],
+  ['病假', ['医疗期']],
+  ['怀孕', ['孕期', '女职工']],
+  // renting, housing, neighbours
+  ['房东', ['出租人']],
+  ['租客', ['承租人']],
+  ['房客', ['承租人']],
+  ['租房', ['租赁', '承租人']],
+  ['物业', ['物业服务']],
+  ['小区', ['业主']],
+  ['邻居', ['相邻']],
+  ['买房', ['房屋买卖', '商品房']],
+  ['卖房', ['房屋买卖']],
+  ['二手房', ['房屋买卖']],
+  ['开发商', ['房地产开发企业', '出卖人']],
+  ['拆迁', ['征收', '补偿']],
+  // money owed and deals
+  ['欠钱', ['债务', '借款']],
+  ['借钱', ['借款', '借贷']],
+  ['还钱', ['偿还', '清偿']],
+  ['欠条', ['借据']],
+  ['借条', ['借据']],
+  ['老赖', ['失信被执行人', '强制执行']],
+  ['担保人', ['保证人']],
+  ['订金', ['定金']],
+  ['毁约', ['违约', '解除合同']],
+  ['退钱', ['返还', '退还']],
+  // buying, injuries, courts
+  ['商家', ['经营者']],
+  ['卖家', ['经营者', '出卖人']],
+  ['买家', ['消费者', '买受人']],
+  ['顾客', ['消费者']],
+  ['假货', ['假冒', '欺诈']],
+  ['网购', ['网络交易', '电子商务']],
+  ['车祸', ['交通事故']],
+  ['撞人', ['交通事故']],
+  ['司机', ['驾驶人']],
+  ['开车', ['驾驶', '机动车']],
+  ['汽车', ['机动车']],
+  ['受伤', ['人身损害', '伤害']],
+  ['赔钱', ['赔偿']],
+  ['医院', ['医疗机构']],
+  ['医生', ['医务人员']],
+  ['看病', ['诊疗']],
+  ['宠物', ['饲养动物']],
+  ['狗', ['饲养动物', '犬']],
+  ['打官司', ['诉讼', '起诉']],
+  ['告他', ['起诉']],
+  ['倒闭', ['破产', '解散']],
+  ['分红', ['分配利润']],
+  ['盗版', ['复制', '著作权']],
+  ['抄袭', ['剽窃', '著作权']],
+];
+
+const THESAURUS = new Map<string, string[]>();
+for (const [everyday, official] of [...ENTRIES, ...LAW_ENTRIES]) {
+  THESAURUS.set(everyday, [...new Set([...(THESAURUS.get(everyday) ?? []), ...official])]);
+}
 // Longest first, so 买设备 is taken before 设备.
 const KEYS = [...THESAURUS.keys()].sort((a, b) => b.length - a.length);
 
