@@ -187,14 +187,21 @@ for (const [everyday, official] of [...ENTRIES, ...LAW_ENTRIES]) {
 // Longest first, so 买设备 is taken before 设备.
 const KEYS = [...THESAURUS.keys()].sort((a, b) => b.length - a.length);
 
-/** Official words for the everyday words of a query (those not already in it). */
-export function expandQuery(q: string): string[] {
-  const out = new Set<string>();
+/** The everyday words a query holds (each read as the longest entry it stands in), with their official words. */
+export function everydayWords(q: string): { word: string; official: string[] }[] {
+  const out: { word: string; official: string[] }[] = [];
   let rest = q;
   for (const key of KEYS) {
     if (!rest.includes(key)) continue;
-    for (const word of THESAURUS.get(key)!) if (!q.includes(word)) out.add(word);
+    out.push({ word: key, official: THESAURUS.get(key)! });
     rest = rest.split(key).join(' ');
   }
+  return out;
+}
+
+/** Official words for the everyday words of a query (those not already in it). */
+export function expandQuery(q: string): string[] {
+  const out = new Set<string>();
+  for (const { official } of everydayWords(q)) for (const word of official) if (!q.includes(word)) out.add(word);
   return [...out];
 }

@@ -4,11 +4,14 @@
 // query's content bigrams (question and function words left out) found in the passage. Below the
 // line a result is set apart as 相关度较低, and a query with nothing above it gets "未找到直接相关
 // 的条款". The line is measured on every query set (scripts/relevance-threshold.ts, docs/SEARCH.md).
+// An everyday word the thesaurus knows counts as found where the text says it officially: an
+// article about the 出租人 holds the 房东 of "房东不退押金".
+import { everydayWords } from './policy-thesaurus.ts';
 
 /**
  * A result below this share of the query is 相关度较低. Measured (npm run relevance, built-in
  * embedder): with the coverage line below, the first correct result of a query is judged weak on
- * 0% of the seeds' dev queries and 1.6% of laws-train's. The learned priors bring correct articles
+ * 0% of the seeds' dev queries and 1.4% of laws-train's. The learned priors bring correct articles
  * that share few of a question's words into the first ten; at 0.1 they were 2.8% (docs/SEARCH.md).
  */
 export const RELEVANCE_LINE = 0.05;
@@ -17,7 +20,7 @@ export const RELEVANCE_LINE = 0.05;
  * A query whose words the first results hold less than this share of, all together, is one the
  * collection does not answer ("猫咪为什么喜欢晒太阳" finds 太阳 and nothing else): every result is
  * 相关度较低. 21 of 24 off-topic questions get the empty state on the seeds, 10 of 24 on the laws;
- * 3.0% of the laws questions do too (0.2 would empty 1.5% of them, and 3 and 4 fewer off-topic ones).
+ * 2.7% of the laws questions do too (docs/SEARCH.md has other lines measured).
  */
 export const QUERY_COVERAGE_LINE = 0.25;
 /** How many of the first results the query coverage looks at. */
@@ -38,10 +41,19 @@ export function contentUnits(query: string): string[] {
   return [...units];
 }
 
-function coverage(units: readonly string[], haystack: string): number {
+type Synonyms = ReturnType<typeof everydayWords>;
+
+/** The query's everyday words with their official ones, but not those that ask (什么时候 -> 时间 is no content). */
+const synonymsOf = (query: string): Synonyms => everydayWords(query).filter(({ word }) => word.replace(ASKING, '') === word);
+
+/** Whether a unit of the query stands in an everyday word (or holds a one-character one) that the text says officially. */
+const saidOfficially = (u: string, synonyms: Synonyms, haystack: string): boolean =>
+  synonyms.some(({ word, official }) => (word.length === 1 ? u.includes(word) : word.includes(u)) && official.some((o) => haystack.includes(o)));
+
+function coverage(units: readonly string[], haystack: string, synonyms: Synonyms): number {
   if (units.length === 0) return 1;
   let found = 0;
-  for (const u of units) if (haystack.includes(u)) found++;
+  for (const u of units) if (haystack.includes(u) || (synonyms.length > 0 && saidOfficially(u, synonyms, haystack))) found++;
   return found / units.length;
 }
 
@@ -58,12 +70,12 @@ function askedParts(query: string): string[][] {
  * relevant as its weakest keyword. A question in a sentence is judged as a whole.
  */
 export function relevanceOf(query: string, text: string): number {
-  return weakestCoverage(askedParts(query), text);
+  return weakestCoverage(askedParts(query), text, synonymsOf(query));
 }
 
-function weakestCoverage(parts: readonly string[][], text: string): number {
+function weakestCoverage(parts: readonly string[][], text: string, synonyms: Synonyms): number {
   const haystack = text.toLowerCase();
-  return Math.min(...parts.map((units) => coverage(units, haystack)));
+  return Math.min(...parts.map((units) => coverage(units, haystack, synonyms)));
 }
 
 /**
@@ -77,8 +89,9 @@ export function judgeResults(
   lines: { result: number; coverage: number } = { result: RELEVANCE_LINE, coverage: QUERY_COVERAGE_LINE },
 ): { relevance: number[]; weak: boolean[]; covered: number } {
   const parts = askedParts(query);
-  const relevance = texts.map((t) => weakestCoverage(parts, t));
-  const covered = weakestCoverage(parts, texts.slice(0, COVERAGE_DEPTH).join('\n'));
+  const synonyms = synonymsOf(query);
+  const relevance = texts.map((t) => weakestCoverage(parts, t, synonyms));
+  const covered = weakestCoverage(parts, texts.slice(0, COVERAGE_DEPTH).join('\n'), synonyms);
   const weak = relevance.map((r) => r < lines.result || covered < lines.coverage);
   return { relevance, weak, covered };
 }

@@ -22,4 +22,13 @@ describe('relevance of a result to a query', () => {
     const real = judgeResults('设备更新 贴息', [clause, results[0]!]);
     expect(real.weak).toEqual([false, true]);
   });
+  it('counts an everyday word as held where the text says it officially, but not a way of asking', () => {
+    const article = '第七百二十六条 出租人出卖租赁房屋的，应当在出卖之前的合理期限内通知承租人，承租人享有以同等条件优先购买的权利。';
+    // 房东 and 租客 are the 出租人 and the 承租人
+    expect(relevanceOf('房东 租客', article)).toBe(1);
+    expect(relevanceOf('房东 租客', '第一条 为了规范房地产市场，制定本条例。')).toBe(0);
+    expect(relevanceOf('房东要卖房，租客能优先买吗？', article)).toBeGreaterThan(relevanceOf('房东要卖房，租客能优先买吗？', article.replace(/出租人|承租人/gu, '他')));
+    // 什么时候 asks; the 时间 of a text does not answer it
+    expect(relevanceOf('专辑什么时候发行', '申报时间为每年三月。')).toBe(0);
+  });
 });
