@@ -2,14 +2,11 @@
 // articles that share a question's words alike, the one several people's questions were answered
 // by comes first, and so do the articles of a law they keep citing. The tables are learned from
 // answered questions; what one question cites is not in them.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildIndex } from '../ingest/build-index.ts';
 import { learnPriors, useLearnedPriors } from '../server/learned-priors.ts';
-import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
+import type { EmbeddedIndex } from '../server/load-index.ts';
 import { search } from '../server/search.ts';
+import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
 
 // Two laws alike: each has two articles that share the question's words (房屋租赁合同) alike.
 const LAW = `中华人民共和国房屋测试法
@@ -25,19 +22,16 @@ const OTHER = `某市房屋管理规定
 第三条 承租人应当按照约定使用房屋。
 `;
 
-let scratch: string;
+let scratch: ScratchIndex;
 let index: EmbeddedIndex;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), 'learned-priors-'));
-  await writeFile(path.join(scratch, '房屋测试法.md'), LAW);
-  await writeFile(path.join(scratch, '房屋管理规定.md'), OTHER);
-  await buildIndex({ corpusDir: scratch, indexDir: path.join(scratch, 'index'), embedder: 'builtin', warn: () => {} });
-  index = await loadIndex(path.join(scratch, 'index'));
+  scratch = await scratchIndex({ '房屋测试法.md': LAW, '房屋管理规定.md': OTHER }, 'learned-priors-');
+  index = scratch.index;
 }, 60_000);
 afterAll(async () => {
   useLearnedPriors(undefined);
-  await rm(scratch, { recursive: true, force: true });
+  await scratch.remove();
 });
 afterEach(() => useLearnedPriors(undefined));
 

@@ -1,13 +1,10 @@
 // Words of a question that stand together in one sentence of a clause lift that clause: "维修 费用"
 // asks about who pays for repairs, which one sentence of an article says, above an article that
 // says much about repairs and mentions a cost elsewhere.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIndex } from '../ingest/build-index.ts';
-import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
+import type { EmbeddedIndex } from '../server/load-index.ts';
 import { FUSION, search } from '../server/search.ts';
+import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
 
 const LAW = `中华人民共和国租赁测试法
 
@@ -17,18 +14,21 @@ const LAW = `中华人民共和国租赁测试法
 第四条 承租人经出租人同意，可以将租赁物转租给第三人。承租人转租的，承租人与出租人之间的租赁合同继续有效。
 `;
 
-let scratch: string;
+let scratch: ScratchIndex;
 let index: EmbeddedIndex;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), 'sentence-'));
-  await writeFile(path.join(scratch, '租赁测试法.md'), LAW);
-  await writeFile(path.join(scratch, '其他规定.md'), '某市物业服务规定\n\n第一条 物业服务企业应当按照合同约定提供服务。\n第二条 业主应当按时交纳物业费。\n第三条 公共部位的维修由物业服务企业负责。\n');
-  await buildIndex({ corpusDir: scratch, indexDir: path.join(scratch, 'index'), embedder: 'builtin', warn: () => {} });
-  index = await loadIndex(path.join(scratch, 'index'));
+  scratch = await scratchIndex(
+    {
+      '租赁测试法.md': LAW,
+      '其他规定.md': '某市物业服务规定\n\n第一条 物业服务企业应当按照合同约定提供服务。\n第二条 业主应当按时交纳物业费。\n第三条 公共部位的维修由物业服务企业负责。\n',
+    },
+    'sentence-',
+  );
+  index = scratch.index;
 }, 60_000);
 afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
+  await scratch.remove();
 });
 
 const first = async (q: string) => (await search(index, { q, mode: 'keyword' })).results[0]?.label;

@@ -2,14 +2,11 @@
 // 配偶, 盗窃). The thesaurus adds the law's words to such a question, so the article that answers
 // it is found although it shares none of the question's words. Real articles of the 民法典 and
 // the 刑法 (from ../shared/laws) are the corpus.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIndex } from '../ingest/build-index.ts';
-import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
+import type { EmbeddedIndex } from '../server/load-index.ts';
 import { expandQuery } from '../server/policy-thesaurus.ts';
 import { search } from '../server/search.ts';
+import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
 
 const CIVIL = `中华人民共和国民法典（节选）
 
@@ -26,18 +23,15 @@ const CRIMINAL = `中华人民共和国刑法（节选）
 第三百二十二条 违反国（边）境管理法规，偷越国（边）境，情节严重的，处一年以下有期徒刑、拘役或者管制，并处罚金；为参加恐怖活动组织、接受恐怖活动培训或者实施恐怖活动，偷越国（边）境的，处一年以上三年以下有期徒刑，并处罚金。
 `;
 
-let scratch: string;
+let scratch: ScratchIndex;
 let index: EmbeddedIndex;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), 'thesaurus-'));
-  await writeFile(path.join(scratch, '民法典.md'), CIVIL);
-  await writeFile(path.join(scratch, '刑法.md'), CRIMINAL);
-  await buildIndex({ corpusDir: scratch, indexDir: path.join(scratch, 'index'), embedder: 'builtin', warn: () => {} });
-  index = await loadIndex(path.join(scratch, 'index'));
+  scratch = await scratchIndex({ '民法典.md': CIVIL, '刑法.md': CRIMINAL }, 'thesaurus-');
+  index = scratch.index;
 }, 60_000);
 afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
+  await scratch.remove();
 });
 
 const first = async (q: string) => (await search(index, { q, mode: 'keyword' })).results[0]?.label;
