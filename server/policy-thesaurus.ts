@@ -1,5 +1,5 @@
 // Enterprise staff ask in their own words; policies and laws are written in official ones. "贷款利息能补吗"
-// is answered by a clause about 贴息, "大学" by one about 高校, "房东不退押金" by one about the
+// is answered by a clause about 贴息, "大学" by one about 高校, "房东要涨房租" by one about the
 // 出租人. This thesaurus maps everyday words to the words policy and legal texts use for the same
 // thing, so the keyword leg (and the built-in embedder) can find them.
 //

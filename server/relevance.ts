@@ -5,7 +5,7 @@
 // line a result is set apart as 相关度较低, and a query with nothing above it gets "未找到直接相关
 // 的条款". The line is measured on every query set (scripts/relevance-threshold.ts, docs/SEARCH.md).
 // An everyday word the thesaurus knows counts as found where the text says it officially: an
-// article about the 出租人 holds the 房东 of "房东不退押金".
+// article about the 出租人 holds the 房东 of "房东要涨房租".
 import { everydayWords } from './policy-thesaurus.ts';
 
 /**
