@@ -3,11 +3,12 @@
 // Learns, from a question set whose gold answers carry their article text
 // (../shared/eval/laws-train.json), over the laws index (built first when it is missing or stale,
 // as npm run eval does): server/learned-expansions.json (question words -> article words) and
-// server/learned-priors.json (the articles and laws that several questions cite). With --check it first
-// measures both by two-fold cross-validation: the questions split in two halves by the md5 of their
-// id, the tables learned on one half, the other half searched without them, with the expansions,
-// and with the expansions and priors (keyword and hybrid, MRR@10 / R@10 / R@50), so the figures are for questions they
-// never saw.
+// server/learned-priors.json (the articles and laws that several questions cite) and
+// server/answered-questions.json (each question with its cited articles, for similar-questions.ts).
+// With --check it first measures them by two-fold cross-validation: the questions split in two
+// halves by the md5 of their id, the tables learned on one half, the other half searched without
+// them, with the expansions, with the expansions and priors, and with all three (keyword and
+// hybrid, MRR@10 / R@10 / R@50), so the figures are for questions they never saw.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,6 +25,7 @@ import {
 } from '../server/learned-expansions.ts';
 import { learnPriors, MIN_QUESTIONS_PER_PRIOR, useLearnedPriors, type LearnedPriors } from '../server/learned-priors.ts';
 import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
+import { answeredTable, useAnsweredQuestions, type AnsweredQuestions } from '../server/similar-questions.ts';
 import { search, type SearchMode } from '../server/search.ts';
 import { readQueries, scoreBy } from './lib/evaluate.ts';
 import { summarize } from './lib/eval-metrics.ts';
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     'laws-index': { type: 'string', default: path.join(os.tmpdir(), 'policy-search-eval', 'laws-index') },
     out: { type: 'string', default: path.join(root, 'server/learned-expansions.json') },
     'priors-out': { type: 'string', default: path.join(root, 'server/learned-priors.json') },
+    'answered-out': { type: 'string', default: path.join(root, 'server/answered-questions.json') },
     check: { type: 'boolean', default: false },
   },
 });
@@ -83,8 +86,8 @@ async function measure(qs: readonly ArticleQuery[], mode: SearchMode): Promise<s
 if (values.check) {
   const half = (q: ArticleQuery) => createHash('md5').update(q.id).digest()[0]! % 2;
   console.log('Two-fold cross-validation (MRR@10 / R@10 / R@50 on the half not learned from):');
-  console.log('| held-out half | questions | expansions / articles / laws learned | mode | neither | expansions | expansions and priors |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| held-out half | questions | expansions / articles / laws learned | mode | neither | expansions | expansions and priors | and similar questions |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const held of [0, 1]) {
     const test = questions.filter((q) => half(q) === held);
     const train = questions.filter((q) => half(q) !== held);
@@ -94,16 +97,20 @@ if (values.check) {
       const row = [String(held), String(test.length), `${Object.keys(expansions).length} / ${priors.articles.length} / ${priors.documents.length}`, mode];
       useLearnedExpansions(null);
       useLearnedPriors(null);
+      useAnsweredQuestions(null);
       row.push(await measure(test, mode));
       useLearnedExpansions(expansions);
       row.push(await measure(test, mode));
       useLearnedPriors(priors);
+      row.push(await measure(test, mode));
+      useAnsweredQuestions(answeredTable(train));
       row.push(await measure(test, mode));
       console.log(`| ${row.join(' | ')} |`);
     }
   }
   useLearnedExpansions(undefined);
   useLearnedPriors(undefined);
+  useAnsweredQuestions(undefined);
 }
 
 const entries = learn(questions);
@@ -137,4 +144,15 @@ await writeFile(
     .replace('"documents": []', lines('documents', learned.documents)) + '\n',
 );
 console.log(`${learned.articles.length} articles and ${learned.documents.length} laws cited by at least ${MIN_QUESTIONS_PER_PRIOR} questions -> ${path.relative(root, values['priors-out']!)}`);
+const answered: AnsweredQuestions = {
+  about:
+    'Answered questions, each with the articles (corpus file, article label) its answer cites, written by npm run learn:expansions (scripts/learn-expansions.ts); see server/similar-questions.ts.',
+  source: { questions: path.relative(root, values.questions!), count: questions.length, learnedAt: new Date().toISOString().slice(0, 10) },
+  questions: answeredTable(questions),
+};
+await writeFile(
+  values['answered-out']!,
+  JSON.stringify({ ...answered, questions: [] }, null, 1).replace('"questions": []', lines('questions', answered.questions)) + '\n',
+);
+console.log(`${answered.questions.length} answered questions -> ${path.relative(root, values['answered-out']!)}`);
 await index.backend.close();

@@ -83,6 +83,22 @@ function passageArticles(index: Catalog): (string | null)[] {
   return index.passages.map((p) => articleOf(index.clausesById.get(p.clauseId))?.label?.replace(/\s+/gu, '') || null);
 }
 
+const articleKeyCache = new WeakMap<Catalog, (string | null)[]>();
+
+/**
+ * Each passage's article as `corpus file\0article label` (the key answered questions cite articles
+ * by), or null for a passage in no article; once per index.
+ */
+export function passageArticleKeys(index: Catalog): (string | null)[] {
+  let keys = articleKeyCache.get(index);
+  if (keys === undefined) {
+    const labels = passageArticles(index);
+    keys = labels.map((label, i) => (label === null ? null : `${index.documentsById.get(index.passages[i]!.docId)!.source}\u0000${label}`));
+    articleKeyCache.set(index, keys);
+  }
+  return keys;
+}
+
 const articleCache = new WeakMap<Catalog, Float32Array>();
 const ARTICLE_REF = /第([一二三四五六七八九十百千零〇]+)条(之[一二三四五六七八九十]+)?/gu;
 

@@ -96,7 +96,18 @@ export function judgeResults(
   return { relevance, weak, covered };
 }
 
-/** What a result says: its document's title, its place and its text (a query may name the law or the chapter). */
-export function resultRelevanceText(r: { docTitle: string | null; path: readonly string[]; label: string | null; heading: string | null; text: string }): string {
-  return [r.docTitle ?? '', ...r.path, r.label ?? '', r.heading ?? '', r.text].join('\n');
+/**
+ * What a result says: its document's title, its place and its text (a query may name the law or
+ * the chapter), and for a clause suggested by similar answered questions, those questions, shown
+ * with it: the reason it is there.
+ */
+export function resultRelevanceText(r: {
+  docTitle: string | null;
+  path: readonly string[];
+  label: string | null;
+  heading: string | null;
+  text: string;
+  similarQuestions?: readonly string[];
+}): string {
+  return [r.docTitle ?? '', ...r.path, r.label ?? '', r.heading ?? '', r.text, ...(r.similarQuestions ?? [])].join('\n');
 }

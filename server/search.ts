@@ -7,7 +7,8 @@ import { cjkBigrams } from '../ingest/chinese-tokenizer.ts';
 import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
-import { compact, KEYWORD_LEG } from './corpus-priors.ts';
+import { compact, KEYWORD_LEG, passageArticleKeys } from './corpus-priors.ts';
+import { similarArticles } from './similar-questions.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
@@ -79,6 +80,11 @@ export interface SearchResult {
   highlights: [number, number][];
   score: number;
   url: string;
+  /**
+   * Set on a clause that stands where it does because answered questions like this one cite it
+   * (similar-questions.ts): those questions, most similar first.
+   */
+  similarQuestions?: string[];
 }
 
 export type Facets = Record<'type' | 'issuer' | 'region' | 'year' | 'status', Record<string, number>>;
@@ -217,6 +223,8 @@ interface Candidate {
   lead: number;
   /** The document's place in the order of document ids (ties in score go by document, then by clause). */
   docRank: number;
+  /** Placed by similar answered questions (placeSuggested): the questions. */
+  suggested?: string[];
 }
 
 interface LegHit {
@@ -271,12 +279,15 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const [[keywordHits, vectorHits], terms] = await Promise.all([legs(scope), highlightTerms(index, q)]);
   const named = namedDocuments(index, q);
   const pool = collectClauses(index, keywordHits, vectorHits, named).filter((c) => scope === null || c.doc.id === scope.doc);
+  // the fused ranking also hears what answered questions like this one cite (added to the pool, so facets count them)
+  const suggested = mode === 'hybrid' ? suggestedCandidates(index, q, pool, scope) : [];
   const facets = countFacets(index, pool, filters);
   const candidates = filtered ? pool.filter((c) => matchesFilters(c.doc, filters)) : pool;
 
   const ranked = candidates.sort(byRank);
 
   if (mode !== 'vector') liftBySentence(ranked, q, terms);
+  if (suggested.length > 0) placeSuggested(ranked, suggested);
   const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
   return {
     query: q,
@@ -315,6 +326,75 @@ function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTe
   // (a stable sort: equal scores keep the order they had)
   top.sort((a, b) => b.lead - a.lead || b.score - a.score);
   ranked.splice(0, top.length, ...top);
+}
+
+// Where the articles that similar answered questions cite are placed: the last place of the first
+// page and the last five of the first fifty, each taking the best of them not already above it.
+// The first places stay the two legs' (docs/SEARCH.md has the measurements).
+const SUGGESTED_PLACES = [
+  { at: 10, count: 1 },
+  { at: 50, count: 5 },
+];
+const SUGGESTED_MOST = SUGGESTED_PLACES.reduce((n, p) => n + p.count, 0) + 10;
+
+/**
+ * The clauses of the articles that answered questions like q cite (similar-questions.ts), best
+ * first: the pool's own candidate when it holds the article, else a new one added to the pool.
+ */
+function suggestedCandidates(index: LoadedIndex, q: string, pool: Candidate[], scope: SearchFilters | null): { candidate: Candidate; questions: string[] }[] {
+  const articles = similarArticles(q);
+  if (articles.length === 0) return [];
+  const keys = passageArticleKeys(index);
+  const owners = passageOwners(index);
+  const inPool = new Map<string, Candidate>();
+  for (const c of pool) {
+    const key = keys[(c.keyword ?? c.vector)!.passage];
+    if (key != null && !inPool.has(key)) inPool.set(key, c);
+  }
+  const out: { candidate: Candidate; questions: string[] }[] = [];
+  for (const { article, questions } of articles) {
+    let c = inPool.get(article);
+    if (c === undefined) {
+      const passage = firstPassages(index).get(article);
+      if (passage === undefined) continue;
+      const doc = owners.docs[passage]!;
+      if (scope !== null && doc.id !== scope.doc) continue;
+      c = { clause: owners.clauses[passage]!, doc, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, score: 0, lead: 0, docRank: owners.docRanks[passage]! };
+      pool.push(c);
+    }
+    out.push({ candidate: c, questions });
+    if (out.length >= SUGGESTED_MOST) break;
+  }
+  return out;
+}
+
+const firstPassagesOf = new WeakMap<LoadedIndex, Map<string, number>>();
+
+/** Each article's first passage, by its key (passageArticleKeys). */
+function firstPassages(index: LoadedIndex): Map<string, number> {
+  let first = firstPassagesOf.get(index);
+  if (first === undefined) {
+    first = new Map();
+    passageArticleKeys(index).forEach((key, passage) => {
+      if (key !== null && !first!.has(key)) first!.set(key, passage);
+    });
+    firstPassagesOf.set(index, first);
+  }
+  return first;
+}
+
+/** Puts the suggested clauses that passed the filters in SUGGESTED_PLACES, each the best not already above. */
+function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; questions: string[] }[]): void {
+  const listed = new Set(ranked);
+  for (const { at, count } of SUGGESTED_PLACES) {
+    const above = new Set(ranked.slice(0, at - count));
+    const placed = suggested.filter(({ candidate }) => listed.has(candidate) && !above.has(candidate)).slice(0, count);
+    if (placed.length === 0) continue;
+    const moving = new Set(placed.map(({ candidate }) => candidate));
+    const rest = ranked.filter((c) => !moving.has(c));
+    for (const { candidate, questions } of placed) candidate.suggested = questions;
+    ranked.splice(0, ranked.length, ...rest.slice(0, at - placed.length), ...moving, ...rest.slice(at - placed.length));
+  }
 }
 
 /**
@@ -808,6 +888,7 @@ function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchRe
     highlights: findHighlights(text, terms),
     score: Math.round(c.score * 1e6) / 1e6,
     url: `/doc/${encodeURIComponent(doc.id)}#${clause.id}`,
+    ...(c.suggested ? { similarQuestions: c.suggested } : {}),
   };
 }
 

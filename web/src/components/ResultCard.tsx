@@ -18,9 +18,15 @@ export function ResultCard({ result }: { result: SearchResult }) {
           <StatusBadge status={result.status} />
           {result.type && <span className="tag">{result.type}</span>}
           {result.interpretation && <span className="tag tag-soft">有解读</span>}
+          {result.similarQuestions && <span className="tag tag-soft">相似问题常引用</span>}
         </div>
       </header>
       <DocMeta docNumber={result.docNumber} issuer={result.issuer} date={result.date} />
+      {result.similarQuestions && (
+        <p className="result-similar" title={result.similarQuestions.join('\n')}>
+          相似问题：{result.similarQuestions[0]}
+        </p>
+      )}
       {(result.validFrom || result.validUntil) && (
         <p className="result-validity">
           {result.validUntil ? `有效期：${result.validFrom ?? '—'} 至 ${result.validUntil}` : `施行日期：${result.validFrom}`}

@@ -1,0 +1,110 @@
+// Articles that answered questions like this one cite: a question in people's words often shares
+// few words with the article a lawyer cites, and many with questions asked and answered before.
+// An article is suggested when at least two similar answered questions cite it; a question is
+// never its own neighbour; the first places stay the ranking's.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedIndex } from '../server/load-index.ts';
+import { search } from '../server/search.ts';
+import { answeredTable, similarArticles, useAnsweredQuestions } from '../server/similar-questions.ts';
+import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
+
+const SCHOOL = '民法典.md\u0000第一千二百零一条';
+const answered = (query: string, ...articles: [string, string][]) => ({ query, gold: articles.map(([file, article]) => ({ file, article })) });
+
+afterEach(() => useAnsweredQuestions(undefined));
+
+// questions about other things, so that the words all questions share weigh little
+const OTHERS = [
+  answered('租的房子漏水，房东不修怎么办', ['民法典.md', '第七百一十二条']),
+  answered('朋友借钱不还，可以起诉吗', ['民法典.md', '第六百七十五条']),
+  answered('离婚时房子怎么分', ['民法典.md', '第一千零八十七条']),
+  answered('公司拖欠工资，可以解除劳动合同吗', ['劳动合同法.md', '第三十八条']),
+];
+
+describe('similar answered questions', () => {
+  const table = answeredTable([
+    answered('孩子在学校被别的同学打伤了，学校要赔吗？', ['民法典.md', '第一千二百零一条']),
+    answered('小孩在学校受伤，学校有没有责任？', ['民法典.md', '第一千二百零一条'], ['民法典.md', '第一千一百九十九条']),
+    answered('学生在学校打架受伤，学校担责吗', ['民法典.md', '第一千二百零一条']),
+    // one question alone: what its answer cites is never repeated
+    answered('孩子在学校食堂吃坏了肚子怎么办', ['食品安全法.md', '第一百四十八条']),
+    ...OTHERS,
+  ]);
+
+  it('suggests what several similar questions cite, not what one answer alone does', () => {
+    useAnsweredQuestions(table);
+    const found = similarArticles('孩子在学校受伤了，学校要不要赔偿？').map((f) => f.article);
+    expect(found[0]).toBe(SCHOOL);
+    expect(found).not.toContain('食品安全法.md\u0000第一百四十八条');
+    expect(found).not.toContain('民法典.md\u0000第一千一百九十九条');
+    expect(similarArticles('高铁票能退吗')).toEqual([]);
+  });
+
+  it('does not count a question as its own neighbour', () => {
+    useAnsweredQuestions(
+      answeredTable([
+        answered('孩子在学校被别的同学打伤了，学校要赔吗？', ['民法典.md', '第一千二百零一条']),
+        answered('孩子在学校受伤，学校要赔吗？', ['民法典.md', '第一千二百零一条']),
+        ...OTHERS,
+      ]),
+    );
+    expect(similarArticles('孩子在学校被别的同学打伤了学校要赔吗')).toEqual([]);
+    expect(similarArticles('孩子在学校被打伤了，学校赔不赔？')).toEqual([
+      { article: SCHOOL, questions: ['孩子在学校被别的同学打伤了，学校要赔吗？', '孩子在学校受伤，学校要赔吗？'] },
+    ]);
+  });
+});
+
+// A law whose first twelve articles all speak of 学校 and 孩子, and whose thirteenth, the one
+// answered questions cite, says neither (a law of its own: the shipped tables know nothing of it).
+const LABELS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二'];
+// and other articles, so that 学校 and 孩子 are not in nearly every article
+const OTHER = `物业测试条例
+
+${LABELS.map((n, i) => `第${n}条 物业服务人应当按照合同做好第${i + 1}项公共部位的维护，业主应当按时交纳费用。`).join('\n')}
+`;
+const LAW = `学校安全测试法
+
+${LABELS.map((n, i) => `第${n}条 学校应当关心孩子的第${i + 1}项学习生活事务，孩子的家长可以向学校反映。`).join('\n')}
+第十三条 教育机构未尽到管理职责的，承担相应的补充义务。
+`;
+
+describe('in the ranking', () => {
+  let scratch: ScratchIndex;
+  let index: EmbeddedIndex;
+  beforeAll(async () => {
+    scratch = await scratchIndex({ '学校测试法.md': LAW, '物业测试条例.md': OTHER }, 'similar-questions-');
+    index = scratch.index;
+  }, 60_000);
+  afterAll(async () => {
+    await scratch.remove();
+  });
+
+  const rows = answeredTable([
+    answered('孩子在学校被别的同学打伤了，学校要赔吗？', ['学校测试法.md', '第十三条']),
+    answered('孩子在学校被打伤了，学校有没有责任？', ['学校测试法.md', '第十三条']),
+    ...OTHERS,
+  ]);
+  const q = '孩子在学校被人打伤，学校要负责吗';
+
+  it('puts the article similar questions cite in the last place of the first page, marked, in hybrid search', async () => {
+    useAnsweredQuestions(rows);
+    const hybrid = (await search(index, { q, mode: 'hybrid', k: 10 })).results;
+    expect(hybrid).toHaveLength(10);
+    expect(hybrid[9]!.label).toBe('第十三条');
+    // shown with the questions it was suggested by
+    expect([...hybrid[9]!.similarQuestions!].sort()).toEqual(['孩子在学校被别的同学打伤了，学校要赔吗？', '孩子在学校被打伤了，学校有没有责任？'].sort());
+    expect(hybrid.slice(0, 9).every((r) => r.similarQuestions === undefined)).toBe(true);
+
+    useAnsweredQuestions(null);
+    const without = (await search(index, { q, mode: 'hybrid', k: 10 })).results;
+    expect(without.map((r) => r.label)).not.toContain('第十三条');
+    expect(without.slice(0, 9).map((r) => r.clauseId)).toEqual(hybrid.slice(0, 9).map((r) => r.clauseId));
+  });
+
+  it('leaves keyword search to the keyword leg', async () => {
+    useAnsweredQuestions(rows);
+    const keyword = (await search(index, { q, mode: 'keyword', k: 10 })).results;
+    expect(keyword.map((r) => r.label)).not.toContain('第十三条');
+  });
+});
