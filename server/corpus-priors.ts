@@ -69,34 +69,26 @@ export function passageBoost(index: Catalog): Float32Array | undefined {
   return boost;
 }
 
+/** The article (第X条) a clause is or stands in, if any. */
+export function articleOf(index: Catalog, clause: Clause | undefined): Clause | undefined {
+  for (let c = clause; c !== undefined; c = c.parentId !== null ? index.clausesById.get(c.parentId) : undefined) {
+    if (c.kind === 'article') return c;
+  }
+  return undefined;
+}
+
+/** An article's label as answered questions and the priors key it: whitespace removed. */
+export const articleLabel = (article: Clause): string => article.label?.replace(/\s+/gu, '') ?? '';
+
 /**
  * Each passage's article label (第X条, whitespace removed), or null for a passage in no article.
  * Not kept: its two callers keep what they make from it.
  */
 function passageArticles(index: Catalog): (string | null)[] {
-  const articleOf = (clause: Clause | undefined): Clause | undefined => {
-    for (let c = clause; c !== undefined; c = c.parentId !== null ? index.clausesById.get(c.parentId) : undefined) {
-      if (c.kind === 'article') return c;
-    }
-    return undefined;
-  };
-  return index.passages.map((p) => articleOf(index.clausesById.get(p.clauseId))?.label?.replace(/\s+/gu, '') || null);
-}
-
-const articleKeyCache = new WeakMap<Catalog, (string | null)[]>();
-
-/**
- * Each passage's article as `corpus file\0article label` (the key answered questions cite articles
- * by), or null for a passage in no article; once per index.
- */
-export function passageArticleKeys(index: Catalog): (string | null)[] {
-  let keys = articleKeyCache.get(index);
-  if (keys === undefined) {
-    const labels = passageArticles(index);
-    keys = labels.map((label, i) => (label === null ? null : `${index.documentsById.get(index.passages[i]!.docId)!.source}\u0000${label}`));
-    articleKeyCache.set(index, keys);
-  }
-  return keys;
+  return index.passages.map((p) => {
+    const article = articleOf(index, index.clausesById.get(p.clauseId));
+    return (article && articleLabel(article)) || null;
+  });
 }
 
 const articleCache = new WeakMap<Catalog, Float32Array>();

@@ -7,7 +7,7 @@ import { cjkBigrams } from '../ingest/chinese-tokenizer.ts';
 import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
-import { compact, KEYWORD_LEG, passageArticleKeys } from './corpus-priors.ts';
+import { articleLabel, articleOf, compact, KEYWORD_LEG } from './corpus-priors.ts';
 import { similarArticles } from './similar-questions.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
@@ -344,19 +344,19 @@ const SUGGESTED_MOST = SUGGESTED_PLACES.reduce((n, p) => n + p.count, 0) + 10;
 function suggestedCandidates(index: LoadedIndex, q: string, pool: Candidate[], scope: SearchFilters | null): { candidate: Candidate; questions: string[] }[] {
   const articles = similarArticles(q);
   if (articles.length === 0) return [];
-  const keys = passageArticleKeys(index);
   const owners = passageOwners(index);
+  // the pool's candidates by their article (an item's candidate stands for its article)
   const inPool = new Map<string, Candidate>();
   for (const c of pool) {
-    const key = keys[(c.keyword ?? c.vector)!.passage];
-    if (key != null && !inPool.has(key)) inPool.set(key, c);
+    const article = articleOf(index, c.clause);
+    if (article !== undefined && !inPool.has(article.id)) inPool.set(article.id, c);
   }
   const out: { candidate: Candidate; questions: string[] }[] = [];
   for (const { article, questions } of articles) {
-    let c = inPool.get(article);
+    const passage = articlePassage(index, article);
+    if (passage < 0) continue;
+    let c = inPool.get(articleOf(index, owners.clauses[passage])!.id);
     if (c === undefined) {
-      const passage = firstPassages(index).get(article);
-      if (passage === undefined) continue;
       const doc = owners.docs[passage]!;
       if (scope !== null && doc.id !== scope.doc) continue;
       c = { clause: owners.clauses[passage]!, doc, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, score: 0, lead: 0, docRank: owners.docRanks[passage]! };
@@ -368,19 +368,53 @@ function suggestedCandidates(index: LoadedIndex, q: string, pool: Candidate[], s
   return out;
 }
 
-const firstPassagesOf = new WeakMap<LoadedIndex, Map<string, number>>();
+interface ArticleLookup {
+  /** Documents by their corpus file. */
+  bySource: Map<string, PolicyDocument[]>;
+  /** Each document's passages, [first, end). */
+  ranges: Map<string, [number, number]>;
+  /** Articles looked up so far: `file\0article` -> the article's first passage, or -1. */
+  found: Map<string, number>;
+}
+const articleLookups = new WeakMap<LoadedIndex, ArticleLookup>();
 
-/** Each article's first passage, by its key (passageArticleKeys). */
-function firstPassages(index: LoadedIndex): Map<string, number> {
-  let first = firstPassagesOf.get(index);
-  if (first === undefined) {
-    first = new Map();
-    passageArticleKeys(index).forEach((key, passage) => {
-      if (key !== null && !first!.has(key)) first!.set(key, passage);
+/**
+ * The first passage of an article given as `corpus file\0article label`, or -1. Found in its
+ * document's passages when first asked for and remembered: only the articles answered questions
+ * cite are ever asked for.
+ */
+function articlePassage(index: LoadedIndex, key: string): number {
+  let lookup = articleLookups.get(index);
+  if (lookup === undefined) {
+    const bySource = new Map<string, PolicyDocument[]>();
+    for (const doc of index.documents) bySource.set(doc.source, [...(bySource.get(doc.source) ?? []), doc]);
+    const ranges = new Map<string, [number, number]>();
+    index.passages.forEach((p, i) => {
+      const range = ranges.get(p.docId);
+      if (range === undefined) ranges.set(p.docId, [i, i + 1]);
+      else range[1] = i + 1;
     });
-    firstPassagesOf.set(index, first);
+    lookup = { bySource, ranges, found: new Map() };
+    articleLookups.set(index, lookup);
   }
-  return first;
+  let passage = lookup.found.get(key);
+  if (passage !== undefined) return passage;
+  passage = -1;
+  const [source, label] = key.split('\u0000') as [string, string];
+  const { clauses } = passageOwners(index);
+  search: for (const doc of lookup.bySource.get(source) ?? []) {
+    const [from, to] = lookup.ranges.get(doc.id) ?? [0, 0];
+    for (let i = from; i < to; i++) {
+      if (index.passages[i]!.docId !== doc.id) continue;
+      const article = articleOf(index, clauses[i]);
+      if (article !== undefined && articleLabel(article) === label) {
+        passage = i;
+        break search;
+      }
+    }
+  }
+  lookup.found.set(key, passage);
+  return passage;
 }
 
 /** Puts the suggested clauses that passed the filters in SUGGESTED_PLACES, each the best not already above. */
