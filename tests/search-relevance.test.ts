@@ -1,6 +1,6 @@
 // Honest relevance: a result counts as related only when it holds enough of what the query asks.
 import { describe, expect, it } from 'vitest';
-import { contentUnits, judgeResults, relevanceOf, RELEVANCE_LINE } from '../server/relevance.ts';
+import { contentUnits, judgeResults, relevanceOf, RELEVANCE_LINE, resultRelevanceText } from '../server/relevance.ts';
 
 describe('relevance of a result to a query', () => {
   const clause = '（三）支持企业设备更新。抢抓政策机遇，引导企业开展工业领域大规模设备更新，对项目一年期以上设备购置贷款，由受益财政按贷款本金的1%给予贴息。';
@@ -30,5 +30,11 @@ describe('relevance of a result to a query', () => {
     expect(relevanceOf('房东要卖房，租客能优先买吗？', article)).toBeGreaterThan(relevanceOf('房东要卖房，租客能优先买吗？', article.replace(/出租人|承租人/gu, '他')));
     // 什么时候 asks; the 时间 of a text does not answer it
     expect(relevanceOf('专辑什么时候发行', '申报时间为每年三月。')).toBe(0);
+  });
+  it('judges a clause suggested by similar answered questions on its text and those questions, which are shown with it', () => {
+    const result = { docTitle: '民法典', path: ['第七编 侵权责任'], label: '第一千二百零一条', heading: null, text: '第一千二百零一条 教育机构未尽到管理职责的，承担相应的补充责任。' };
+    const q = '孩子在学校被同学打伤了怎么办';
+    expect(relevanceOf(q, resultRelevanceText(result))).toBeLessThan(RELEVANCE_LINE);
+    expect(relevanceOf(q, resultRelevanceText({ ...result, similarQuestions: ['孩子在学校被别的同学打伤了，学校要赔吗？'] }))).toBeGreaterThan(0.5);
   });
 });
