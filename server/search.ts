@@ -387,7 +387,11 @@ function articlePassage(index: LoadedIndex, key: string): number {
   let lookup = articleLookups.get(index);
   if (lookup === undefined) {
     const bySource = new Map<string, PolicyDocument[]>();
-    for (const doc of index.documents) bySource.set(doc.source, [...(bySource.get(doc.source) ?? []), doc]);
+    for (const doc of index.documents) {
+      const docs = bySource.get(doc.source);
+      if (docs === undefined) bySource.set(doc.source, [doc]);
+      else docs.push(doc);
+    }
     const ranges = new Map<string, [number, number]>();
     index.passages.forEach((p, i) => {
       const range = ranges.get(p.docId);
