@@ -22,14 +22,14 @@ export function ResultCard({ result }: { result: SearchResult }) {
         </div>
       </header>
       <DocMeta docNumber={result.docNumber} issuer={result.issuer} date={result.date} />
-      {result.similarQuestions && (
-        <p className="result-similar" title={result.similarQuestions.join('\n')}>
-          相似问题：{result.similarQuestions[0]}
-        </p>
-      )}
       {(result.validFrom || result.validUntil) && (
         <p className="result-validity">
           {result.validUntil ? `有效期：${result.validFrom ?? '—'} 至 ${result.validUntil}` : `施行日期：${result.validFrom}`}
+        </p>
+      )}
+      {result.similarQuestions && (
+        <p className="result-similar" title={result.similarQuestions.join('\n')}>
+          相似问题：{result.similarQuestions[0]}
         </p>
       )}
       {crumbs.length > 0 && (
