@@ -33,6 +33,8 @@ const LABELS: [LabelKey, RegExp][] = [
   ['box', /^(专栏\s*(\d{0,2}))\s*/],
 ];
 const DIGIT_LEVELS = new Set<LabelKey>(['num-dun', 'num-dot', 'num-paren', 'circled', 'enum']);
+/** Item labels of an article's lists. */
+const DIGIT_OR_CN = new Set<LabelKey>(['cn', 'cn-paren', 'num-dun', 'num-dot', 'num-paren', 'circled']);
 /**
  * The statutory hierarchy, outermost first: a label of one of these closes every open clause of its
  * rank or below and every outline item (一、（一）1.) inside them. 'titled' is an unlabelled heading
@@ -137,6 +139,7 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
     value: number | null;
   }
   const clauses: Clause[] = [];
+  const byId = new Map<string, Clause>();
   const stack: Open[] = [];
   const seenIds = new Map<string, number>();
   const lastValue = new Map<string, number>(); // "parentId|key" -> last label value
@@ -167,6 +170,7 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
     clause.id = id;
     parent?.childIds.push(id);
     clauses.push(clause);
+    byId.set(id, clause);
     stack.push({ clause, key, value });
     if (value !== null) lastValue.set(`${parent?.id ?? ''}|${key}`, value);
   };
@@ -176,6 +180,28 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
     top.clause.end = end;
     if (table) top.clause.tables.push(table);
   };
+
+  /**
+   * An item of an article whose text ends with 。: the last of a list whose items end with ；, or one
+   * that reads as a sentence, not a heading over its own paragraphs ("（一）财政补贴。").
+   */
+  const endsList = (c: Clause) => {
+    if (c.kind !== 'numbered') return false;
+    const own = text.slice(c.start, c.end).trimEnd();
+    if (!own.endsWith('。')) return false;
+    const siblings = byId.get(c.parentId ?? '')?.childIds ?? [];
+    const before = byId.get(siblings[siblings.indexOf(c.id) - 1] ?? '');
+    if (before?.kind === 'numbered' && text.slice(before.start, before.end).trimEnd().endsWith('；')) return true;
+    const first = own.split('\n', 1)[0]!;
+    return !(first === own && c.heading !== null && first.length <= 12 && !/[，、的]|其他/.test(first));
+  };
+  /** A 款 of an article that ends with a colon leads the items that follow it. */
+  const leadsItems = (o: Open, label: Label) =>
+    o.clause.kind === 'paragraph' &&
+    o.clause.label === null &&
+    DIGIT_OR_CN.has(label.key) &&
+    stack.some((s) => s.key === 'article') &&
+    /[：:]$/.test(text.slice(o.clause.start, o.clause.end).trimEnd());
 
   let lastArticle = 0;
   let labelledSeen = false;
@@ -253,6 +279,16 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
         open('paragraph', 'heading', null, null, null, start, end);
         continue;
       }
+      const article = stack.findLastIndex((o) => STATUTORY_RANK[o.key] !== undefined);
+      const afterList = article < stack.length - 1 && (endsList(top.clause) || (top.clause.kind === 'paragraph' && article === stack.length - 2));
+      if (stack[article]?.key === 'article' && afterList) {
+        // An article's list ends with its last item's 。; a paragraph after it is the article's next
+        // 款 ("单位犯前款罪的…", "有下列情形之一的…："), not more of that item, and each 款 after it is
+        // one of its own, cited as 第N款.
+        stack.length = article + 1;
+        open('paragraph', 'heading', null, null, null, start, end);
+        continue;
+      }
       extend(end);
       continue;
     }
@@ -260,7 +296,7 @@ export function segmentClauses(docId: string, blocks: Block[], headerBlocks: Set
     // Place the labelled clause. A statutory label (编 > 分编 > 章 > 节 > 条) closes every open clause
     // of its rank or below and the outline items inside them. Any other label is a sibling of the
     // open clause with the same kind of label, else a child of the innermost open clause.
-    while (stack.length > 0 && LEAF_KINDS.has(stack.at(-1)!.clause.kind)) stack.pop();
+    while (stack.length > 0 && LEAF_KINDS.has(stack.at(-1)!.clause.kind) && !leadsItems(stack.at(-1)!, label)) stack.pop();
     const rank = STATUTORY_RANK[label.key];
     if (rank !== undefined) {
       while (stack.length > 0) {

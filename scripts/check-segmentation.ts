@@ -109,6 +109,19 @@ for (const file of corpus.files.filter((f) => f.ok)) {
   }
 }
 
+// An article's item that holds a paragraph after its own sentence ends ("（五）…的。" + "单位犯前款罪的…"):
+// a later 款 of the article taken into its last item.
+let itemsWithLaterParagraph = 0;
+const laterParagraphExamples: string[] = [];
+for (const d of corpus.documents) {
+  const kinds = new Map(d.clauses.map((c) => [c.id, c.kind]));
+  for (const c of d.clauses) {
+    if (c.kind !== 'numbered' || kinds.get(c.parentId ?? '') !== 'article' || !/。\n(?![（(]?[一二三四五六七八九十\d]+[）)、.．])/.test(c.text.trimEnd())) continue;
+    itemsWithLaterParagraph++;
+    if (laterParagraphExamples.length < 5) laterParagraphExamples.push(`${d.source} ${c.path.at(-1)}${c.label}: ${c.text.slice(0, 60).replace(/\n/g, ' / ')}`);
+  }
+}
+
 const docs = corpus.documents;
 const share = (n: number) => `${n} (${((100 * n) / Math.max(1, docs.length)).toFixed(1)}%)`;
 const ids = docs.map((d) => d.id);
@@ -126,17 +139,19 @@ const result = {
   articleShare: Number((exact / Math.max(1, expected)).toFixed(5)),
   pathShare: Number((pathOk / Math.max(1, exact)).toFixed(5)),
   clausesWithDebris: debris,
+  itemsWithLaterParagraph,
   title: share(docs.filter((d) => d.title).length),
   issuer: share(docs.filter((d) => d.issuer).length),
   date: share(docs.filter((d) => d.date).length),
   validFrom: share(docs.filter((d) => d.validFrom).length),
   statuses: Object.fromEntries(statuses),
 };
-if (values.json) console.log(JSON.stringify({ ...result, misses, pathMisses, debrisExamples }, null, 1));
+if (values.json) console.log(JSON.stringify({ ...result, misses, pathMisses, debrisExamples, laterParagraphExamples }, null, 1));
 else {
   console.table(result);
   if (misses.length) console.log(`article lines that are no article clause of their own (first ${misses.length}):\n  ${misses.join('\n  ')}`);
   if (pathMissFiles.size) console.log(`files with wrong paths: ${pathMissFiles.size}; most: ${[...pathMissFiles].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([f, n]) => `${f} ${n}`).join(', ')}`);
   if (pathMisses.length) console.log(`articles with a wrong path (first ${pathMisses.length}):\n  ${pathMisses.join('\n  ')}`);
+  if (laterParagraphExamples.length) console.log(`items holding a later paragraph of their article (first ${laterParagraphExamples.length}):\n  ${laterParagraphExamples.join('\n  ')}`);
   if (debrisExamples.length) console.log(`clauses with masthead debris (first ${debrisExamples.length}):\n  ${debrisExamples.join('\n  ')}`);
 }

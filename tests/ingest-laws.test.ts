@@ -131,6 +131,48 @@ describe('laws: items and the headings above articles', () => {
   });
 });
 
+describe('laws: an article’s paragraphs after its list', () => {
+  const clauseOf = (doc: PolicyDocument, id: string) => doc.clauses.find((c) => c.id === id)!;
+
+  it('gives the paragraph after an article’s last item to the article, not to that item', () => {
+    const [law] = parse('tests/fixtures/golden/law-criminal-code-177-1.raw.md').documents as [PolicyDocument];
+    const a177 = article(law, '第一百七十七条');
+    const children = a177.childIds.map((id) => clauseOf(law, id));
+    expect(children.map((c) => c.label)).toEqual(['（一）', '（二）', '（三）', '（四）', null]);
+    expect(children[3]!.text).toBe('（四）伪造信用卡的。');
+    const after = children[4]!;
+    expect(after).toMatchObject({ kind: 'paragraph', parentId: a177.id });
+    expect(after.text).toMatch(/^单位犯前款罪的/);
+    expect(after.path.at(-1)).toBe('第一百七十七条');
+  });
+
+  it('puts the items of a second list under the paragraph that leads them, and keeps a heading item’s own paragraphs', () => {
+    const text = [
+      '# 中华人民共和国劳动合同法',
+      '第四十一条 有下列情形之一，需要裁减人员二十人以上的，用人单位提前三十日向工会说明情况后，可以裁减人员：',
+      '（一）依照企业破产法规定进行重整的；',
+      '（二）生产经营发生严重困难的。',
+      '裁减人员时，应当优先留用下列人员：',
+      '（一）与本单位订立较长期限的固定期限劳动合同的；',
+      '（二）家庭无其他就业人员，有需要扶养的老人或者未成年人的。',
+      '用人单位依照本条第一款规定裁减人员，在六个月内重新招用人员的，应当通知被裁减的人员。',
+      '第四十二条 本办法的支持措施如下：',
+      '（一）财政补贴。',
+      '对新招用人员的企业给予补贴。',
+    ].join('\n\n');
+    const [law] = parseText('劳动合同法.md', text, TODAY).documents as [PolicyDocument];
+    const a41 = article(law, '第四十一条');
+    const children = a41.childIds.map((id) => clauseOf(law, id));
+    expect(children.map((c) => c.label ?? c.text.slice(0, 6))).toEqual(['（一）', '（二）', '裁减人员时，', '用人单位依照']);
+    expect(children[1]!.text).toBe('（二）生产经营发生严重困难的。');
+    const second = children[2]!.childIds.map((id) => clauseOf(law, id));
+    expect(second.map((c) => c.label)).toEqual(['（一）', '（二）']);
+    expect(second[1]!.text).toBe('（二）家庭无其他就业人员，有需要扶养的老人或者未成年人的。');
+    const subsidy = clauseOf(law, article(law, '第四十二条').childIds[0]!);
+    expect(subsidy.text).toBe('（一）财政补贴。\n对新招用人员的企业给予补贴。');
+  });
+});
+
 describe('laws: passages', () => {
   it('puts an article’s lead sentence in a passage with its items', () => {
     const { documents, passages } = parse('tests/fixtures/golden/law-civil-code-1000.raw.md');

@@ -48,6 +48,25 @@ describe('citations of every clause kind', () => {
     expect(citeClause(law, 'b3-2', clauses)).toBe('《中华人民共和国刑法》第二百二十四条第二款第三项第2目');
   });
 
+  it('cites the paragraphs after an article’s items as its 款, and the items of a later list under their 款', () => {
+    const clauses: CitedClause[] = [
+      { id: 'a', parentId: null, label: '第四十一条', kind: 'article', text: '第四十一条 有下列情形之一，需要裁减人员二十人以上的…：' },
+      { id: 'a1', parentId: 'a', label: '（一）', kind: 'numbered', text: '（一）依照企业破产法规定进行重整的；' },
+      { id: 'p2', parentId: 'a', label: null, kind: 'paragraph', text: '裁减人员时，应当优先留用下列人员：' },
+      { id: 'p2-1', parentId: 'p2', label: '（一）', kind: 'numbered', text: '（一）与本单位订立较长期限的固定期限劳动合同的；' },
+      { id: 'p3', parentId: 'a', label: null, kind: 'paragraph', text: '用人单位依照本条第一款规定裁减人员…' },
+      { id: 'b', parentId: null, label: '第三百四十七条', kind: 'article', text: '第三百四十七条 走私、贩卖…\n走私、贩卖、运输、制造毒品，有下列情形之一的…：' },
+      { id: 'b5', parentId: 'b', label: '（五）', kind: 'numbered', text: '（五）参与有组织的国际贩毒活动的。' },
+      ...Array.from({ length: 10 }, (_, k) => ({ id: `bp${k}`, parentId: 'b', label: null, kind: 'paragraph', text: '…' })),
+    ];
+    expect(citeClause(law, 'p2', clauses)).toBe('《中华人民共和国刑法》第四十一条第二款');
+    expect(citeClause(law, 'p2-1', clauses)).toBe('《中华人民共和国刑法》第四十一条第二款第一项');
+    expect(citeClause(law, 'p3', clauses)).toBe('《中华人民共和国刑法》第四十一条第三款');
+    expect(citeClause(law, 'b5', clauses)).toBe('《中华人民共和国刑法》第三百四十七条第二款第五项');
+    expect(citeClause(law, 'bp0', clauses)).toBe('《中华人民共和国刑法》第三百四十七条第三款');
+    expect(citeClause(law, 'bp9', clauses)).toBe('《中华人民共和国刑法》第三百四十七条第十二款');
+  });
+
   it('cites a box’s items without running the numbers together, 问 by their order, and 一是 items apart', () => {
     const plan = { title: '永州市“十四五”工业发展规划（2021-2025年）', docNumber: null };
     const clauses: CitedClause[] = [

@@ -21,6 +21,19 @@ const CN_NUMERAL = /^[（(]([一二三四五六七八九十百]+)[）)]$/;
 const DIGIT_ITEM = /^[（(]?(\d{1,3})[）)、.．]?$/;
 const CIRCLED = /^[①-⑳]$/;
 
+/** 1 -> 一, 12 -> 十二, 20 -> 二十: how a 款 or 项 is numbered in a citation. */
+function chineseOrdinal(n: number): string {
+  const digits = '零一二三四五六七八九';
+  if (n < 10) return digits[n]!;
+  if (n < 100) return `${n >= 20 ? digits[Math.floor(n / 10)] : ''}十${n % 10 === 0 ? '' : digits[n % 10]}`;
+  return String(n);
+}
+
+/** An article's paragraphs (款) in its own text, before its items. */
+const paragraphsOf = (c: CitedClause | undefined) => (c?.text ?? '').split('\n').filter((p) => p.trim() !== '').length;
+
+const isArticle = (c: CitedClause | undefined) => c !== undefined && (c.kind === 'article' || ARTICLE.test(c.label ?? ''));
+
 /** How a label reads inside a citation, given the label above it. */
 function citedLabel(c: CitedClause, parent: CitedClause | undefined, grandparent: CitedClause | undefined, siblings: readonly CitedClause[]): string {
   const label = c.label!.trim();
@@ -29,13 +42,18 @@ function citedLabel(c: CitedClause, parent: CitedClause | undefined, grandparent
   // the third 问 of an interview: 问3
   if (c.kind === 'qa' && label === '问') return `问${siblings.filter((s) => s.kind === 'qa' && s.label === '问').findIndex((s) => s.id === c.id) + 1}`;
   if (c.kind === 'enumeration') return `（${label}）`;
-  if (parent?.kind === 'article' || (parent && ARTICLE.test(parent.label ?? ''))) {
+  if (isArticle(parent)) {
     // items of an article: 第九百零九条第一项, or 第二款第三项 when items follow the article's second paragraph
     const numeral = CN_NUMERAL.exec(label)?.[1] ?? DIGIT_ITEM.exec(label)?.[1];
     if (numeral) {
-      const paragraphs = (parent.text ?? '').split('\n').filter((p) => p.trim() !== '').length;
-      return `${paragraphs > 1 ? `第${'一二三四五六七八九十'[paragraphs - 1] ?? paragraphs}款` : ''}第${numeral}项`;
+      const paragraphs = paragraphsOf(parent);
+      return `${paragraphs > 1 ? `第${chineseOrdinal(paragraphs)}款` : ''}第${numeral}项`;
     }
+  }
+  if (parent?.kind === 'paragraph' && isArticle(grandparent)) {
+    // items of a later paragraph of the article, whose 第N款 the paragraph gives
+    const numeral = CN_NUMERAL.exec(label)?.[1] ?? DIGIT_ITEM.exec(label)?.[1];
+    if (numeral) return `第${numeral}项`;
   }
   if (parent && CN_NUMERAL.test(parent.label ?? '') && (grandparent?.kind === 'article' || ARTICLE.test(grandparent?.label ?? ''))) {
     // 目 under an article's 项: 第一项第2目
@@ -67,6 +85,13 @@ export function clauseLabels(clauseId: string, clauses: readonly CitedClause[]):
   }
   const labels: string[] = [];
   chain.forEach((c, k) => {
+    const parent = chain[k - 1];
+    if (c.kind === 'paragraph' && !c.label?.trim() && isArticle(parent)) {
+      // a paragraph after an article's items: 第一百七十七条第二款
+      const before = clauses.filter((s) => s.parentId === parent!.id && s.kind === 'paragraph').findIndex((s) => s.id === c.id);
+      labels.push(`第${chineseOrdinal(paragraphsOf(parent) + before + 1)}款`);
+      return;
+    }
     if (!c.label?.trim()) return;
     const siblings = clauses.filter((s) => s.parentId === c.parentId);
     labels.push(citedLabel(c, chain[k - 1], chain[k - 2], siblings));
