@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile, listCorpusFiles } from './corpus-files.ts';
+import { SEGMENTATION_VERSION } from './segment-clauses.ts';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, recoverIndex, type IndexManifest } from './write-index.ts';
 
 /**
@@ -26,6 +27,8 @@ export async function indexIsStale(corpusDir: string, indexDir: string): Promise
 /** Why a build with this manifest no longer matches the corpus (as indexIsStale), or null. */
 export async function manifestStaleness(corpusDir: string, manifest: IndexManifest): Promise<string | null> {
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `the index has format ${manifest.formatVersion}, this version writes ${INDEX_FORMAT_VERSION}`;
+  const segmented = manifest.segmentationVersion ?? 1;
+  if (segmented !== SEGMENTATION_VERSION) return `the index was segmented into clauses by version ${segmented} of the segmentation, this version segments by ${SEGMENTATION_VERSION}`;
   const files = await listCorpusFiles(corpusDir);
   const indexed = new Set([...manifest.sources, ...manifest.skippedSources]);
   const added = files.filter((f) => !indexed.has(f));

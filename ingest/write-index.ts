@@ -17,6 +17,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { createGzip, gunzip, gunzipSync, gzip } from 'node:zlib';
 import { packDocument, passagePacker, writeTexts } from './catalog-file.ts';
 import type { KeywordIndexHeader } from './keyword-index.ts';
+import { SEGMENTATION_VERSION } from './segment-clauses.ts';
 import type { EmbedderInfo, Passage, PolicyDocument } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
 
@@ -197,6 +198,8 @@ export interface IndexManifest {
   sourceHashes?: Record<string, string>;
   /** Unique per build: a server sees a new build by it. */
   buildId?: string;
+  /** The clause segmentation it was built with (SEGMENTATION_VERSION; absent: 1). */
+  segmentationVersion?: number;
 }
 
 export interface IndexContents {
@@ -366,6 +369,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents, opti
     skippedSources: contents.skippedSources,
     ...(contents.sourceHashes ? { sourceHashes: contents.sourceHashes } : {}),
     buildId: randomUUID(),
+    segmentationVersion: SEGMENTATION_VERSION,
   };
   // INDEX_SWAP_INSIDE=1 forces the mount-point way (for a platform where it cannot be detected)
   const inside = options.swapInside ?? (process.env.INDEX_SWAP_INSIDE === '1' || (await isMountPoint(indexDir)));

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCacheDir } from '../ingest/build-cache.ts';
 import { buildIndex, indexIsStale, passageIndexText, previousPositions } from '../ingest/build-index.ts';
 import { bruteForceSearch } from '../ingest/vector-index.ts';
+import { SEGMENTATION_VERSION } from '../ingest/segment-clauses.ts';
 import { INDEX_FILES } from '../ingest/write-index.ts';
 import { IndexLoadError, loadIndex } from '../server/load-index.ts';
 import { ensureTestModel } from './helpers/test-model.ts';
@@ -218,6 +219,20 @@ describe('index build with the built-in embedder', () => {
     await writeFile(path.join(corpusDir, 'new.txt'), '关于印发某某办法的通知');
     expect(await indexIsStale(corpusDir, indexDir)).toMatch('new.txt');
     expect(await indexIsStale(corpusDir, path.join(scratch, 'nowhere'))).toMatch(/no index/);
+  });
+
+  it('says when the index was segmented into clauses by an earlier version', async () => {
+    const file = path.join(indexDir, INDEX_FILES.manifest);
+    const written = await readFile(file, 'utf8');
+    const manifest = JSON.parse(written) as { segmentationVersion?: number };
+    expect(manifest.segmentationVersion).toBe(SEGMENTATION_VERSION);
+    try {
+      delete manifest.segmentationVersion;
+      await writeFile(file, JSON.stringify(manifest));
+      expect(await indexIsStale(corpusDir, indexDir)).toMatch(/segmented into clauses by version 1 .* segments by 2/);
+    } finally {
+      await writeFile(file, written);
+    }
   });
 });
 
