@@ -4,8 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile, listCorpusFiles } from './corpus-files.ts';
-import { SEGMENTATION_VERSION } from './segment-clauses.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, recoverIndex, type IndexManifest } from './write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, SEGMENTATION_VERSION, recoverIndex, type IndexManifest } from './write-index.ts';
 
 /**
  * Why the index must be built again (missing, unreadable, of another format, a file added, removed

@@ -6,13 +6,6 @@ import type { Block } from './clean-text.ts';
 import type { Clause, ClauseKind, Table } from './types.ts';
 import { chineseNumber } from './policy-patterns.ts';
 
-/**
- * Raised when a change moves clause boundaries, so that an index segmented by an earlier version is
- * built again (ingest/index-staleness.ts) instead of serving clauses this version would not make.
- * 2: a paragraph after an article's last item is the article's next 款.
- */
-export const SEGMENTATION_VERSION = 2;
-
 type LabelKey = 'appendix' | 'part' | 'subpart' | 'titled' | 'chapter' | 'section' | 'article' | 'cn' | 'cn-paren' | 'num-dun' | 'num-dot' | 'num-paren' | 'circled' | 'enum' | 'qa' | 'box' | 'heading';
 
 interface Label {

@@ -17,7 +17,6 @@ import { finished, pipeline } from 'node:stream/promises';
 import { createGzip, gunzip, gunzipSync, gzip } from 'node:zlib';
 import { packDocument, passagePacker, writeTexts } from './catalog-file.ts';
 import type { KeywordIndexHeader } from './keyword-index.ts';
-import { SEGMENTATION_VERSION } from './segment-clauses.ts';
 import type { EmbedderInfo, Passage, PolicyDocument } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
 
@@ -36,6 +35,14 @@ import type { VectorIndex } from './vector-index.ts';
  *    positions (ingest/catalog-file.ts): the laws' server started 0.8 s sooner.
  */
 export const INDEX_FORMAT_VERSION = 8;
+/**
+ * The clause segmentation (ingest/segment-clauses.ts), raised when a change there moves clause
+ * boundaries, so that an index segmented by an earlier version is built again (index-staleness.ts)
+ * instead of serving clauses this version would not make. Kept here, not beside the segmentation,
+ * so that the server's staleness check loads no ingest pipeline.
+ * 2: a paragraph after an article's last item is the article's next 款.
+ */
+export const SEGMENTATION_VERSION = 2;
 
 export const TOKENIZER_ID = 'jieba-wasm-2 search mode + policy dictionary + CJK bigrams';
 

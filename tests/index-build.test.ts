@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCacheDir } from '../ingest/build-cache.ts';
 import { buildIndex, indexIsStale, passageIndexText, previousPositions } from '../ingest/build-index.ts';
 import { bruteForceSearch } from '../ingest/vector-index.ts';
-import { SEGMENTATION_VERSION } from '../ingest/segment-clauses.ts';
-import { INDEX_FILES } from '../ingest/write-index.ts';
+import { INDEX_FILES, SEGMENTATION_VERSION } from '../ingest/write-index.ts';
 import { IndexLoadError, loadIndex } from '../server/load-index.ts';
 import { ensureTestModel } from './helpers/test-model.ts';
 
