@@ -42,20 +42,15 @@ function citedLabel(c: CitedClause, parent: CitedClause | undefined, grandparent
   // the third 问 of an interview: 问3
   if (c.kind === 'qa' && label === '问') return `问${siblings.filter((s) => s.kind === 'qa' && s.label === '问').findIndex((s) => s.id === c.id) + 1}`;
   if (c.kind === 'enumeration') return `（${label}）`;
-  if (isArticle(parent)) {
+  const numeral = CN_NUMERAL.exec(label)?.[1] ?? DIGIT_ITEM.exec(label)?.[1];
+  if (numeral && isArticle(parent)) {
     // items of an article: 第九百零九条第一项, or 第二款第三项 when items follow the article's second paragraph
-    const numeral = CN_NUMERAL.exec(label)?.[1] ?? DIGIT_ITEM.exec(label)?.[1];
-    if (numeral) {
-      const paragraphs = paragraphsOf(parent);
-      return `${paragraphs > 1 ? `第${chineseOrdinal(paragraphs)}款` : ''}第${numeral}项`;
-    }
+    const paragraphs = paragraphsOf(parent);
+    return `${paragraphs > 1 ? `第${chineseOrdinal(paragraphs)}款` : ''}第${numeral}项`;
   }
-  if (parent?.kind === 'paragraph' && isArticle(grandparent)) {
-    // items of a later paragraph of the article, whose 第N款 the paragraph gives
-    const numeral = CN_NUMERAL.exec(label)?.[1] ?? DIGIT_ITEM.exec(label)?.[1];
-    if (numeral) return `第${numeral}项`;
-  }
-  if (parent && CN_NUMERAL.test(parent.label ?? '') && (grandparent?.kind === 'article' || ARTICLE.test(grandparent?.label ?? ''))) {
+  // items of a later paragraph of the article, whose 第N款 the paragraph gives
+  if (numeral && parent?.kind === 'paragraph' && isArticle(grandparent)) return `第${numeral}项`;
+  if (parent && CN_NUMERAL.test(parent.label ?? '') && isArticle(grandparent)) {
     // 目 under an article's 项: 第一项第2目
     const digit = DIGIT_ITEM.exec(label)?.[1] ?? (CIRCLED.test(label) ? String(label.charCodeAt(0) - 0x2460 + 1) : undefined);
     if (digit) return `第${digit}目`;
