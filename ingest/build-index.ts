@@ -266,7 +266,9 @@ async function build(options: BuildIndexOptions, threads: TrainingThread[]): Pro
       );
     }
   }
-  const known = new Set(previousHashes?.manifest.embedder.kind === 'builtin' ? previousHashes.hashes : []);
+  // (a built-in embedder learned from another tokenizer's terms is learned again)
+  const sameTerms = previousHashes?.manifest.embedder.kind === 'builtin' && previousHashes.manifest.tokenizer.id === TOKENIZER_ID;
+  const known = new Set(sameTerms ? previousHashes.hashes : []);
   const keepModel = embedder === null && !options.retrain && hashes.filter((h) => !known.has(h)).length <= BUILTIN_RELEARN_SHARE * hashes.length;
   const thread = embedder === null && !keepModel ? TrainingThread.start(texts, dictionary) : null;
   if (thread !== null) threads.push(thread);

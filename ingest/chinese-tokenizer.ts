@@ -12,7 +12,7 @@ import { startJieba } from './jieba-memory.ts';
 import type { Tokenizer } from './types.ts';
 
 export interface ChineseTokenizer extends Tokenizer {
-  /** Search-mode terms: every word plus the dictionary sub-words inside it (overlapping). */
+  /** Search-mode terms: every word plus the dictionary sub-words inside it (overlapping), less the one a negation (未成年人 → 成年人) would turn around. */
   tokenize(text: string): string[];
   /** Precise-mode words: one per word, in order, not overlapping (for display and highlighting). */
   words(text: string): string[];
@@ -32,6 +32,11 @@ const STOPWORDS = new Set(
 );
 
 const HAN = /\p{Script=Han}/u;
+// A word that negates another by its first character is another concept, not an instance of it:
+// 未成年人 is no 成年人, 不动产 no 动产, 非法人组织 no 法人, 无过错 no 过错, 非机动车 no 机动车.
+// jieba's search mode still lists the word after the negation among a word's sub-words, so a
+// question about adults would match every article about minors; that sub-word is left out.
+const NEGATION = new Set(['未', '非', '无', '不']);
 const HAN_ONLY = /^[\p{Script=Han}a-z0-9]+$/u;
 const HAS_WORD_CHAR = /[\p{L}\p{N}]/u;
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
@@ -94,6 +99,15 @@ export function createChineseTokenizer(options: { dictionary?: string[] } = {}):
           if (token !== null && !already.has(token)) {
             out.push(token);
             outStart.push(t.start);
+          }
+        }
+      }
+      if (t.end - t.start >= 3 && NEGATION.has(t.word[0]!)) {
+        // its sub-words that begin just after the negation were emitted just before it
+        for (let i = out.length - 1; i >= 0 && outStart[i]! >= t.start; i--) {
+          if (outStart[i] === t.start + 1) {
+            out.splice(i, 1);
+            outStart.splice(i, 1);
           }
         }
       }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile, listCorpusFiles } from './corpus-files.ts';
-import { INDEX_FILES, INDEX_FORMAT_VERSION, SEGMENTATION_VERSION, recoverIndex, type IndexManifest } from './write-index.ts';
+import { INDEX_FILES, INDEX_FORMAT_VERSION, SEGMENTATION_VERSION, TOKENIZER_ID, recoverIndex, type IndexManifest } from './write-index.ts';
 
 /**
  * Why the index must be built again (missing, unreadable, of another format, a file added, removed
@@ -28,6 +28,7 @@ export async function manifestStaleness(corpusDir: string, manifest: IndexManife
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `the index has format ${manifest.formatVersion}, this version writes ${INDEX_FORMAT_VERSION}`;
   const segmented = manifest.segmentationVersion ?? 1;
   if (segmented !== SEGMENTATION_VERSION) return `the index was segmented into clauses by version ${segmented} of the segmentation, this version segments by ${SEGMENTATION_VERSION}`;
+  if (manifest.tokenizer.id !== TOKENIZER_ID) return `the index was tokenized by "${manifest.tokenizer.id}", this version tokenizes by "${TOKENIZER_ID}"`;
   const files = await listCorpusFiles(corpusDir);
   const indexed = new Set([...manifest.sources, ...manifest.skippedSources]);
   const added = files.filter((f) => !indexed.has(f));

@@ -44,7 +44,11 @@ export const INDEX_FORMAT_VERSION = 8;
  */
 export const SEGMENTATION_VERSION = 2;
 
-export const TOKENIZER_ID = 'jieba-wasm-2 search mode + policy dictionary + CJK bigrams';
+/**
+ * How passages are cut into terms (ingest/chinese-tokenizer.ts). A change here is a rebuild:
+ * postings and the built-in embedder made by another tokenizer do not match the queries' terms.
+ */
+export const TOKENIZER_ID = 'jieba-wasm-2 search mode, negated words whole + policy dictionary + CJK bigrams';
 
 /**
  * The files of an index folder. vectors.hnsw8 and vectors.json are named by VectorIndex; the graph

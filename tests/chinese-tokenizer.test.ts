@@ -61,6 +61,18 @@ describe('createChineseTokenizer', () => {
     expect(tokenizer.tokenize('的了和与及等')).toEqual([]);
   });
 
+  it('keeps a negated word whole: 未成年人 holds no 成年人, 不动产 no 动产', () => {
+    const tokenizer = createChineseTokenizer();
+    expect(tokenizer.tokenize('未成年人')).toEqual(['未成', '未成年', '未成年人']);
+    expect(tokenizer.tokenize('不动产登记')).toEqual(['不动', '不动产', '登记']);
+    expect(tokenizer.tokenize('非法人组织')).toEqual(['非法', '非法人', '组织']);
+    expect(tokenizer.tokenize('非机动车')).not.toContain('机动车');
+    // the positive words themselves, and words that only begin with such a character, are as before
+    expect(tokenizer.tokenize('成年人')).toEqual(['成年', '成年人']);
+    expect(tokenizer.tokenize('动产质权')).toContain('动产');
+    expect(tokenizer.tokenize('不可抗力')).toEqual(['不可', '抗力', '不可抗力']);
+  });
+
   it('lowercases Latin, turns full-width letters and digits to ASCII, trims symbols', () => {
     const tokenizer = createChineseTokenizer();
     expect(tokenizer.tokenize('ＡＩ大模型 GPU 5G，50%以上')).toEqual(['ai', '大', '模型', 'gpu', '5g', '50', '以上']);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCacheDir } from '../ingest/build-cache.ts';
 import { buildIndex, indexIsStale, passageIndexText, previousPositions } from '../ingest/build-index.ts';
 import { bruteForceSearch } from '../ingest/vector-index.ts';
-import { INDEX_FILES, SEGMENTATION_VERSION } from '../ingest/write-index.ts';
+import { INDEX_FILES, SEGMENTATION_VERSION, TOKENIZER_ID } from '../ingest/write-index.ts';
 import { IndexLoadError, loadIndex } from '../server/load-index.ts';
 import { ensureTestModel } from './helpers/test-model.ts';
 
@@ -229,6 +229,20 @@ describe('index build with the built-in embedder', () => {
       delete manifest.segmentationVersion;
       await writeFile(file, JSON.stringify(manifest));
       expect(await indexIsStale(corpusDir, indexDir)).toMatch(/segmented into clauses by version 1 .* segments by 2/);
+    } finally {
+      await writeFile(file, written);
+    }
+  });
+
+  it('says when the index was tokenized by another tokenizer', async () => {
+    const file = path.join(indexDir, INDEX_FILES.manifest);
+    const written = await readFile(file, 'utf8');
+    const manifest = JSON.parse(written) as { tokenizer: { id: string } };
+    expect(manifest.tokenizer.id).toBe(TOKENIZER_ID);
+    try {
+      manifest.tokenizer.id = 'jieba-wasm-2 search mode + policy dictionary + CJK bigrams';
+      await writeFile(file, JSON.stringify(manifest));
+      expect(await indexIsStale(corpusDir, indexDir)).toMatch(/tokenized by "jieba-wasm-2 search mode \+ policy dictionary/);
     } finally {
       await writeFile(file, written);
     }

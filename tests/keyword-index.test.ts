@@ -60,6 +60,20 @@ describe('KeywordIndex', () => {
     expect(index.search('超算智算', 5)[0]?.id).toBe(target);
   });
 
+  it('answers a question about adults with the article on adults, not the one on minors', () => {
+    // 民法典 第二十七条, 第二十八条, 第二百零九条, 第二百二十四条 (../shared/laws/corpus/民法典.md)
+    const articles = [
+      '父母是未成年子女的监护人。未成年人的父母已经死亡或者没有监护能力的，由下列有监护能力的人按顺序担任监护人：（一）祖父母、外祖父母；（二）兄、姐；（三）其他愿意担任监护人的个人或者组织，但是须经未成年人住所地的居民委员会、村民委员会或者民政部门同意。',
+      '无民事行为能力或者限制民事行为能力的成年人，由下列有监护能力的人按顺序担任监护人：（一）配偶；（二）父母、子女；（三）其他近亲属；（四）其他愿意担任监护人的个人或者组织，但是须经被监护人住所地的居民委员会、村民委员会或者民政部门同意。',
+      '不动产物权的设立、变更、转让和消灭，经依法登记，发生效力；未经登记，不发生效力，但是法律另有规定的除外。依法属于国家所有的自然资源，所有权可以不登记。',
+      '动产物权的设立和转让，自交付时发生效力，但是法律另有规定的除外。',
+    ].map((text) => ({ text }));
+    const civil = KeywordIndex.build(articles, tokenizer);
+    expect(civil.search('成年人需要被监护时，谁来担任监护人？', 4)[0]?.id).toBe(1);
+    expect(civil.search('未成年人的监护人', 4)[0]?.id).toBe(0);
+    expect(civil.search('动产物权的转让什么时候发生效力', 4)[0]?.id).toBe(3);
+  });
+
   it('ranks the passage citing a 文号 first, whatever the brackets', () => {
     const cites = passages.flatMap((p, i) => (p.text.includes('湘发〔2024〕4号') ? [i] : []));
     expect(cites.length).toBe(2);
