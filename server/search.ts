@@ -1096,7 +1096,17 @@ export function answerSentence(clause: Clause, passage: Passage, terms: Pick<Que
       bestScore = score;
     }
   }
-  return best.text.length <= MAX_ANSWER ? best.text : bestWindow(best.text, scoreOf);
+  // the sentence, not the clause's number: "居住权不得转让、继承。", not "第三百六十九条 居住权…"
+  const text = withoutLabel(best.text, clause.label);
+  return text.length <= MAX_ANSWER ? text : bestWindow(text, scoreOf);
+}
+
+/** A sentence without the clause label it begins with (and the space after it); as it was if nothing else is left. */
+function withoutLabel(sentence: string, label: string | null): string {
+  const printed = label?.trim();
+  if (!printed || !sentence.startsWith(printed)) return sentence;
+  const rest = sentence.slice(printed.length).trimStart();
+  return rest.length >= 2 ? rest : sentence;
 }
 
 function bestWindow(sentence: string, scoreOf: (text: string) => number): string {

@@ -41,6 +41,13 @@ describe('a question answered in one sentence', () => {
     expect(results[0]?.answer).toBe('承租人垫付维修费用的，可以向出租人追偿。');
   });
 
+  it("answers with the sentence itself, not the article's number before it", async () => {
+    const { results } = await search(index, { q: '承租人可以转租吗？' });
+    expect(results[0]?.label).toBe('第四条');
+    expect(results[0]?.text.startsWith('第四条')).toBe(true);
+    expect(results[0]?.answer).toBe('承租人经出租人同意，可以将租赁物转租给第三人。');
+  });
+
   it('is what lifts it: BM25 alone prefers the article that says most about repairs', async () => {
     const weight = FUSION.sentenceWeight;
     try {
