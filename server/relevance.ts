@@ -99,7 +99,7 @@ export function judgeResults(
 /**
  * What a result says: its document's title, its place and its text (a query may name the law or
  * the chapter), and for a clause suggested by similar answered questions, those questions, shown
- * with it: the reason it is there.
+ * with it: the reason it is there; for a 刑法 article led by the crime the query names, that name.
  */
 export function resultRelevanceText(r: {
   docTitle: string | null;
@@ -108,6 +108,7 @@ export function resultRelevanceText(r: {
   heading: string | null;
   text: string;
   similarQuestions?: readonly string[];
+  crimeName?: string;
 }): string {
-  return [r.docTitle ?? '', ...r.path, r.label ?? '', r.heading ?? '', r.text, ...(r.similarQuestions ?? [])].join('\n');
+  return [r.docTitle ?? '', ...r.path, r.label ?? '', r.heading ?? '', r.text, ...(r.similarQuestions ?? []), r.crimeName ?? ''].join('\n');
 }

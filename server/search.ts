@@ -8,6 +8,7 @@ import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
 import { articleLabel, articleOf, compact, KEYWORD_LEG } from './corpus-priors.ts';
+import { namedCrimeArticles } from './crime-names.ts';
 import { similarArticles } from './similar-questions.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
@@ -85,6 +86,8 @@ export interface SearchResult {
    * (similar-questions.ts): those questions, most similar first.
    */
   similarQuestions?: string[];
+  /** Set on a 刑法 article that leads because the query names its crime (crime-names.ts): the name. */
+  crimeName?: string;
 }
 
 export type Facets = Record<'type' | 'issuer' | 'region' | 'year' | 'status', Record<string, number>>;
@@ -225,6 +228,8 @@ interface Candidate {
   docRank: number;
   /** Placed by similar answered questions (placeSuggested): the questions. */
   suggested?: string[];
+  /** Leads because the query names this crime (leadNamedCrimes). */
+  crime?: string;
 }
 
 interface LegHit {
@@ -279,6 +284,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const [[keywordHits, vectorHits], terms] = await Promise.all([legs(scope), highlightTerms(index, q)]);
   const named = namedDocuments(index, q);
   const pool = collectClauses(index, keywordHits, vectorHits, named).filter((c) => scope === null || c.doc.id === scope.doc);
+  leadNamedCrimes(index, q, pool, scope);
   // the fused ranking also hears what answered questions like this one cite (added to the pool, so facets count them)
   const suggested = mode === 'hybrid' ? suggestedCandidates(index, q, pool, scope) : [];
   const facets = countFacets(index, pool, filters);
@@ -419,6 +425,45 @@ function articlePassage(index: LoadedIndex, key: string): number {
   }
   lookup.found.set(key, passage);
   return passage;
+}
+
+/**
+ * A crime the query names (合同诈骗罪) leads with its 刑法 article (crime-names.ts), as a 文号 leads
+ * with its document: the article's clause (its first item's when it has no text of its own), from
+ * the pool or added to it.
+ */
+function leadNamedCrimes(index: LoadedIndex, q: string, pool: Candidate[], scope: SearchFilters | null): void {
+  for (const { crime, article } of namedCrimeArticles(index, q)) {
+    if (scope !== null && article.docId !== scope.doc) continue;
+    const passage = firstPassageOf(index, article);
+    if (passage < 0) continue;
+    const owners = passageOwners(index);
+    const clause = owners.clauses[passage]!;
+    let c = pool.find((p) => p.clause === clause);
+    if (c === undefined) {
+      c = { clause, doc: owners.docs[passage]!, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, score: 0, lead: 0, docRank: owners.docRanks[passage]! };
+      pool.push(c);
+    }
+    c.lead = 1;
+    c.crime = crime;
+  }
+}
+
+const firstPassages = new WeakMap<LoadedIndex, Map<Clause, number>>();
+
+/** The first passage of an article (its own text, else its first item's), or -1. */
+function firstPassageOf(index: LoadedIndex, article: Clause): number {
+  let firsts = firstPassages.get(index);
+  if (firsts === undefined) {
+    firsts = new Map();
+    const { clauses } = passageOwners(index);
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      const a = articleOf(index, clauses[i]);
+      if (a !== undefined) firsts.set(a, i);
+    }
+    firstPassages.set(index, firsts);
+  }
+  return firsts.get(article) ?? -1;
 }
 
 /** Puts the suggested clauses that passed the filters in SUGGESTED_PLACES, each the best not already above. */
@@ -927,6 +972,7 @@ function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchRe
     score: Math.round(c.score * 1e6) / 1e6,
     url: `/doc/${encodeURIComponent(doc.id)}#${clause.id}`,
     ...(c.suggested ? { similarQuestions: c.suggested } : {}),
+    ...(c.crime ? { crimeName: c.crime } : {}),
   };
 }
 

@@ -19,6 +19,11 @@ export function ResultCard({ result }: { result: SearchResult }) {
           {result.type && <span className="tag">{result.type}</span>}
           {result.interpretation && <span className="tag tag-soft">有解读</span>}
           {result.similarQuestions && <span className="tag tag-soft">相似问题常引用</span>}
+          {result.crimeName && (
+            <span className="tag tag-soft" title={`查询中的罪名“${result.crimeName}”即本条所定之罪`}>
+              罪名：{result.crimeName}
+            </span>
+          )}
         </div>
       </header>
       <DocMeta docNumber={result.docNumber} issuer={result.issuer} date={result.date} />
