@@ -482,13 +482,14 @@ function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; 
 
 /**
  * Makes what search builds on first use (the section level, the citation and article priors, the
- * title lists) and compiles its code: on the laws that first search takes half a second, which
- * the first person to search after a start or a swap would otherwise wait. With bge-small-zh it
- * also starts the model loading in its worker (a search that cannot wait for it answers from
- * keywords, as any search does).
+ * title lists, the crime names and their articles) and compiles its code: on the laws that first
+ * search takes half a second, which the first person to search after a start or a swap would
+ * otherwise wait. With bge-small-zh it also starts the model loading in its worker (a search that
+ * cannot wait for it answers from keywords, as any search does).
  */
 export async function warmUp(index: LoadedIndex): Promise<void> {
   await search(index, { q: '第一条 总则' }).catch(() => {});
+  for (const { article } of namedCrimeArticles(index, '诈骗罪').slice(0, 1)) firstPassageOf(index, article);
 }
 
 const QUESTION_WORD = /多少|什么|哪|几|吗|怎么|怎样|如何|是否|能否|可否|有没有|么/u;
