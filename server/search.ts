@@ -1015,14 +1015,14 @@ const SENTENCE = new RegExp(`[^${SENTENCE_ENDS}\\n]+[${SENTENCE_ENDS}]*`, 'gu');
 const ENDS_SENTENCE = new Uint8Array(0x10000);
 for (const c of SENTENCE_ENDS) ENDS_SENTENCE[c.charCodeAt(0)] = 1;
 
-/** The clause's sentences (table rows count as sentences), with their offsets in the document. */
-function sentencesOf(clause: Clause): { text: string; start: number }[] {
+/** A text's sentences (table rows count as sentences), with their offsets in the document (the text starting at `start`). */
+function sentencesIn(whole: string, start: number): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
-  for (const m of clause.text.matchAll(SENTENCE)) {
+  for (const m of whole.matchAll(SENTENCE)) {
     const raw = m[0];
     const lead = raw.length - raw.trimStart().length;
     const text = raw.trim();
-    if (text.length >= 2) out.push({ text, start: clause.start + m.index + lead });
+    if (text.length >= 2) out.push({ text, start: start + m.index + lead });
   }
   return out;
 }
@@ -1075,7 +1075,7 @@ function trimmedLength(text: string, from: number, to: number): number {
 
 /**
  * The most query weight one sentence of the text holds: sentenceWeight of its best sentence as
- * sentencesOf splits it (sentences of 2 characters or more), in one pass over the text: at each
+ * sentencesIn splits it (sentences of 2 characters or more), in one pass over the text: at each
  * character only the query terms that begin with it are tried. A term holds no sentence end.
  */
 function bestSentenceWeight(text: string, lookup: TermLookup): number {
@@ -1122,13 +1122,16 @@ function sentenceWeight(text: string, terms: Pick<QueryTerms, 'weighted'>): numb
 }
 
 /**
- * The sentence of the clause that holds most of the query's weight (idf of its words and
- * bigrams), preferring the matched passage and, on a tie, the earlier sentence; a heading alone
+ * The sentence of the clause (or of the matched passage, when that holds the clause's items too)
+ * that holds most of the query's weight (idf of its words and bigrams), preferring the matched
+ * passage and, on a tie, the earlier sentence; a heading alone
  * is never the answer when the clause has a body. A sentence over 200 characters is cut to the
  * run of its comma-separated parts that holds the most.
  */
 export function answerSentence(clause: Clause, passage: Passage, terms: Pick<QueryTerms, 'weighted'>): string {
-  const sentences = sentencesOf(clause);
+  // a passage that holds the clause and its items (第二百二十四条 and its （一）…（五）) is read whole
+  const whole = passage.start <= clause.start && passage.end > clause.start + clause.text.length;
+  const sentences = whole ? sentencesIn(passage.text, passage.start) : sentencesIn(clause.text, clause.start);
   if (sentences.length === 0) return passage.text.slice(0, MAX_ANSWER);
   const heading = `${clause.label ?? ''}${clause.heading ?? ''}`.trim();
   const scoreOf = (text: string) => sentenceWeight(text, terms);

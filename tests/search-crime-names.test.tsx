@@ -107,6 +107,8 @@ describe('a query that names a crime', () => {
   it('leads with the article that defines it, and says so', async () => {
     const { results } = await search(index, { q: '以伪造的票据作担保签订借款合同，构成合同诈骗罪吗？' });
     expect(results[0]).toMatchObject({ label: '第二百二十四条', crimeName: '合同诈骗罪' });
+    // the answer is the item of the article that holds the question, not its lead "有下列情形之一…"
+    expect(results[0]!.answer).toBe('（二）以伪造、变造、作废的票据或者其他虚假的产权证明作担保的；');
     // 合同诈骗罪, not the 诈骗罪 inside it
     expect(results.filter((r) => r.crimeName !== undefined)).toHaveLength(1);
     const general = await search(index, { q: '冒充公安人员打电话骗钱，构成诈骗罪吗？' });
