@@ -87,19 +87,22 @@ describe('in the ranking', () => {
   ]);
   const q = '孩子在学校被人打伤，学校要负责吗';
 
-  it('puts the article similar questions cite in the last place of the first page, marked, in hybrid search', async () => {
+  it('puts the article similar questions cite third, after the first two of the legs, marked, in hybrid search', async () => {
     useAnsweredQuestions(rows);
     const hybrid = (await search(index, { q, mode: 'hybrid', k: 10 })).results;
     expect(hybrid).toHaveLength(10);
-    expect(hybrid[9]!.label).toBe('第十三条');
+    expect(hybrid[2]!.label).toBe('第十三条');
     // shown with the questions it was suggested by
-    expect([...hybrid[9]!.similarQuestions!].sort()).toEqual(['孩子在学校被别的同学打伤了，学校要赔吗？', '孩子在学校被打伤了，学校有没有责任？'].sort());
-    expect(hybrid.slice(0, 9).every((r) => r.similarQuestions === undefined)).toBe(true);
+    expect([...hybrid[2]!.similarQuestions!].sort()).toEqual(['孩子在学校被别的同学打伤了，学校要赔吗？', '孩子在学校被打伤了，学校有没有责任？'].sort());
+    expect(hybrid.filter((r) => r.similarQuestions !== undefined)).toHaveLength(1);
 
     useAnsweredQuestions(null);
     const without = (await search(index, { q, mode: 'hybrid', k: 10 })).results;
     expect(without.map((r) => r.label)).not.toContain('第十三条');
-    expect(without.slice(0, 9).map((r) => r.clauseId)).toEqual(hybrid.slice(0, 9).map((r) => r.clauseId));
+    // the legs' order around it as it was
+    const ids = (results: typeof hybrid) => results.map((r) => r.clauseId);
+    expect(ids(hybrid.slice(0, 2))).toEqual(ids(without.slice(0, 2)));
+    expect(ids(hybrid.slice(3))).toEqual(ids(without.slice(2, 9)));
   });
 
   it('leaves keyword search to the keyword leg', async () => {
