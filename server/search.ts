@@ -9,6 +9,7 @@ import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, Sco
 import { ApiError } from './errors.ts';
 import { articleLabel, articleOf, compact, KEYWORD_LEG } from './corpus-priors.ts';
 import { namedCrimeArticles } from './crime-names.ts';
+import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts';
 import { similarArticles } from './similar-questions.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
@@ -81,6 +82,11 @@ export interface SearchResult {
   highlights: [number, number][];
   score: number;
   url: string;
+  /**
+   * How the clause is cited, as the reader's 复制引用 gives it (web/src/citation.ts):
+   * 《中华人民共和国刑法》第三百四十七条第六款, 《…若干措施》（永政发〔2025〕2号）三、（三）.
+   */
+  citation: string;
   /**
    * Set on a clause that stands where it does because answered questions like this one cite it
    * (similar-questions.ts): those questions, most similar first.
@@ -973,9 +979,19 @@ function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchRe
     highlights: findHighlights(text, terms),
     score: Math.round(c.score * 1e6) / 1e6,
     url: `/doc/${encodeURIComponent(doc.id)}#${clause.id}`,
+    citation: citeClause(doc, clause.id, treeOf(doc)),
     ...(c.suggested ? { similarQuestions: c.suggested } : {}),
     ...(c.crime ? { crimeName: c.crime } : {}),
   };
+}
+
+const trees = new WeakMap<PolicyDocument, ClauseTree>();
+
+/** A document's clause tree for citations, made on its first cited clause. */
+function treeOf(doc: PolicyDocument): ClauseTree {
+  let tree = trees.get(doc);
+  if (tree === undefined) trees.set(doc, (tree = clauseTree(doc.clauses)));
+  return tree;
 }
 
 /** Folds full-width ASCII to half-width and Latin to lower case, one UTF-16 unit for one, so offsets hold. */

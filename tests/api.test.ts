@@ -11,6 +11,7 @@ import { createApp } from '../server/app.ts';
 import { loadIndex, type LoadedIndex } from '../server/load-index.ts';
 import type { ApiSearchResponse } from '../server/document-card.ts';
 import type { SearchResponse, SearchResult } from '../server/search.ts';
+import { citeClause } from '../web/src/citation.ts';
 import { ensureTestModel } from './helpers/test-model.ts';
 
 let scratch: string;
@@ -58,6 +59,16 @@ describe('GET /api/search', () => {
     expect(clause.text).toContain(first.answer);
     expect(first.path).toEqual(clause.path);
     expect(first.text.length).toBeLessThanOrEqual(600);
+  });
+
+  it("gives each result the citation the reader's 复制引用 gives for that clause", async () => {
+    const body = await searchFor({ q: '设备更新 贴息', k: '20' });
+    const measures = body.results.find((r) => r.docId === MEASURES && r.label === '（三）')!;
+    expect(measures.citation).toBe('《永州市推动先进制造业高质量发展若干措施》（永政发〔2025〕2号）三、（三）');
+    for (const r of body.results) {
+      const doc = await request(app).get(`/api/docs/${encodeURIComponent(r.docId)}`);
+      expect(r.citation).toBe(citeClause(doc.body.document, r.clauseId, doc.body.clauses));
+    }
   });
 
   it('gives one result per clause, each with document metadata', async () => {

@@ -142,6 +142,13 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     const match = /^\/doc\/([^#]+)#(.+)$/.exec(href ?? '');
     expect(match, `查看原文 link: ${href}`).not.toBeNull();
     const [, docId = '', clauseId = ''] = match!;
+    const doc = await getDoc(decodeURIComponent(docId));
+    const citation = citeClause(doc.document, clauseId, doc.clauses);
+    expect(citation.startsWith('《')).toBe(true);
+    // the card's 复制引用 copies what the reader's gives for that clause
+    await first.getByRole('button', { name: /^复制引用/ }).click();
+    await page.getByText(`已复制：${citation}`).waitFor();
+    expect(await readClipboard(page)).toBe(citation);
     const answer = (await first.locator('strong.answer').first().textContent())?.trim();
     await first.getByRole('link', { name: /^查看原文/ }).click();
     await page.waitForURL(`**/doc/${docId}#${clauseId}`);
@@ -151,12 +158,9 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     if (answer) expect(await page.locator('.is-target strong.answer').first().textContent()).toBe(answer);
     await page.screenshot({ path: `${ARTIFACTS_DIR}/reader-emphasis.png`, animations: 'disabled' });
 
-    const doc = await getDoc(decodeURIComponent(docId));
-    const citation = citeClause(doc.document, clauseId, doc.clauses);
-    expect(citation.startsWith('《')).toBe(true);
+    await page.evaluate(() => navigator.clipboard.writeText(''));
     await page.getByRole('button', { name: '复制引用' }).click();
-    await page.getByText('已复制').waitFor();
-    expect(await readClipboard(page)).toBe(citation);
+    await expect.poll(() => readClipboard(page)).toBe(citation);
 
     await page.getByRole('button', { name: '复制链接' }).click();
     await expect.poll(() => readClipboard(page)).toBe(`${base}/doc/${docId}#${clauseId}`);

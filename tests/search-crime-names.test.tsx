@@ -126,6 +126,10 @@ describe('a query that names a crime', () => {
     );
     expect(card).toContain('罪名：合同诈骗罪');
     expect(card).toContain('第二百二十四条');
+    // and the citation to copy, as the reader gives it
+    expect(first.citation).toBe('《中华人民共和国刑法》第二百二十四条');
+    expect(card).toContain('复制引用');
+    expect(card).toContain('《中华人民共和国刑法》第二百二十四条');
   });
 
   it('finds an article whose text shares few of the words of its name', async () => {

@@ -63,12 +63,30 @@ function citedLabel(c: CitedClause, parent: CitedClause | undefined, grandparent
   return label;
 }
 
+/** A document's clauses by id and by parent, made once where many clauses of it are cited. */
+export interface ClauseTree {
+  byId: ReadonlyMap<string, CitedClause>;
+  /** Each parent's children in document order; the top-level clauses under null. */
+  childrenOf: ReadonlyMap<string | null, readonly CitedClause[]>;
+}
+
+export function clauseTree(clauses: readonly CitedClause[]): ClauseTree {
+  const childrenOf = new Map<string | null, CitedClause[]>();
+  for (const c of clauses) {
+    const siblings = childrenOf.get(c.parentId);
+    if (siblings === undefined) childrenOf.set(c.parentId, [c]);
+    else siblings.push(c);
+  }
+  return { byId: new Map(clauses.map((c) => [c.id, c])), childrenOf };
+}
+
 /**
  * The labels from the outermost ancestor down to the clause itself; unnumbered clauses add nothing.
  * Under an article (第X条) the article's own label starts the citation.
  */
-export function clauseLabels(clauseId: string, clauses: readonly CitedClause[]): string[] {
-  const byId = new Map(clauses.map((c) => [c.id, c]));
+export function clauseLabels(clauseId: string, clauses: readonly CitedClause[] | ClauseTree): string[] {
+  const { byId, childrenOf } = 'byId' in clauses ? clauses : clauseTree(clauses);
+  const childrenOfParent = (id: string | null) => childrenOf.get(id) ?? [];
   const chain: CitedClause[] = [];
   const seen = new Set<string>();
   let current = byId.get(clauseId);
@@ -83,13 +101,12 @@ export function clauseLabels(clauseId: string, clauses: readonly CitedClause[]):
     const parent = chain[k - 1];
     if (c.kind === 'paragraph' && !c.label?.trim() && isArticle(parent)) {
       // a paragraph after an article's items: 第一百七十七条第二款
-      const before = clauses.filter((s) => s.parentId === parent!.id && s.kind === 'paragraph').findIndex((s) => s.id === c.id);
+      const before = childrenOfParent(parent!.id).filter((s) => s.kind === 'paragraph').findIndex((s) => s.id === c.id);
       labels.push(`第${chineseOrdinal(paragraphsOf(parent) + before + 1)}款`);
       return;
     }
     if (!c.label?.trim()) return;
-    const siblings = clauses.filter((s) => s.parentId === c.parentId);
-    labels.push(citedLabel(c, chain[k - 1], chain[k - 2], siblings));
+    labels.push(citedLabel(c, chain[k - 1], chain[k - 2], childrenOfParent(c.parentId)));
   });
   // Articles are numbered through the whole law: 《民法典》第一千条, not …第四编第一章第一千条.
   const article = labels.findIndex((l) => ARTICLE.test(l));
@@ -111,6 +128,6 @@ export function formatCitation(doc: CitedDocument, labels: readonly string[] = [
   return parts.join('');
 }
 
-export function citeClause(doc: CitedDocument, clauseId: string | null, clauses: readonly CitedClause[]): string {
+export function citeClause(doc: CitedDocument, clauseId: string | null, clauses: readonly CitedClause[] | ClauseTree): string {
   return formatCitation(doc, clauseId === null ? [] : clauseLabels(clauseId, clauses));
 }

@@ -1,10 +1,18 @@
 import { Link } from 'react-router';
 import type { SearchResult } from '../api.ts';
+import { copyText } from '../clipboard.ts';
 import { HighlightedText, findAnswer, highlightedTerms, type Emphasis } from '../highlight.tsx';
 import { DocMeta } from './DocMeta.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
+import { useToast } from './Toast.tsx';
 
 export function ResultCard({ result }: { result: SearchResult }) {
+  const toast = useToast();
+  // the clause as an official cites it, straight from the results: 《中华人民共和国刑法》第二百二十四条
+  const copyCitation = async () => {
+    const ok = await copyText(result.citation);
+    toast(ok ? `已复制：${result.citation}` : '复制失败，请手动选择文字复制');
+  };
   const own = [result.label, result.heading].filter(Boolean).join('');
   const crumbs = own ? [...result.path, own] : result.path;
   const answerInText = findAnswer(result.text, result.answer) !== null;
@@ -75,6 +83,9 @@ export function ResultCard({ result }: { result: SearchResult }) {
           <span className="visually-hidden">：{result.docTitle} {crumbs.join(' ')}</span>
           <span aria-hidden="true"> →</span>
         </Link>
+        <button type="button" className="link-button copy-citation" title={result.citation} onClick={copyCitation}>
+          复制引用<span className="visually-hidden">：{result.citation}</span>
+        </button>
       </p>
     </article>
   );
