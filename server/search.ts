@@ -442,7 +442,7 @@ function articlePassage(index: LoadedIndex, key: string): number {
 function leadNamedCrimes(index: LoadedIndex, q: string, pool: Candidate[], scope: SearchFilters | null): void {
   for (const { crime, article } of namedCrimeArticles(index, q)) {
     if (scope !== null && article.docId !== scope.doc) continue;
-    const passage = firstPassageOf(index, article);
+    const passage = articlePassage(index, `${index.documentsById.get(article.docId)!.source}\u0000${articleLabel(article)}`);
     if (passage < 0) continue;
     const owners = passageOwners(index);
     const clause = owners.clauses[passage]!;
@@ -454,23 +454,6 @@ function leadNamedCrimes(index: LoadedIndex, q: string, pool: Candidate[], scope
     c.lead = 1;
     c.crime = crime;
   }
-}
-
-const firstPassages = new WeakMap<LoadedIndex, Map<Clause, number>>();
-
-/** The first passage of an article (its own text, else its first item's), or -1. */
-function firstPassageOf(index: LoadedIndex, article: Clause): number {
-  let firsts = firstPassages.get(index);
-  if (firsts === undefined) {
-    firsts = new Map();
-    const { clauses } = passageOwners(index);
-    for (let i = clauses.length - 1; i >= 0; i--) {
-      const a = articleOf(index, clauses[i]);
-      if (a !== undefined) firsts.set(a, i);
-    }
-    firstPassages.set(index, firsts);
-  }
-  return firsts.get(article) ?? -1;
 }
 
 /** Puts the suggested clauses that passed the filters in SUGGESTED_PLACES, each the best not already above. */
@@ -496,7 +479,7 @@ function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; 
  */
 export async function warmUp(index: LoadedIndex): Promise<void> {
   await search(index, { q: '第一条 总则' }).catch(() => {});
-  for (const { article } of namedCrimeArticles(index, '诈骗罪').slice(0, 1)) firstPassageOf(index, article);
+  namedCrimeArticles(index, '罪');
 }
 
 const QUESTION_WORD = /多少|什么|哪|几|吗|怎么|怎样|如何|是否|能否|可否|有没有|么/u;
