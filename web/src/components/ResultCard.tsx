@@ -6,6 +6,8 @@ import { DocMeta } from './DocMeta.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { useToast } from './Toast.tsx';
 
+const PARAGRAPH = /第[一二三四五六七八九十]+款$/u;
+
 export function ResultCard({ result }: { result: SearchResult }) {
   const toast = useToast();
   // the clause as an official cites it, straight from the results: 《中华人民共和国刑法》第二百二十四条
@@ -13,7 +15,8 @@ export function ResultCard({ result }: { result: SearchResult }) {
     const ok = await copyText(result.citation);
     toast(ok ? `已复制：${result.citation}` : '复制失败，请手动选择文字复制');
   };
-  const own = [result.label, result.heading].filter(Boolean).join('');
+  // a 款 prints no label of its own: its number (第六款) is the one its citation ends with
+  const own = [result.label, result.heading].filter(Boolean).join('') || (PARAGRAPH.exec(result.citation)?.[0] ?? '');
   const crumbs = own ? [...result.path, own] : result.path;
   const answerInText = findAnswer(result.text, result.answer) !== null;
   return (
