@@ -4,7 +4,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { MemoryRouter } from 'react-router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withInterpretations } from '../server/document-card.ts';
+import { withInterpretations, type ApiSearchResult } from '../server/document-card.ts';
 import { search } from '../server/search.ts';
 import { ResultCard } from '../web/src/components/ResultCard.tsx';
 import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
@@ -58,7 +58,7 @@ afterAll(async () => {
 
 /** The card of the result the search finds with this citation, as the page renders it. */
 const cardOf = async (q: string, citation: string) => {
-  const { results } = withInterpretations(scratch.index, await search(scratch.index, { q, k: 20 }));
+  const results: ApiSearchResult[] = withInterpretations(scratch.index, await search(scratch.index, { q, k: 20 })).results;
   const result = results.find((r) => r.citation === citation);
   expect(result, `${q} finds ${citation}`).toBeDefined();
   const html = renderToStaticMarkup(
