@@ -141,7 +141,7 @@ export function articlePriors(index: Catalog): Float32Array {
 }
 
 /** Document ids by the name other documents cite them by (citedName). */
-function documentsByCitedName(index: Catalog): Map<string, string[]> {
+export function documentsByCitedName(index: Catalog): Map<string, string[]> {
   const byName = new Map<string, string[]>();
   for (const d of index.documents) {
     const name = citedName(d);

@@ -5,16 +5,13 @@
 // name beside the article it stands for. When the corpus holds them and the 刑法, a query that
 // names a crime is pointed at that article, as a 文号 points at its document. Read from the
 // corpus at first use, nothing learned from questions; a corpus without them has no crime names.
-import { chineseNumber } from '../ingest/policy-patterns.ts';
 import type { Clause, PolicyDocument } from '../ingest/types.ts';
 import type { Catalog } from './backends/backend.ts';
-import { articleLabel } from './corpus-priors.ts';
+import { ARTICLE_NUMBER, articleKey, articlesByKey } from './named-articles.ts';
 
 /** The documents that name crimes: 确定罪名的规定 (and 补充规定), 罪名的意见. */
 const NAMING_TITLE = /罪名/u;
 const CRIMINAL_LAW = '中华人民共和国刑法';
-/** 第224条, 第二百八十七条之二 (a 款 or 项 after it narrows nothing here: the article is cited). */
-const ARTICLE_REF = /第([0-9一二三四五六七八九十百零]+)条(之[一二三四五六七八九十]+)?/gu;
 /** 140．合同诈骗罪（第224条）, the numbered list of the 1997 意见. */
 const LISTED = /\d+\s*[．.]\s*([^\s．.（）()|]{2,60}?罪)\s*[（(]((?:第[^（）()]*?条[^（）()]*?)+)[）)]/gu;
 /** 第二百八十七条之二（《刑法修正案（九）》第二十九条） | 帮助信息网络犯罪活动罪: a row of the rules' tables (outer | optional). */
@@ -22,19 +19,12 @@ const TABLE_ROW = /^\|?[ \t]*(第[^|\n]+?)[ \t]*\|[ \t]*([^|\n]+?)[ \t]*\|?[ \t]
 /** A crime's name: what is said before 罪, without the 、 that joins its acts or any spacing. */
 const nameKey = (name: string) => name.replace(/[、，,\s]/gu, '');
 
-/** 第二百二十四条 / 第224条 → "224", 第二百八十七条之二 → "287之二"; null for anything else. */
-export function articleKey(label: string): string | null {
-  const m = /^第([0-9一二三四五六七八九十百零]+)条(之[一二三四五六七八九十]+)?$/u.exec(label.replace(/\s+/gu, ''));
-  if (m === null) return null;
-  const n = chineseNumber(m[1]!);
-  return n === null ? null : `${n}${m[2] ?? ''}`;
-}
-
 /** The article keys a reference names, its amending acts' own articles (（《刑法修正案（十一）》第五条）) left out. */
 function articleKeys(ref: string): string[] {
   const plain = ref.replace(/[（(]《[^》]*》[^）)]*[）)]/gu, '').replace(/《[^》]*》第[^，、）)|]*/gu, '');
   const keys: string[] = [];
-  for (const m of plain.matchAll(ARTICLE_REF)) {
+  // (a 款 or 项 after the article narrows nothing here: the article is what is cited)
+  for (const m of plain.matchAll(ARTICLE_NUMBER)) {
     const key = articleKey(`第${m[1]}条${m[2] ?? ''}`);
     if (key !== null && !keys.includes(key)) keys.push(key);
   }
@@ -79,7 +69,7 @@ interface CrimeIndex {
   /** Names, longest first (a query holding 合同诈骗罪 names that, not 诈骗罪). */
   names: string[];
   table: Map<string, CrimeName>;
-  /** The 刑法's articles by key: the clause of each. */
+  /** The 刑法's articles by number (articlesByKey). */
   articles: Map<string, Clause>;
 }
 const crimeIndexes = new WeakMap<Catalog, CrimeIndex | null>();
@@ -93,12 +83,7 @@ function crimeIndex(index: Catalog): CrimeIndex | null {
     .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''))[0];
   const table = law === undefined ? new Map<string, CrimeName>() : crimeNameTable(index.documents);
   if (law !== undefined && table.size > 0) {
-    const articles = new Map<string, Clause>();
-    for (const clause of law.clauses) {
-      const article = clause.kind === 'article' ? index.clausesById.get(clause.id) : undefined;
-      const key = article === undefined ? null : articleKey(articleLabel(article));
-      if (article !== undefined && key !== null && !articles.has(key)) articles.set(key, article);
-    }
+    const articles = articlesByKey(index, law);
     const names = [...table.keys()].filter((n) => table.get(n)!.articles.some((k) => articles.has(k))).sort((a, b) => b.length - a.length);
     found = { names, table, articles };
   }

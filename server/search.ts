@@ -9,6 +9,7 @@ import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, Sco
 import { ApiError } from './errors.ts';
 import { articleLabel, articleOf, compact, KEYWORD_LEG } from './corpus-priors.ts';
 import { namedCrimeArticles } from './crime-names.ts';
+import { namedArticles } from './named-articles.ts';
 import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts';
 import { similarArticles } from './similar-questions.ts';
 import { learnedExpansions } from './learned-expansions.ts';
@@ -228,14 +229,16 @@ interface Candidate {
   keyword: LegHit | undefined;
   vector: LegHit | undefined;
   score: number;
-  /** 1 when the query names the clause's document (it leads), else 0. */
+  /** 2 for an article the query names, 1 when it names the clause's document (they lead), else 0. */
   lead: number;
   /** The document's place in the order of document ids (ties in score go by document, then by clause). */
   docRank: number;
   /** Placed by similar answered questions (placeSuggested): the questions. */
   suggested?: string[];
-  /** Leads because the query names this crime (leadNamedCrimes). */
+  /** Leads because the query names this crime (leadArticles). */
   crime?: string;
+  /** Leads because the query names this article with its law, or by number in a search inside it (its label is marked). */
+  named?: boolean;
 }
 
 interface LegHit {
@@ -290,7 +293,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const [[keywordHits, vectorHits], terms] = await Promise.all([legs(scope), highlightTerms(index, q)]);
   const named = namedDocuments(index, q);
   const pool = collectClauses(index, keywordHits, vectorHits, named).filter((c) => scope === null || c.doc.id === scope.doc);
-  leadNamedCrimes(index, q, pool, scope);
+  leadArticles(index, pool, scope, [...namedArticles(index, q, scope?.doc).map((article) => ({ article })), ...namedCrimeArticles(index, q)]);
   // the fused ranking also hears what answered questions like this one cite (added to the pool, so facets count them)
   const suggested = mode === 'hybrid' ? suggestedCandidates(index, q, pool, scope) : [];
   const facets = countFacets(index, pool, filters);
@@ -435,12 +438,12 @@ function articlePassage(index: LoadedIndex, key: string): number {
 }
 
 /**
- * A crime the query names (合同诈骗罪) leads with its 刑法 article (crime-names.ts), as a 文号 leads
- * with its document: the article's clause (its first item's when it has no text of its own), from
- * the pool or added to it.
+ * The articles a query names lead, as a 文号 leads with its document: with its law
+ * (民法典第1165条, named-articles.ts) or by its crime (合同诈骗罪, crime-names.ts). Each leads by its
+ * clause (its first item's when it has no text of its own), from the pool or added to it.
  */
-function leadNamedCrimes(index: LoadedIndex, q: string, pool: Candidate[], scope: SearchFilters | null): void {
-  for (const { crime, article } of namedCrimeArticles(index, q)) {
+function leadArticles(index: LoadedIndex, pool: Candidate[], scope: SearchFilters | null, leads: { article: Clause; crime?: string }[]): void {
+  for (const { crime, article } of leads) {
     if (scope !== null && article.docId !== scope.doc) continue;
     const passage = articlePassage(index, `${index.documentsById.get(article.docId)!.source}\u0000${articleLabel(article)}`);
     if (passage < 0) continue;
@@ -451,8 +454,10 @@ function leadNamedCrimes(index: LoadedIndex, q: string, pool: Candidate[], scope
       c = { clause, doc: owners.docs[passage]!, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, score: 0, lead: 0, docRank: owners.docRanks[passage]! };
       pool.push(c);
     }
-    c.lead = 1;
-    c.crime = crime;
+    // before the rest of a document the query names too (《…劳动合同法》第四十七条)
+    c.lead = 2;
+    if (crime !== undefined) c.crime = crime;
+    else c.named = true;
   }
 }
 
@@ -959,13 +964,19 @@ function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchRe
     heading: clause.heading,
     text,
     answer: answerSentence(clause, passage, terms),
-    highlights: findHighlights(text, terms),
+    highlights: c.named ? withLabelMarked(findHighlights(text, terms), text, clause.label) : findHighlights(text, terms),
     score: Math.round(c.score * 1e6) / 1e6,
     url: `/doc/${encodeURIComponent(doc.id)}#${clause.id}`,
     citation: citeClause(doc, clause.id, treeOf(doc)),
     ...(c.suggested ? { similarQuestions: c.suggested } : {}),
     ...(c.crime ? { crimeName: c.crime } : {}),
   };
+}
+
+/** The highlights with the clause's label marked where the text begins with it (an article the query named by number). */
+function withLabelMarked(highlights: [number, number][], text: string, label: string | null): [number, number][] {
+  if (label === null || !text.startsWith(label)) return highlights;
+  return [[0, label.length] as [number, number], ...highlights.filter(([start]) => start >= label.length)];
 }
 
 const trees = new WeakMap<PolicyDocument, ClauseTree>();
