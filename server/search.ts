@@ -394,12 +394,8 @@ interface ArticleLookup {
 }
 const articleLookups = new WeakMap<LoadedIndex, ArticleLookup>();
 
-/**
- * The first passage of an article given as `corpus file\0article label`, or -1. Found in its
- * document's passages when first asked for and remembered: only the articles answered questions
- * cite are ever asked for.
- */
-function articlePassage(index: LoadedIndex, key: string): number {
+/** Documents by file and each document's passage range, made on first use. */
+function articleLookup(index: LoadedIndex): ArticleLookup {
   let lookup = articleLookups.get(index);
   if (lookup === undefined) {
     const bySource = new Map<string, PolicyDocument[]>();
@@ -417,24 +413,38 @@ function articlePassage(index: LoadedIndex, key: string): number {
     lookup = { bySource, ranges, found: new Map() };
     articleLookups.set(index, lookup);
   }
+  return lookup;
+}
+
+/**
+ * The first passage of an article given as `corpus file\0article label`, or -1. Found in its
+ * document's passages when first asked for and remembered: only the articles answered questions
+ * cite are ever asked for.
+ */
+function articlePassage(index: LoadedIndex, key: string): number {
+  const lookup = articleLookup(index);
   let passage = lookup.found.get(key);
   if (passage !== undefined) return passage;
   passage = -1;
   const [source, label] = key.split('\u0000') as [string, string];
-  const { clauses } = passageOwners(index);
-  search: for (const doc of lookup.bySource.get(source) ?? []) {
-    const [from, to] = lookup.ranges.get(doc.id) ?? [0, 0];
-    for (let i = from; i < to; i++) {
-      if (index.passages[i]!.docId !== doc.id) continue;
-      const article = articleOf(index, clauses[i]);
-      if (article !== undefined && articleLabel(article) === label) {
-        passage = i;
-        break search;
-      }
-    }
+  for (const doc of lookup.bySource.get(source) ?? []) {
+    passage = passageOfArticle(index, doc.id, (article) => articleLabel(article) === label);
+    if (passage >= 0) break;
   }
   lookup.found.set(key, passage);
   return passage;
+}
+
+/** The first passage of a document that lies in an article passing `is` (its own text, else its first item's), or -1. */
+function passageOfArticle(index: LoadedIndex, docId: string, is: (article: Clause) => boolean): number {
+  const [from, to] = articleLookup(index).ranges.get(docId) ?? [0, 0];
+  const { clauses } = passageOwners(index);
+  for (let i = from; i < to; i++) {
+    if (index.passages[i]!.docId !== docId) continue;
+    const article = articleOf(index, clauses[i]);
+    if (article !== undefined && is(article)) return i;
+  }
+  return -1;
 }
 
 /**
@@ -445,7 +455,7 @@ function articlePassage(index: LoadedIndex, key: string): number {
 function leadArticles(index: LoadedIndex, pool: Candidate[], scope: SearchFilters | null, leads: { article: Clause; crime?: string }[]): void {
   for (const { crime, article } of leads) {
     if (scope !== null && article.docId !== scope.doc) continue;
-    const passage = articlePassage(index, `${index.documentsById.get(article.docId)!.source}\u0000${articleLabel(article)}`);
+    const passage = passageOfArticle(index, article.docId, (a) => a === article);
     if (passage < 0) continue;
     const owners = passageOwners(index);
     const clause = owners.clauses[passage]!;
