@@ -25,7 +25,7 @@ function articleKeys(ref: string): string[] {
   const keys: string[] = [];
   // (a 款 or 项 after the article narrows nothing here: the article is what is cited)
   for (const m of plain.matchAll(ARTICLE_NUMBER)) {
-    const key = articleKey(`第${m[1]}条${m[2] ?? ''}`);
+    const key = articleKey(m[1]!, m[2]);
     if (key !== null && !keys.includes(key)) keys.push(key);
   }
   return keys;

@@ -15,12 +15,18 @@ export const ARTICLE_NUMBER = /第\s*([0-9０-９一二三四五六七八九十�
 /** A law's name is at most this long, and at least 2 characters (刑法). */
 const LONGEST_NAME = 30;
 
-/** 第二百二十四条 / 第224条 → "224", 第二百八十七条之二 → "287之二"; null for anything else. */
-export function articleKey(label: string): string | null {
-  const m = /^第([0-9一二三四五六七八九十百千零〇两]+)条(之[一二三四五六七八九十]+)?$/u.exec(label.normalize('NFKC').replace(/\s+/gu, ''));
-  if (m === null) return null;
-  const n = chineseNumber(m[1]!);
-  return n === null ? null : `${n}${m[2] ?? ''}`;
+/** An article's number as ARTICLE_NUMBER reads it (二百二十四 or 224, and 之二) → "224", "287之二"; null when it is none. */
+export function articleKey(number: string, suffix = ''): string | null {
+  const n = chineseNumber(number.normalize('NFKC'));
+  return n === null ? null : `${n}${suffix}`;
+}
+
+const ARTICLE_LABEL = new RegExp(`^${ARTICLE_NUMBER.source}$`, 'u');
+
+/** 第二百二十四条 → "224", 第二百八十七条之二 → "287之二"; null for a label that is no article's. */
+function labelKey(label: string): string | null {
+  const m = ARTICLE_LABEL.exec(label);
+  return m === null ? null : articleKey(m[1]!, m[2]);
 }
 
 const byKey = new WeakMap<PolicyDocument, Map<string, Clause>>();
@@ -32,7 +38,7 @@ export function articlesByKey(index: Catalog, doc: PolicyDocument): Map<string, 
     articles = new Map();
     for (const clause of doc.clauses) {
       const article = clause.kind === 'article' ? index.clausesById.get(clause.id) : undefined;
-      const key = article === undefined ? null : articleKey(articleLabel(article));
+      const key = article === undefined ? null : labelKey(articleLabel(article));
       if (article !== undefined && key !== null && !articles.has(key)) articles.set(key, article);
     }
     byKey.set(doc, articles);
@@ -51,11 +57,12 @@ export function namedArticles(index: Catalog, q: string, within?: string): Claus
   let byName = names.get(index);
   if (byName === undefined) names.set(index, (byName = documentsByCitedName(index)));
   const out: Clause[] = [];
-  for (const m of q.normalize('NFKC').matchAll(ARTICLE_NUMBER)) {
-    const key = articleKey(`第${m[1]}条${m[2] ?? ''}`);
+  const text = q.normalize('NFKC');
+  for (const m of text.matchAll(ARTICLE_NUMBER)) {
+    const key = articleKey(m[1]!, m[2]);
     if (key === null) continue;
     // the longest name of a law that the words just before 第 end with (《》 and spaces left out)
-    const before = compact(q.normalize('NFKC').slice(Math.max(0, m.index - LONGEST_NAME - 10), m.index)).replace(/的$/u, '');
+    const before = compact(text.slice(Math.max(0, m.index - LONGEST_NAME - 10), m.index)).replace(/的$/u, '');
     let docs: string[] | undefined;
     for (let len = Math.min(LONGEST_NAME, before.length); len >= 2 && docs === undefined; len--) {
       docs = byName.get(before.slice(before.length - len).replace(/^中华人民共和国/u, ''));
