@@ -344,12 +344,12 @@ function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTe
 }
 
 // Where the articles that similar answered questions cite are placed: the third place, the last
-// of the first page and the last five of the first fifty, each taking the best of them not
+// of the first page and the last ten of the first fifty, each taking the best of them not
 // already above it. The first two places stay the two legs' (docs/SEARCH.md has the measurements).
 const SUGGESTED_PLACES = [
   { at: 3, count: 1 },
   { at: 10, count: 1 },
-  { at: 50, count: 5 },
+  { at: 50, count: 10 },
 ];
 const SUGGESTED_MOST = SUGGESTED_PLACES.reduce((n, p) => n + p.count, 0) + 10;
 

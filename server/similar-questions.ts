@@ -22,7 +22,7 @@ export interface AnsweredQuestions {
 
 export const SIMILAR_QUESTIONS = {
   /** How many of the most similar answered questions are read. */
-  neighbours: 20,
+  neighbours: 80,
   /** An article is suggested when at least this many of them cite it. */
   minQuestions: 2,
 };

@@ -69,11 +69,33 @@ ${LABELS.map((n, i) => `第${n}条 学校应当关心孩子的第${i + 1}项学�
 第十三条 教育机构未尽到管理职责的，承担相应的补充义务。
 `;
 
+// the same law at length: sixty articles on 学校 and 孩子, then twelve that say neither
+const WIDE_LABELS = Array.from({ length: 72 }, (_, i) => i + 1).map(chineseNumber);
+const WIDE = `学校扩展测试法
+
+${WIDE_LABELS.map((n, i) => (i < 60 ? `第${n}条 学校应当关心孩子的第${i + 1}项学习生活事务，孩子的家长可以向学校反映。` : `第${n}条 教育机构应当完善第${i + 1}项管理制度。`)).join('\n')}
+`;
+
+// and a long law on something else, so that 学校 and 孩子 are rare words again
+const FILLER = `水文测试条例
+
+${Array.from({ length: 150 }, (_, i) => `第${chineseNumber(i + 1)}条 水文监测站网第${i + 1}处站点的布设应当符合流域规划。`).join('\n')}
+`;
+
+/** 1 to 199 as article labels write them (十四, 六十一, 一百零五, 一百二十). */
+function chineseNumber(n: number): string {
+  const digits = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+  const belowHundred = (m: number, leading: boolean) => (m < 10 ? digits[m]! : `${m < 20 && leading ? '' : digits[Math.floor(m / 10)]}十${digits[m % 10]}`);
+  if (n < 100) return belowHundred(n, true);
+  const rest = n % 100;
+  return `一百${rest === 0 ? '' : rest < 10 ? `零${digits[rest]}` : belowHundred(rest, false)}`;
+}
+
 describe('in the ranking', () => {
   let scratch: ScratchIndex;
   let index: EmbeddedIndex;
   beforeAll(async () => {
-    scratch = await scratchIndex({ '学校测试法.md': LAW, '物业测试条例.md': OTHER }, 'similar-questions-');
+    scratch = await scratchIndex({ '学校测试法.md': LAW, '物业测试条例.md': OTHER, '学校扩展测试法.md': WIDE, '水文测试条例.md': FILLER }, 'similar-questions-');
     index = scratch.index;
   }, 60_000);
   afterAll(async () => {
@@ -103,6 +125,26 @@ describe('in the ranking', () => {
     const ids = (results: typeof hybrid) => results.map((r) => r.clauseId);
     expect(ids(hybrid.slice(0, 2))).toEqual(ids(without.slice(0, 2)));
     expect(ids(hybrid.slice(3))).toEqual(ids(without.slice(2, 9)));
+  });
+
+  it('gives the last ten of the first fifty to what many similar questions cite', async () => {
+    // twelve articles, each cited by two questions like the query: the third place, the tenth and
+    // places 41 to 50 take them, best first; the rest of the fifty stays the legs'
+    const cited = WIDE_LABELS.slice(60).map((n) => `第${n}条`);
+    useAnsweredQuestions(
+      answeredTable([
+        ...cited.flatMap((article, i) => [
+          answered(`孩子在学校被人打伤了${'，真的很着急'.repeat(i)}，学校要负责吗？`, ['学校扩展测试法.md', article]),
+          answered(`孩子在学校被同学打伤${'，怎么办才好'.repeat(i)}，学校负责吗`, ['学校扩展测试法.md', article]),
+        ]),
+        ...OTHERS,
+      ]),
+    );
+    const results = (await search(index, { q, mode: 'hybrid', k: 50 })).results;
+    expect(results).toHaveLength(50);
+    const places = results.flatMap((r, i) => (r.similarQuestions !== undefined ? [i + 1] : []));
+    expect(places).toEqual([3, 10, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    expect(results.filter((r) => r.similarQuestions !== undefined).map((r) => r.label).sort()).toEqual([...cited].sort());
   });
 
   it('leaves keyword search to the keyword leg', async () => {
