@@ -93,7 +93,7 @@ if (values.check) {
     const train = questions.filter((q) => half(q) !== held);
     const expansions = learn(train);
     const priors = learnPriors(train);
-    for (const mode of ['keyword', 'hybrid'] as const) {
+    for (const mode of ['keyword', 'hybrid', 'vector'] as const) {
       const row = [String(held), String(test.length), `${Object.keys(expansions).length} / ${priors.articles.length} / ${priors.documents.length}`, mode];
       useLearnedExpansions(null);
       useLearnedPriors(null);

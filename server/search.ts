@@ -11,7 +11,8 @@ import { articleLabel, articleOf, compact, KEYWORD_LEG } from './corpus-priors.t
 import { namedCrimeArticles } from './crime-names.ts';
 import { namedArticles } from './named-articles.ts';
 import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts';
-import { similarArticles } from './similar-questions.ts';
+import { answeredRows, similarArticles } from './similar-questions.ts';
+import { learnQueryMap, mapQuery, type QueryMap } from './query-map.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
@@ -271,8 +272,10 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
       if (index.embedderProblem !== null) throw new Error(index.embedderProblem);
       // The built-in embedder knows only the corpus's own words, so it is given the official ones
       // too; a language model knows that 大学 and 高校 are near already.
-      const text = index.embedder.info.kind === 'builtin' ? [q, ...expandQuery(q)].join(' ') : q;
-      queryVector = await withTimeout(index.embedder.embedQuery(text), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
+      const builtin = index.embedder.info.kind === 'builtin';
+      const embedded = await withTimeout(index.embedder.embedQuery(builtin ? builtinQueryText(q) : q), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
+      // and moved toward where answered questions' articles lie (query-map.ts)
+      queryVector = builtin ? mapQuery(await queryMapOf(index), embedded) : embedded;
     } catch (error) {
       degraded = `semantic search is unavailable (${(error as Error).message}); these results come from keyword search alone`;
     }
@@ -341,6 +344,41 @@ function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTe
   // (a stable sort: equal scores keep the order they had)
   top.sort((a, b) => b.lead - a.lead || b.score - a.score);
   ranked.splice(0, top.length, ...top);
+}
+
+/** What the built-in embedder is given for a query: its words and the official ones for them. */
+function builtinQueryText(q: string): string {
+  return [q, ...expandQuery(q)].join(' ');
+}
+
+// Each index's query map, for the table of answered questions it was learned from.
+const queryMaps = new WeakMap<LoadedIndex, { rows: ReturnType<typeof answeredRows>; map: Promise<QueryMap | null> }>();
+
+/**
+ * The built-in embedder's query map (query-map.ts), learned on first use from the answered
+ * questions whose cited articles this index holds: each question as it would be searched, each
+ * article by its first passage.
+ */
+function queryMapOf(index: LoadedIndex): Promise<QueryMap | null> {
+  const rows = answeredRows();
+  let entry = queryMaps.get(index);
+  if (entry === undefined || entry.rows !== rows) {
+    const answered = (rows ?? []).map(([question, articles]) => ({
+      question: builtinQueryText(question),
+      articles: articles.flatMap(([file, article]) => {
+        const passage = articlePassage(index, `${file}\u0000${article}`);
+        return passage < 0 ? [] : [index.passages[passage]!.text];
+      }),
+    }));
+    // a failure is the query's (its search says degraded) and the next query learns it again
+    const map = learnQueryMap(index.embedder, answered).catch((error: unknown) => {
+      queryMaps.delete(index);
+      throw error;
+    });
+    entry = { rows, map };
+    queryMaps.set(index, entry);
+  }
+  return entry.map;
 }
 
 // Where the articles that similar answered questions cite are placed: the third place, the last

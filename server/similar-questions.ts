@@ -40,6 +40,8 @@ export function answeredTable(questions: readonly Answered[]): AnsweredQuestions
 const compactText = (text: string) => text.normalize('NFKC').replace(/[\s\p{P}]+/gu, '');
 
 interface Model {
+  /** The table it was made from. */
+  rows: AnsweredQuestions['questions'];
   /** Per question: its text, compacted, and its cited articles as `file\0article`. */
   questions: string[];
   texts: string[];
@@ -80,6 +82,7 @@ function modelOf(rows: AnsweredQuestions['questions']): Model {
     }
   });
   return {
+    rows,
     questions: rows.map(([q]) => q),
     texts: rows.map(([q]) => compactText(q)),
     cited: rows.map(([, articles]) => articles.map(([file, article]) => `${file}\u0000${article}`)),
@@ -98,6 +101,11 @@ export function useAnsweredQuestions(rows: AnsweredQuestions['questions'] | null
 function current(): Model | null {
   if (model === undefined) model = modelOf((shipped as AnsweredQuestions).questions);
   return model;
+}
+
+/** The table of answered questions in use (null: none). */
+export function answeredRows(): AnsweredQuestions['questions'] | null {
+  return current()?.rows ?? null;
 }
 
 /** How many of the questions that led to a suggested article are shown with it. */

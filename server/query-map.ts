@@ -1,0 +1,130 @@
+// Questions in people's words, moved toward the articles that answer them, in the built-in
+// embedder's space. The built-in embedder (latent semantic analysis of the corpus) places a text by
+// the corpus's own words, and people do not ask in those: "老婆出轨离婚能多分财产吗" lands among
+// texts about 出轨 and 财产, not near 第一千零八十七条 on dividing common property. Answered
+// questions show where their answers lie: from each question's vector x and each of its cited
+// articles' vectors y, a linear map M is learned by ridge regression toward the identity,
+//   M = argmin Σ |M x − y|² + ridge × |M − I|²,
+// and a query's vector is M x, scaled to unit length. The ridge keeps M near the identity where the
+// questions say little (a query unlike any answered one keeps nearly its own vector). Learned from
+// the table of answered questions (similar-questions.ts) over the index's own embedder, at first
+// use; a corpus none of whose articles the table cites gets no map. docs/SEARCH.md has the
+// measurements (held out: questions the map was not learned from).
+import type { Embedder } from '../ingest/types.ts';
+
+export const QUERY_MAP = {
+  /** Weight of |M − I|² against the questions' squared errors (each vector has unit length). */
+  ridge: 2,
+};
+
+export interface QueryMap {
+  dims: number;
+  /** Mᵀ, dims × dims row-major: the mapped vector is xᵀ Mᵀ. */
+  transposed: Float64Array;
+  /** The (question, article) pairs it was learned from. */
+  pairs: number;
+}
+
+/** An answered question: the text searched for it and the texts of the articles its answer cites. */
+export interface AnsweredTexts {
+  question: string;
+  articles: readonly string[];
+}
+
+/**
+ * Learns the map from answered questions, embedding each question as a query and each cited
+ * article as a passage would be; null when no question has a cited article.
+ */
+export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuery'>, answered: readonly AnsweredTexts[], ridge: number = QUERY_MAP.ridge): Promise<QueryMap | null> {
+  const dims = embedder.info.dims;
+  // xxᵀ and xyᵀ summed, the ridge on their diagonals
+  const xx = new Float64Array(dims * dims);
+  const xy = new Float64Array(dims * dims);
+  for (let i = 0; i < dims; i++) {
+    xx[i * dims + i] = ridge;
+    xy[i * dims + i] = ridge;
+  }
+  let pairs = 0;
+  const answers = new Float64Array(dims);
+  for (const { question, articles } of answered) {
+    if (articles.length === 0) continue;
+    const x = await embedder.embedQuery(question);
+    // Σ over its articles of x xᵀ and x yᵀ: n x xᵀ and x (Σ y)ᵀ
+    answers.fill(0);
+    for (const article of articles) {
+      const y = await embedder.embedQuery(article);
+      for (let j = 0; j < dims; j++) answers[j]! += y[j]!;
+    }
+    const n = articles.length;
+    for (let i = 0; i < dims; i++) {
+      const xi = x[i]!;
+      if (xi === 0) continue;
+      const row = i * dims;
+      const nxi = n * xi;
+      for (let j = 0; j < dims; j++) {
+        xx[row + j]! += nxi * x[j]!;
+        xy[row + j]! += xi * answers[j]!;
+      }
+    }
+    pairs += n;
+  }
+  if (pairs === 0) return null;
+  return { dims, transposed: solveSymmetric(xx, xy, dims), pairs };
+}
+
+/** The query vector moved by the map, unit length (the vector itself when there is no map). */
+export function mapQuery(map: QueryMap | null, x: Float32Array): Float32Array {
+  if (map === null || map.dims !== x.length) return x;
+  const { dims, transposed } = map;
+  const y = new Float64Array(dims);
+  for (let i = 0; i < dims; i++) {
+    const xi = x[i]!;
+    if (xi === 0) continue;
+    const row = i * dims;
+    for (let j = 0; j < dims; j++) y[j]! += xi * transposed[row + j]!;
+  }
+  let norm = 0;
+  for (const v of y) norm += v * v;
+  norm = Math.sqrt(norm);
+  if (!(norm > 0)) return x;
+  const out = new Float32Array(dims);
+  for (let j = 0; j < dims; j++) out[j] = y[j]! / norm;
+  return out;
+}
+
+/** A⁻¹ B for a symmetric positive definite A (n × n) and B (n × n), by Cholesky: A = L Lᵀ. */
+function solveSymmetric(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j]!;
+    for (let k = 0; k < j; k++) d -= l[j * n + k]! ** 2;
+    const ljj = Math.sqrt(d);
+    l[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
+      l[i * n + j] = s / ljj;
+    }
+  }
+  const x = Float64Array.from(b);
+  // L Z = B, then Lᵀ X = Z, each column of B at once (row by row)
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) {
+      const f = l[i * n + k]!;
+      if (f === 0) continue;
+      for (let c = 0; c < n; c++) x[i * n + c]! -= f * x[k * n + c]!;
+    }
+    const d = l[i * n + i]!;
+    for (let c = 0; c < n; c++) x[i * n + c]! /= d;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) {
+      const f = l[k * n + i]!;
+      if (f === 0) continue;
+      for (let c = 0; c < n; c++) x[i * n + c]! -= f * x[k * n + c]!;
+    }
+    const d = l[i * n + i]!;
+    for (let c = 0; c < n; c++) x[i * n + c]! /= d;
+  }
+  return x;
+}
