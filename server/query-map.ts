@@ -8,8 +8,12 @@
 // and a query's vector is M x, scaled to unit length. The ridge keeps M near the identity where the
 // questions say little (a query unlike any answered one keeps nearly its own vector). Learned from
 // the table of answered questions (similar-questions.ts) over the index's own embedder, at first
-// use; a corpus none of whose articles the table cites gets no map. docs/SEARCH.md has the
-// measurements (held out: questions the map was not learned from).
+// use; a corpus none of whose articles the table cites gets no map. A query that is one of the
+// table's own questions is moved by the map learned without it (as similar-questions.ts does not
+// count a question as its own neighbour), so `npm run eval` measures it leave one out: with A and
+// B the sums below, M without (x, its n articles summing to s) is (A − n x xᵀ)⁻¹ (B − x sᵀ), and
+// xᵀ times it is proportional to uᵀB − (uᵀx) sᵀ, u = A⁻¹x (Sherman–Morrison). docs/SEARCH.md has
+// the measurements (held out: questions the map was not learned from).
 import type { Embedder } from '../ingest/types.ts';
 
 export const QUERY_MAP = {
@@ -19,8 +23,13 @@ export const QUERY_MAP = {
 
 export interface QueryMap {
   dims: number;
-  /** Mᵀ, dims × dims row-major: the mapped vector is xᵀ Mᵀ. */
+  /** Mᵀ = A⁻¹B, dims × dims row-major: the mapped vector is xᵀ Mᵀ. */
   transposed: Float64Array;
+  /** A⁻¹ and B (A = ridge I + Σ n x xᵀ, B = ridge I + Σ x sᵀ), for a question of its own. */
+  inverse: Float64Array;
+  sums: Float64Array;
+  /** Its own questions by the text embedded for them: their vector, articles and the articles' vectors summed. */
+  own: Map<string, { x: Float32Array; n: number; s: Float64Array }>;
   /** The (question, article) pairs it was learned from. */
   pairs: number;
 }
@@ -45,17 +54,23 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
     xy[i * dims + i] = ridge;
   }
   let pairs = 0;
-  const answers = new Float64Array(dims);
+  const own: QueryMap['own'] = new Map();
   for (const { question, articles } of answered) {
     if (articles.length === 0) continue;
     const x = await embedder.embedQuery(question);
     // Σ over its articles of x xᵀ and x yᵀ: n x xᵀ and x (Σ y)ᵀ
-    answers.fill(0);
+    const answers = new Float64Array(dims);
     for (const article of articles) {
       const y = await embedder.embedQuery(article);
       for (let j = 0; j < dims; j++) answers[j]! += y[j]!;
     }
     const n = articles.length;
+    const same = own.get(question);
+    if (same === undefined) own.set(question, { x, n, s: answers.slice() });
+    else {
+      same.n += n;
+      for (let j = 0; j < dims; j++) same.s[j]! += answers[j]!;
+    }
     for (let i = 0; i < dims; i++) {
       const xi = x[i]!;
       if (xi === 0) continue;
@@ -69,19 +84,29 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
     pairs += n;
   }
   if (pairs === 0) return null;
-  return { dims, transposed: solveSymmetric(xx, xy, dims), pairs };
+  const identity = new Float64Array(dims * dims);
+  for (let i = 0; i < dims; i++) identity[i * dims + i] = 1;
+  const l = cholesky(xx, dims);
+  return { dims, transposed: solveCholesky(l, xy, dims), inverse: solveCholesky(l, identity, dims), sums: xy, own, pairs };
 }
 
-/** The query vector moved by the map, unit length (the vector itself when there is no map). */
-export function mapQuery(map: QueryMap | null, x: Float32Array): Float32Array {
+/**
+ * The query vector moved by the map, unit length (the vector itself when there is no map); text is
+ * what was embedded for it: one of the map's own questions is moved by the map learned without it.
+ */
+export function mapQuery(map: QueryMap | null, x: Float32Array, text?: string): Float32Array {
   if (map === null || map.dims !== x.length) return x;
-  const { dims, transposed } = map;
-  const y = new Float64Array(dims);
-  for (let i = 0; i < dims; i++) {
-    const xi = x[i]!;
-    if (xi === 0) continue;
-    const row = i * dims;
-    for (let j = 0; j < dims; j++) y[j]! += xi * transposed[row + j]!;
+  const { dims } = map;
+  const self = text === undefined ? undefined : map.own.get(text);
+  let y: Float64Array;
+  if (self === undefined) y = timesMatrix(x, map.transposed, dims);
+  else {
+    // uᵀB − (uᵀx) sᵀ with u = A⁻¹x (A⁻¹ is symmetric: u = xᵀA⁻¹)
+    const u = timesMatrix(x, map.inverse, dims);
+    y = timesMatrix(u, map.sums, dims);
+    let ux = 0;
+    for (let i = 0; i < dims; i++) ux += u[i]! * x[i]!;
+    for (let j = 0; j < dims; j++) y[j]! -= ux * self.s[j]!;
   }
   let norm = 0;
   for (const v of y) norm += v * v;
@@ -92,8 +117,20 @@ export function mapQuery(map: QueryMap | null, x: Float32Array): Float32Array {
   return out;
 }
 
-/** A⁻¹ B for a symmetric positive definite A (n × n) and B (n × n), by Cholesky: A = L Lᵀ. */
-function solveSymmetric(a: Float64Array, b: Float64Array, n: number): Float64Array {
+/** xᵀ M for a row-major dims × dims M. */
+function timesMatrix(x: ArrayLike<number>, m: Float64Array, dims: number): Float64Array {
+  const y = new Float64Array(dims);
+  for (let i = 0; i < dims; i++) {
+    const xi = x[i]!;
+    if (xi === 0) continue;
+    const row = i * dims;
+    for (let j = 0; j < dims; j++) y[j]! += xi * m[row + j]!;
+  }
+  return y;
+}
+
+/** L of A = L Lᵀ for a symmetric positive definite n × n A. */
+function cholesky(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j]!;
@@ -106,8 +143,12 @@ function solveSymmetric(a: Float64Array, b: Float64Array, n: number): Float64Arr
       l[i * n + j] = s / ljj;
     }
   }
+  return l;
+}
+
+/** A⁻¹ B from A's Cholesky factor L and an n × n B: L Z = B, then Lᵀ X = Z, row by row. */
+function solveCholesky(l: Float64Array, b: Float64Array, n: number): Float64Array {
   const x = Float64Array.from(b);
-  // L Z = B, then Lᵀ X = Z, each column of B at once (row by row)
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < i; k++) {
       const f = l[i * n + k]!;

@@ -275,7 +275,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
       const builtin = index.embedder.info.kind === 'builtin';
       const embedded = await withTimeout(index.embedder.embedQuery(builtin ? builtinQueryText(q) : q), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
       // and moved toward where answered questions' articles lie (query-map.ts)
-      queryVector = builtin ? mapQuery(await queryMapOf(index), embedded) : embedded;
+      queryVector = builtin ? mapQuery(await queryMapOf(index), embedded, builtinQueryText(q)) : embedded;
     } catch (error) {
       degraded = `semantic search is unavailable (${(error as Error).message}); these results come from keyword search alone`;
     }

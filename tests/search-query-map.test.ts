@@ -1,7 +1,7 @@
 // The built-in embedder's query map: a question in people's words, moved toward where the articles
 // that answered questions like it cite lie. Learned from the table of answered questions at first
 // use; a query with no answered question like it, or a corpus the table does not cite, keeps its
-// own vector.
+// own vector; one of the table's own questions is moved by the map learned without it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedIndex } from '../server/load-index.ts';
 import { learnQueryMap, mapQuery } from '../server/query-map.ts';
@@ -70,6 +70,21 @@ describe('the query map of the built-in embedder', () => {
     const unlearned = await first();
     useAnsweredQuestions(null);
     expect(unlearned.clauseId).toBe((await first()).clauseId);
+  });
+
+  it('moves one of its own questions by what the other questions taught (leave one out)', async () => {
+    const leaking = { question: '租的房子漏水了，一直不修怎么办', articles: ['出租人应当履行租赁物的维修义务，承租人可以请求出租人在合理期限内维修。'] };
+    const others = [
+      { question: '租的房子坏了找谁修', articles: ['出租人应当履行租赁物的维修义务，承租人可以请求出租人在合理期限内维修。'] },
+      { question: '买房子要不要签合同', articles: ['房子的买卖应当签订书面合同，房子的产权登记由不动产登记机构办理。'] },
+    ];
+    const map = await learnQueryMap(index.embedder, [leaking, ...others]);
+    const without = await learnQueryMap(index.embedder, others);
+    const x = await index.embedder.embedQuery(leaking.question);
+    const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+    expect(cosine(mapQuery(map, x, leaking.question), mapQuery(without, x))).toBeGreaterThan(0.99999);
+    // a new question in the same words is moved by all of them
+    expect(cosine(mapQuery(map, x), mapQuery(without, x))).toBeLessThan(0.9999);
   });
 
   it('keeps a vector where the answered questions say nothing', async () => {
