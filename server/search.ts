@@ -273,9 +273,10 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
       // The built-in embedder knows only the corpus's own words, so it is given the official ones
       // too; a language model knows that 大学 and 高校 are near already.
       const builtin = index.embedder.info.kind === 'builtin';
-      const embedded = await withTimeout(index.embedder.embedQuery(builtin ? builtinQueryText(q) : q), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
+      const text = builtin ? builtinQueryText(q) : q;
+      const embedded = await withTimeout(index.embedder.embedQuery(text), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
       // and moved toward where answered questions' articles lie (query-map.ts)
-      queryVector = builtin ? mapQuery(await queryMapOf(index), embedded, builtinQueryText(q)) : embedded;
+      queryVector = builtin ? mapQuery(await queryMapOf(index), embedded, text) : embedded;
     } catch (error) {
       degraded = `semantic search is unavailable (${(error as Error).message}); these results come from keyword search alone`;
     }
