@@ -55,8 +55,14 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
   }
   let pairs = 0;
   const own: QueryMap['own'] = new Map();
+  let since = performance.now();
   for (const { question, articles } of answered) {
     if (articles.length === 0) continue;
+    // the server goes on answering while it learns (every 20 ms, a turn of the event loop)
+    if (performance.now() - since > 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
     const x = await embedder.embedQuery(question);
     // Σ over its articles of x xᵀ and x yᵀ: n x xᵀ and x (Σ y)ᵀ
     const answers = new Float64Array(dims);
