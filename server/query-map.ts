@@ -28,8 +28,8 @@ export interface QueryMap {
   /** A⁻¹ and B (A = ridge I + Σ n x xᵀ, B = ridge I + Σ x sᵀ), for a question of its own. */
   inverse: Float64Array;
   sums: Float64Array;
-  /** Its own questions by the text embedded for them: their vector, articles and the articles' vectors summed. */
-  own: Map<string, { x: Float32Array; n: number; s: Float64Array }>;
+  /** Its own questions by the text embedded for them: how many articles they cite and those articles' vectors summed. */
+  own: Map<string, { n: number; s: Float64Array }>;
   /** The (question, article) pairs it was learned from. */
   pairs: number;
 }
@@ -72,7 +72,7 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
     }
     const n = articles.length;
     const same = own.get(question);
-    if (same === undefined) own.set(question, { x, n, s: answers.slice() });
+    if (same === undefined) own.set(question, { n, s: answers.slice() });
     else {
       same.n += n;
       for (let j = 0; j < dims; j++) same.s[j]! += answers[j]!;
