@@ -28,8 +28,8 @@ export interface QueryMap {
   /** A⁻¹ and B (A = ridge I + Σ n x xᵀ, B = ridge I + Σ x sᵀ), for a question of its own. */
   inverse: Float64Array;
   sums: Float64Array;
-  /** Its own questions by the text embedded for them: how many articles they cite and those articles' vectors summed. */
-  own: Map<string, { n: number; s: Float64Array }>;
+  /** Its own questions by the text embedded for them: s, the vectors of the articles they cite, summed. */
+  own: Map<string, Float64Array>;
   /** The (question, article) pairs it was learned from. */
   pairs: number;
 }
@@ -72,11 +72,8 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
     }
     const n = articles.length;
     const same = own.get(question);
-    if (same === undefined) own.set(question, { n, s: answers.slice() });
-    else {
-      same.n += n;
-      for (let j = 0; j < dims; j++) same.s[j]! += answers[j]!;
-    }
+    if (same === undefined) own.set(question, answers);
+    else for (let j = 0; j < dims; j++) same[j]! += answers[j]!;
     for (let i = 0; i < dims; i++) {
       const xi = x[i]!;
       if (xi === 0) continue;
@@ -112,7 +109,7 @@ export function mapQuery(map: QueryMap | null, x: Float32Array, text?: string): 
     y = timesMatrix(u, map.sums, dims);
     let ux = 0;
     for (let i = 0; i < dims; i++) ux += u[i]! * x[i]!;
-    for (let j = 0; j < dims; j++) y[j]! -= ux * self.s[j]!;
+    for (let j = 0; j < dims; j++) y[j]! -= ux * self[j]!;
   }
   let norm = 0;
   for (const v of y) norm += v * v;
