@@ -11,7 +11,7 @@ import { articleLabel, articleOf, compact, KEYWORD_LEG } from './corpus-priors.t
 import { namedCrimeArticles } from './crime-names.ts';
 import { namedArticles } from './named-articles.ts';
 import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts';
-import { answeredRows, similarArticles } from './similar-questions.ts';
+import { answeredRows, similarArticles, type SimilarArticle } from './similar-questions.ts';
 import { learnQueryMap, mapQuery, type QueryMap } from './query-map.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
@@ -133,6 +133,13 @@ export const FUSION = {
   expansionWeight: 0.5,
   /** Article words learned from answered questions (server/learned-expansions.ts). */
   learnedWeight: 0.25,
+  /**
+   * Hybrid mode: the words of the first feedbackArticles articles that similar answered questions
+   * cite, at most feedbackWords of them (the rarest most shared first), join the query at this weight.
+   */
+  feedbackWeight: 0.1,
+  feedbackArticles: 4,
+  feedbackWords: 4,
   /**
    * A clause among the first sentenceDepth whose one sentence holds a share s of the query's weight
    * has its score multiplied by 1 + sentenceWeight × s (liftBySentence).
@@ -282,7 +289,12 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
     }
   }
   const useKeyword = mode !== 'vector' || degraded !== undefined;
-  const query = keywordQuery(index, q);
+  // what answered questions like this one cite (hybrid): their articles are placed among the
+  // results (placeSuggested) and their words join the query (citedWords)
+  const similar = mode === 'hybrid' ? similarArticles(q) : [];
+  // (their words are a help, not a need: a search goes on without them if they cannot be read)
+  const cited = similar.length > 0 ? await citedWordsOf(index).catch(() => null) : null;
+  const query = keywordQuery(index, q, cited === null ? [] : similar.slice(0, FUSION.feedbackArticles).map((a) => cited.get(a.article) ?? []));
   const legs = (accepted: SearchFilters | null): Promise<[ScoredId[], ScoredId[]]> =>
     useKeyword && queryVector !== null && index.backend.bothTopK !== undefined && plainKeywordLeg()
       ? index.backend.bothTopK(query, queryVector, CANDIDATES, accepted)
@@ -299,7 +311,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const pool = collectClauses(index, keywordHits, vectorHits, named).filter((c) => scope === null || c.doc.id === scope.doc);
   leadArticles(index, pool, scope, [...namedArticles(index, q, scope?.doc).map((article) => ({ article })), ...namedCrimeArticles(index, q)]);
   // the fused ranking also hears what answered questions like this one cite (added to the pool, so facets count them)
-  const suggested = mode === 'hybrid' ? suggestedCandidates(index, q, pool, scope) : [];
+  const suggested = similar.length > 0 ? suggestedCandidates(index, similar, pool, scope) : [];
   const facets = countFacets(index, pool, filters);
   const candidates = filtered ? pool.filter((c) => matchesFilters(c.doc, filters)) : pool;
 
@@ -352,34 +364,102 @@ function builtinQueryText(q: string): string {
   return [q, ...expandQuery(q)].join(' ');
 }
 
-// Each index's query map, for the table of answered questions it was learned from.
-const queryMaps = new WeakMap<LoadedIndex, { rows: ReturnType<typeof answeredRows>; map: Promise<QueryMap | null> }>();
+type AnsweredRows = NonNullable<ReturnType<typeof answeredRows>>;
+type LearnedFromTable<T> = WeakMap<LoadedIndex, { rows: ReturnType<typeof answeredRows>; learned: Promise<T> }>;
 
 /**
- * The built-in embedder's query map (query-map.ts), learned on first use from the answered
- * questions whose cited articles this index holds: each question as it would be searched, each
- * article by its first passage.
+ * What an index learns from the table of answered questions in use, learned on first use (the
+ * server's warm-up) and again when the table changes. A failure is the query's, and the next
+ * query learns it again.
  */
-function queryMapOf(index: LoadedIndex): Promise<QueryMap | null> {
+function fromTable<T>(cache: LearnedFromTable<T>, index: LoadedIndex, learn: (rows: AnsweredRows) => Promise<T>): Promise<T> {
   const rows = answeredRows();
-  let entry = queryMaps.get(index);
+  let entry = cache.get(index);
   if (entry === undefined || entry.rows !== rows) {
-    const answered = (rows ?? []).map(([question, articles]) => ({
-      question: builtinQueryText(question),
-      articles: articles.flatMap(([file, article]) => {
-        const passage = articlePassage(index, `${file}\u0000${article}`);
-        return passage < 0 ? [] : [index.passages[passage]!.text];
-      }),
-    }));
-    // a failure is the query's (its search says degraded) and the next query learns it again
-    const map = learnQueryMap(index.embedder, answered).catch((error: unknown) => {
-      queryMaps.delete(index);
+    const learned = learn(rows ?? []).catch((error: unknown) => {
+      cache.delete(index);
       throw error;
     });
-    entry = { rows, map };
-    queryMaps.set(index, entry);
+    entry = { rows, learned };
+    cache.set(index, entry);
   }
-  return entry.map;
+  return entry.learned;
+}
+
+/** The text of an article the table cites (`file\0article`), from its first passage. */
+function citedArticleText(index: LoadedIndex, key: string): string | undefined {
+  const passage = articlePassage(index, key);
+  return passage < 0 ? undefined : index.passages[passage]!.text;
+}
+
+const queryMaps: LearnedFromTable<QueryMap | null> = new WeakMap();
+
+/**
+ * The built-in embedder's query map (query-map.ts), learned from the answered questions whose
+ * cited articles this index holds: each question as it would be searched, each article by its
+ * first passage.
+ */
+function queryMapOf(index: LoadedIndex): Promise<QueryMap | null> {
+  return fromTable(queryMaps, index, (rows) =>
+    learnQueryMap(
+      index.embedder,
+      rows.map(([question, articles]) => ({
+        question: builtinQueryText(question),
+        articles: articles.flatMap(([file, article]) => citedArticleText(index, `${file}\u0000${article}`) ?? []),
+      })),
+    ),
+  );
+}
+
+/** A word of a cited article with its idf in this index. */
+type CitedWord = readonly [word: string, idf: number];
+const citedWordTables: LearnedFromTable<Map<string, CitedWord[]>> = new WeakMap();
+/** A cited article's words that may join a query: rare enough to say what the article is about. */
+const FEEDBACK_MIN_IDF = 3;
+
+/**
+ * The words of each article the table of answered questions cites (two Han characters or more,
+ * not how people ask, idf at least FEEDBACK_MIN_IDF), for the articles this index holds.
+ */
+function citedWordsOf(index: LoadedIndex): Promise<Map<string, CitedWord[]>> {
+  return fromTable(citedWordTables, index, async (rows) => {
+    const words = new Map<string, string[]>();
+    const all = new Set<string>();
+    let since = performance.now();
+    for (const [file, article] of rows.flatMap(([, articles]) => articles)) {
+      const key = `${file}\u0000${article}`;
+      if (words.has(key)) continue;
+      const text = citedArticleText(index, key);
+      if (text === undefined) continue;
+      // the server goes on answering while it reads them
+      if (performance.now() - since > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
+      const found = [...new Set(index.tokenizer.tokenize(text))].filter((w) => w.length >= 2 && HAN_WORD.test(w) && !isAsking(w));
+      words.set(key, found);
+      for (const w of found) all.add(w);
+    }
+    if (all.size === 0) return new Map();
+    const { wordIdf } = await index.backend.termStats('', [...all], []);
+    return new Map(
+      [...words].map(([key, found]) => [key, found.flatMap((w): CitedWord[] => ((wordIdf.get(w) ?? 0) >= FEEDBACK_MIN_IDF ? [[w, wordIdf.get(w)!]] : []))]),
+    );
+  });
+}
+const HAN_WORD = /^\p{Script=Han}+$/u;
+
+/**
+ * The words the articles similar questions cite share, that the query does not hold: each scored
+ * by its idf once per article holding it, the best feedbackWords of them.
+ */
+function feedbackWords(articles: readonly (readonly CitedWord[])[], has: (word: string) => boolean): string[] {
+  const score = new Map<string, number>();
+  for (const words of articles) for (const [w, idf] of words) if (!has(w)) score.set(w, (score.get(w) ?? 0) + idf);
+  return [...score]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, FUSION.feedbackWords)
+    .map(([w]) => w);
 }
 
 // Where the articles that similar answered questions cite are placed: the third place, the last
@@ -396,9 +476,7 @@ const SUGGESTED_MOST = SUGGESTED_PLACES.reduce((n, p) => n + p.count, 0) + 10;
  * The clauses of the articles that answered questions like q cite (similar-questions.ts), best
  * first: the pool's own candidate when it holds the article, else a new one added to the pool.
  */
-function suggestedCandidates(index: LoadedIndex, q: string, pool: Candidate[], scope: SearchFilters | null): { candidate: Candidate; questions: string[] }[] {
-  const articles = similarArticles(q);
-  if (articles.length === 0) return [];
+function suggestedCandidates(index: LoadedIndex, articles: readonly SimilarArticle[], pool: Candidate[], scope: SearchFilters | null): { candidate: Candidate; questions: string[] }[] {
   const owners = passageOwners(index);
   // the pool's candidates by their article (an item's candidate stands for its article)
   const inPool = new Map<string, Candidate>();
@@ -526,7 +604,8 @@ function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; 
 
 /**
  * Makes what search builds on first use (the section level, the citation and article priors, the
- * title lists, the crime names and their articles) and compiles its code: on the laws that first
+ * title lists, the crime names and their articles, the cited articles' words and the built-in
+ * embedder's query map learned from answered questions) and compiles its code: on the laws that first
  * search takes half a second, which the first person to search after a start or a swap would
  * otherwise wait. With bge-small-zh it also starts the model loading in its worker (a search that
  * cannot wait for it answers from keywords, as any search does).
@@ -534,6 +613,9 @@ function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; 
 export async function warmUp(index: LoadedIndex): Promise<void> {
   await search(index, { q: '第一条 总则' }).catch(() => {});
   namedCrimeArticles(index, '罪');
+  // what is learned from the answered questions (a search that finds none like it learns nothing)
+  await citedWordsOf(index).catch(() => {});
+  if (index.embedder.info.kind === 'builtin') await queryMapOf(index).catch(() => {});
 }
 
 const QUESTION_WORD = /多少|什么|哪|几|吗|怎么|怎样|如何|是否|能否|可否|有没有|么/u;
@@ -576,10 +658,11 @@ function isAsking(token: string): boolean {
 /**
  * BM25 over the whole query, plus the terms of its question part (if any) once more, plus the
  * official words for its everyday ones (policy-thesaurus.ts) at a lower weight, plus the article
- * words learned for its words (learned-expansions.ts) at a lower one still; question and function
- * words weigh nothing.
+ * words learned for its words (learned-expansions.ts) at a lower one still, plus the words the
+ * articles similar answered questions cite share (cited: each article's words; feedbackWords) at
+ * the lowest; question and function words weigh nothing.
  */
-function keywordQuery(index: LoadedIndex, q: string): WeightedQuery {
+function keywordQuery(index: LoadedIndex, q: string, cited: readonly (readonly CitedWord[])[]): WeightedQuery {
   const query: WeightedQuery = { words: new Map(), bigrams: new Map(), exact: q };
   const addText = (text: string, weight: number, tokens: readonly string[] = index.tokenizer.tokenize(text)) => {
     const plain = KEYWORD_LEG.dropAsking ? withoutAsking(text) : text;
@@ -597,6 +680,9 @@ function keywordQuery(index: LoadedIndex, q: string): WeightedQuery {
   if (expansion.length > 0) addText(expansion.join(' '), FUSION.expansionWeight);
   const learned = learnedExpansions(q, tokens).filter((w) => !expansion.includes(w));
   if (learned.length > 0) addText(learned.join(' '), FUSION.learnedWeight);
+  const asked = new Set(tokens);
+  const feedback = cited.length > 0 ? feedbackWords(cited, (w) => asked.has(w)) : [];
+  if (feedback.length > 0) addText(feedback.join(' '), FUSION.feedbackWeight);
   return query;
 }
 

@@ -4,7 +4,7 @@
 // never its own neighbour; the first places stay the ranking's.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedIndex } from '../server/load-index.ts';
-import { search } from '../server/search.ts';
+import { FUSION, search } from '../server/search.ts';
 import { answeredTable, SIMILAR_QUESTIONS, similarArticles, useAnsweredQuestions } from '../server/similar-questions.ts';
 import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
 
@@ -12,9 +12,11 @@ const SCHOOL = '民法典.md\u0000第一千二百零一条';
 const answered = (query: string, ...articles: [string, string][]) => ({ query, gold: articles.map(([file, article]) => ({ file, article })) });
 
 const SUPPORT = SIMILAR_QUESTIONS.minQuestions;
+const FEEDBACK_WORDS = FUSION.feedbackWords;
 afterEach(() => {
   useAnsweredQuestions(undefined);
   SIMILAR_QUESTIONS.minQuestions = SUPPORT;
+  FUSION.feedbackWords = FEEDBACK_WORDS;
 });
 
 // questions about other things, so that the words all questions share weigh little
@@ -115,6 +117,8 @@ describe('in the ranking', () => {
 
   it('puts the article similar questions cite third, after the first two of the legs, marked, in hybrid search', async () => {
     useAnsweredQuestions(rows);
+    // the places alone (the words of what they cite join the query too: search-answered-words.test.ts)
+    FUSION.feedbackWords = 0;
     const hybrid = (await search(index, { q, mode: 'hybrid', k: 10 })).results;
     expect(hybrid).toHaveLength(10);
     expect(hybrid[2]!.label).toBe('第十三条');
