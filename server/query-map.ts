@@ -15,6 +15,7 @@
 // xᵀ times it is proportional to uᵀB − (uᵀx) sᵀ, u = A⁻¹x (Sherman–Morrison). docs/SEARCH.md has
 // the measurements (held out: questions the map was not learned from).
 import type { Embedder } from '../ingest/types.ts';
+import { turnTaker } from './event-loop.ts';
 
 export const QUERY_MAP = {
   /** Weight of |M − I|² against the questions' squared errors (each vector has unit length). */
@@ -55,14 +56,11 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
   }
   let pairs = 0;
   const own: QueryMap['own'] = new Map();
-  let since = performance.now();
+  // the server goes on answering while it learns
+  const takeTurn = turnTaker();
   for (const { question, articles } of answered) {
     if (articles.length === 0) continue;
-    // the server goes on answering while it learns (every 20 ms, a turn of the event loop)
-    if (performance.now() - since > 20) {
-      await new Promise((resolve) => setImmediate(resolve));
-      since = performance.now();
-    }
+    await takeTurn();
     const x = await embedder.embedQuery(question);
     // Σ over its articles of x xᵀ and x yᵀ: n x xᵀ and x (Σ y)ᵀ
     const answers = new Float64Array(dims);

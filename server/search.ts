@@ -13,6 +13,7 @@ import { namedArticles } from './named-articles.ts';
 import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts';
 import { answeredRows, similarArticles, type SimilarArticle } from './similar-questions.ts';
 import { learnQueryMap, mapQuery, type QueryMap } from './query-map.ts';
+import { turnTaker } from './event-loop.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
@@ -425,17 +426,14 @@ function citedWordsOf(index: LoadedIndex): Promise<Map<string, CitedWord[]>> {
   return fromTable(citedWordTables, index, async (rows) => {
     const words = new Map<string, string[]>();
     const all = new Set<string>();
-    let since = performance.now();
+    // the server goes on answering while it reads them
+    const takeTurn = turnTaker();
     for (const [file, article] of rows.flatMap(([, articles]) => articles)) {
       const key = `${file}\u0000${article}`;
       if (words.has(key)) continue;
       const text = citedArticleText(index, key);
       if (text === undefined) continue;
-      // the server goes on answering while it reads them
-      if (performance.now() - since > 20) {
-        await new Promise((resolve) => setImmediate(resolve));
-        since = performance.now();
-      }
+      await takeTurn();
       const found = [...new Set(index.tokenizer.tokenize(text))].filter((w) => w.length >= 2 && HAN_WORD.test(w) && !isAsking(w));
       words.set(key, found);
       for (const w of found) all.add(w);
