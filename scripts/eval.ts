@@ -8,6 +8,10 @@
 // Beside the product it runs the set's two reference baselines on the same corpus and queries,
 // checks the quality targets, and lists the queries whose first result is not correct. An index
 // that is missing, of another format or older than its corpus is built first (built-in embedder).
+// A set whose questions the shipped learned tables hold (laws-train: the expansions, priors and
+// answered questions are learned from it) is measured by cross-validation: each question searched
+// with the tables learned from the other folds, as a new question would be (--in-sample: the
+// shipped tables, which know its answer).
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +22,20 @@ import { connectPostgres, openPGlite } from '../server/backends/postgres-client.
 import { loadPostgresIndex } from '../server/backends/postgres.ts';
 import { writePostgresBuild } from '../ingest/write-postgres.ts';
 import { search, SEARCH_MODES, type SearchMode } from '../server/search.ts';
+import { answeredRows } from '../server/similar-questions.ts';
 import { articleUnits, chunkDocuments, createBm25Baseline, createOramaBaseline, type Baseline, type Chunk } from './lib/baselines.ts';
 import type { Metrics } from './lib/eval-metrics.ts';
+import type { ArticleQuery } from './lib/eval-metrics.ts';
 import { evaluateSystem, readQueries, type AnyQuery, type CountingRule, type SystemReport } from './lib/evaluate.ts';
+import { foldOf, tableLearner, useTables, type LearnedTables } from './lib/learned-tables.ts';
 import { checkSetTargets, metText, SET_REFERENCE, type EvalSetName, type TargetCheck } from './lib/quality-targets.ts';
 import { textTable, type Cell } from './lib/text-table.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Results asked of each system: Recall@50 looks that far. */
 const K = 50;
+/** Folds of the cross-validation: each question is searched with tables learned from nine tenths of the set. */
+const FOLDS = 10;
 
 interface EvalSet {
   name: EvalSetName;
@@ -47,6 +56,7 @@ const { values } = parseArgs({
     // postgres: the same index written to PostgreSQL (DATABASE_URL, else PGlite in this process) and searched there
     backend: { type: 'string', default: 'embedded' },
     'skip-baselines': { type: 'boolean', default: false },
+    'in-sample': { type: 'boolean', default: false },
     limit: { type: 'string' },
     misses: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
@@ -54,7 +64,7 @@ const { values } = parseArgs({
   },
 });
 const usage =
-  'Usage: npm run eval -- [--set dev|laws] [--mode hybrid|keyword|vector] [--backend embedded|postgres] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--limit N] [--misses N|all] [--json]';
+  'Usage: npm run eval -- [--set dev|laws] [--mode hybrid|keyword|vector] [--backend embedded|postgres] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--in-sample] [--limit N] [--misses N|all] [--json]';
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -131,6 +141,20 @@ async function openIndex(set: EvalSet): Promise<EmbeddedIndex> {
   return index;
 }
 
+/**
+ * When the shipped learned tables were learned from this set's questions: the tables learned from
+ * each fold's complement. null when they hold none of its questions, with --in-sample, and on the
+ * PostgreSQL backend (it stores the priors in the index it is written with).
+ */
+async function crossValidation(set: EvalSet, index: LoadedIndex, all: AnyQuery[]): Promise<LearnedTables[] | null> {
+  if (set.rule !== 'gold-articles' || values['in-sample'] || values.backend !== 'embedded') return null;
+  const asked = new Set(all.map((q) => q.query));
+  if (!(answeredRows() ?? []).some(([question]) => asked.has(question))) return null;
+  const questions = all as ArticleQuery[];
+  const learn = await tableLearner(index, questions);
+  return Array.from({ length: FOLDS }, (_, fold) => learn(questions.filter((q) => foldOf(q.id, FOLDS) !== fold)));
+}
+
 if (values.backend !== 'embedded' && values.backend !== 'postgres') {
   console.error(`--backend must be embedded or postgres; got "${values.backend}".`);
   process.exit(2);
@@ -150,10 +174,14 @@ async function toPostgres(embedded: EmbeddedIndex): Promise<{ index: LoadedIndex
 
 const out: unknown[] = [];
 for (const set of sets) {
-  const queries = (await readQueries(set.queries, set.rule)).slice(0, limit);
+  const all = await readQueries(set.queries, set.rule);
   const embedded = await openIndex(set);
   const postgres = values.backend === 'postgres' ? await toPostgres(embedded) : null;
   const index = postgres?.index ?? embedded;
+  const folds = await crossValidation(set, index, all);
+  // fold by fold, so that each fold's tables are put in use once
+  const queries = folds === null ? all.slice(0, limit) : all.slice(0, limit).sort((a, b) => foldOf(a.id, FOLDS) - foldOf(b.id, FOLDS));
+  let foldInUse = -1;
   if (index.embedderProblem !== null) log(`warning: the query embedder cannot run, so vector and hybrid fall back to keywords: ${index.embedderProblem}`);
   const sourceOf = (docId: string) => index.documentsById.get(docId)?.source;
 
@@ -166,7 +194,11 @@ for (const set of sets) {
     const report = await evaluateSystem(
       mode,
       queries,
-      async (q) => {
+      async (q, asked) => {
+        if (folds !== null && foldOf(asked.id, FOLDS) !== foldInUse) {
+          foldInUse = foldOf(asked.id, FOLDS);
+          useTables(folds[foldInUse]);
+        }
         const t = performance.now();
         const res = await search(target, { q, k: K, mode, embedTimeoutMs: 60_000 });
         ms += performance.now() - t;
@@ -183,7 +215,10 @@ for (const set of sets) {
       { hasAnswers: true, rule: set.rule },
     );
     systems.push({ ...report, mode, degraded, meanMs: ms / Math.max(1, queries.length) });
+    foldInUse = -1;
   }
+  useTables(undefined);
+  const tables = folds === null ? 'shipped' : `cross-validated, ${FOLDS} folds`;
   // the PostgreSQL backend against the embedded engine on the same build
   const backendTargets: TargetCheck[] = reference.map((e) => {
     const p = product.find((x) => x.mode === e.mode)!;
@@ -203,17 +238,26 @@ for (const set of sets) {
       set: set.name,
       queries: { file: set.queries, count: queries.length },
       index: { dir: index.dir, embedder: index.manifest.embedder, counts: index.manifest.counts, builtAt: index.manifest.builtAt },
+      learnedTables: tables,
       systems: [...product.map((p) => ({ kind: 'product', ...strip(p) })), ...baselines.map((b) => ({ kind: 'baseline', ...strip(b) }))],
       reference: SET_REFERENCE[set.name],
       targets,
     });
   } else {
-    printSet(set, queries, index, product, baselines, targets);
+    printSet(set, queries, index, product, baselines, targets, folds !== null);
   }
 }
 if (values.json) console.log(JSON.stringify(out, null, 2));
 
-function printSet(set: EvalSet, queries: AnyQuery[], index: LoadedIndex, product: ProductReport[], baselines: SystemReport[], targets: TargetCheck[]): void {
+function printSet(
+  set: EvalSet,
+  queries: AnyQuery[],
+  index: LoadedIndex,
+  product: ProductReport[],
+  baselines: SystemReport[],
+  targets: TargetCheck[],
+  crossValidated: boolean,
+): void {
   const f = (x: number | null | undefined) => (x === null || x === undefined ? null : x.toFixed(3));
   const header = ['system', 'MRR@10', 'R@1', 'R@5', 'R@10', 'R@50', 'hit@1', 'cited@1', 'answer@1', 'ms'];
   const row = (name: string, m: Partial<Metrics>, ms?: number): Cell[] => [
@@ -231,7 +275,12 @@ function printSet(set: EvalSet, queries: AnyQuery[], index: LoadedIndex, product
   const { embedder, counts } = index.manifest;
   console.log(`\n== ${set.name}: ${queries.length} queries (${path.relative(process.cwd(), set.queries)}), rule: ${set.rule}`);
   console.log(
-    `Index ${index.dir}: ${counts.documents} documents, ${counts.passages} passages; embedder ${embedder.id} (${embedder.kind}, ${embedder.dims}-d).\n`,
+    `Index ${index.dir}: ${counts.documents} documents, ${counts.passages} passages; embedder ${embedder.id} (${embedder.kind}, ${embedder.dims}-d).`,
+  );
+  console.log(
+    crossValidated
+      ? `The learned tables were learned from these questions: each is searched with the expansions, priors and answered questions learned from the other ${FOLDS - 1} of ${FOLDS} folds (md5 of its id), as a new question would be. --in-sample: the shipped tables.\n`
+      : '',
   );
   console.log(
     textTable(header, [

@@ -9,27 +9,21 @@
 // halves by the md5 of their id, the tables learned on one half, the other half searched without
 // them, with the expansions, with the expansions and priors, and with all three (keyword and
 // hybrid, MRR@10 / R@10 / R@50), so the figures are for questions they never saw.
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildIndex, indexIsStale } from '../ingest/build-index.ts';
-import {
-  DEFAULT_LEARN_PARAMS,
-  expansionKeys,
-  learnExpansions,
-  useLearnedExpansions,
-  type LearnedExpansions,
-} from '../server/learned-expansions.ts';
-import { learnPriors, MIN_QUESTIONS_PER_PRIOR, useLearnedPriors, type LearnedPriors } from '../server/learned-priors.ts';
+import { DEFAULT_LEARN_PARAMS, useLearnedExpansions, type LearnedExpansions } from '../server/learned-expansions.ts';
+import { MIN_QUESTIONS_PER_PRIOR, useLearnedPriors, type LearnedPriors } from '../server/learned-priors.ts';
 import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
-import { answeredTable, useAnsweredQuestions, type AnsweredQuestions } from '../server/similar-questions.ts';
+import { useAnsweredQuestions, type AnsweredQuestions } from '../server/similar-questions.ts';
 import { search, type SearchMode } from '../server/search.ts';
 import { readQueries, scoreBy } from './lib/evaluate.ts';
 import { summarize } from './lib/eval-metrics.ts';
 import type { ArticleQuery } from './lib/eval-metrics.ts';
+import { foldOf, tableLearner, useTables } from './lib/learned-tables.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -56,14 +50,7 @@ async function openIndex(): Promise<EmbeddedIndex> {
 
 const index = await openIndex();
 const questions = await readQueries(values.questions!, 'gold-articles');
-const tokens = (text: string) => expansionKeys(index.tokenizer.tokenize(text));
-const pairs = new Map(questions.map((q) => [q.id, { question: tokens(q.query), answer: q.gold.flatMap((g) => tokens(g.text ?? '')) }]));
-
-// idf of every answer word, from the index, in one call
-const answerWords = [...new Set([...pairs.values()].flatMap((p) => p.answer))];
-const stats = await index.backend.termStats('', answerWords, []);
-const idf = (word: string) => stats.wordIdf.get(word) ?? 0;
-const learn = (qs: readonly ArticleQuery[]) => learnExpansions(qs.map((q) => pairs.get(q.id)!), idf);
+const learn = await tableLearner(index, questions);
 
 async function measure(qs: readonly ArticleQuery[], mode: SearchMode): Promise<string> {
   const outcomes = [];
@@ -84,15 +71,14 @@ async function measure(qs: readonly ArticleQuery[], mode: SearchMode): Promise<s
 }
 
 if (values.check) {
-  const half = (q: ArticleQuery) => createHash('md5').update(q.id).digest()[0]! % 2;
+  const half = (q: ArticleQuery) => foldOf(q.id, 2);
   console.log('Two-fold cross-validation (MRR@10 / R@10 / R@50 on the half not learned from):');
   console.log('| held-out half | questions | expansions / articles / laws learned | mode | neither | expansions | expansions and priors | and similar questions |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const held of [0, 1]) {
     const test = questions.filter((q) => half(q) === held);
     const train = questions.filter((q) => half(q) !== held);
-    const expansions = learn(train);
-    const priors = learnPriors(train);
+    const { expansions, priors, answered } = learn(train);
     for (const mode of ['keyword', 'hybrid', 'vector'] as const) {
       const row = [String(held), String(test.length), `${Object.keys(expansions).length} / ${priors.articles.length} / ${priors.documents.length}`, mode];
       useLearnedExpansions(null);
@@ -103,17 +89,15 @@ if (values.check) {
       row.push(await measure(test, mode));
       useLearnedPriors(priors);
       row.push(await measure(test, mode));
-      useAnsweredQuestions(answeredTable(train));
+      useAnsweredQuestions(answered);
       row.push(await measure(test, mode));
       console.log(`| ${row.join(' | ')} |`);
     }
   }
-  useLearnedExpansions(undefined);
-  useLearnedPriors(undefined);
-  useAnsweredQuestions(undefined);
+  useTables(undefined);
 }
 
-const entries = learn(questions);
+const { expansions: entries, priors: learnedAll, answered: answeredAll } = learn(questions);
 const file: LearnedExpansions = {
   about:
     'Question words -> article words, learned by npm run learn:expansions (scripts/learn-expansions.ts) from questions and the articles that answer them; see server/learned-expansions.ts.',
@@ -133,7 +117,7 @@ const learned: LearnedPriors = {
     'The articles and the laws (corpus files) that at least minQuestions different answered questions cite, with how many, learned by npm run learn:expansions (scripts/learn-expansions.ts); see server/learned-priors.ts.',
   source: { questions: path.relative(root, values.questions!), count: questions.length, learnedAt: new Date().toISOString().slice(0, 10) },
   minQuestions: MIN_QUESTIONS_PER_PRIOR,
-  ...learnPriors(questions),
+  ...learnedAll,
 };
 // one entry a line: a diff of a new table reads as the entries that changed
 const lines = (key: string, entries: unknown[]) => `"${key}": [\n${entries.map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n ]`;
@@ -148,7 +132,7 @@ const answered: AnsweredQuestions = {
   about:
     'Answered questions, each with the articles (corpus file, article label) its answer cites, written by npm run learn:expansions (scripts/learn-expansions.ts); see server/similar-questions.ts.',
   source: { questions: path.relative(root, values.questions!), count: questions.length, learnedAt: new Date().toISOString().slice(0, 10) },
-  questions: answeredTable(questions),
+  questions: answeredAll,
 };
 await writeFile(
   values['answered-out']!,

@@ -72,13 +72,13 @@ export async function readQueries(file: string): Promise<AnyQuery[]> {
 export async function evaluateSystem(
   name: string,
   queries: readonly AnyQuery[],
-  run: (query: string) => Promise<EvalHit[]>,
+  run: (query: string, asked: AnyQuery) => Promise<EvalHit[]>,
   { hasAnswers, rule = 'gold-strings' }: { hasAnswers: boolean; rule?: CountingRule },
 ): Promise<SystemReport> {
   const outcomes: QueryOutcome[] = [];
   const misses: Miss[] = [];
   for (const q of queries) {
-    const hits = await run(q.query);
+    const hits = await run(q.query, q);
     const outcome = scoreBy(rule, q, hits, hasAnswers);
     outcomes.push(outcome);
     if (outcome.rank !== 1) {
