@@ -9,9 +9,9 @@
 // questions say little (a query unlike any answered one keeps nearly its own vector). Learned from
 // the table of answered questions (similar-questions.ts) over the index's own embedder, at first
 // use; a corpus none of whose articles the table cites gets no map. A query that is one of the
-// table's own questions is moved by the map learned without it (as similar-questions.ts does not
-// count a question as its own neighbour), so `npm run eval` measures it leave one out: with A and
-// B the sums below, M without (x, its n articles summing to s) is (A − n x xᵀ)⁻¹ (B − x sᵀ), and
+// table's own questions is moved by the map learned without it, as similar-questions.ts does not
+// count a question as its own neighbour (its own answer is not repeated to it): with A and B the
+// sums below, M without (x, its n articles summing to s) is (A − n x xᵀ)⁻¹ (B − x sᵀ), and
 // xᵀ times it is proportional to uᵀB − (uᵀx) sᵀ, u = A⁻¹x (Sherman–Morrison). docs/SEARCH.md has
 // the measurements (held out: questions the map was not learned from).
 import type { Embedder } from '../ingest/types.ts';

@@ -6,10 +6,10 @@
 // found (tf-idf cosine over the character bigrams of what is asked, how it is asked left out, as
 // relevance.ts reads a query), each cited article is scored by
 // the summed similarity of the questions citing it, and an article counts only when at least
-// two of those questions cite it: no single answer is repeated. A question whose text is
-// the query's own is not its own neighbour (so the set it was learned from is measured leave one
-// out). `npm run learn:expansions` writes the table and measures it on questions it was not
-// learned from (docs/SEARCH.md); the files of another corpus match nothing in it.
+// two of those questions cite it: no single answer is repeated, and a question whose text is
+// the query's own is not its own neighbour (its answer alone would be). `npm run learn:expansions`
+// writes the table and measures it on questions it was not learned from, `npm run eval` by
+// cross-validation (docs/SEARCH.md); the files of another corpus match nothing in it.
 import shipped from './answered-questions.json' with { type: 'json' };
 import { contentUnits } from './relevance.ts';
 
