@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildIndex, indexIsStale } from '../ingest/build-index.ts';
+import { useFirstPlaceModel, type FirstPlaceModel } from '../server/first-place.ts';
 import { DEFAULT_LEARN_PARAMS, useLearnedExpansions, type LearnedExpansions } from '../server/learned-expansions.ts';
 import { MIN_QUESTIONS_PER_PRIOR, useLearnedPriors, type LearnedPriors } from '../server/learned-priors.ts';
 import { loadIndex, type EmbeddedIndex } from '../server/load-index.ts';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(root, 'server/learned-expansions.json') },
     'priors-out': { type: 'string', default: path.join(root, 'server/learned-priors.json') },
     'answered-out': { type: 'string', default: path.join(root, 'server/answered-questions.json') },
+    'first-place-out': { type: 'string', default: path.join(root, 'server/learned-first-place.json') },
     check: { type: 'boolean', default: false },
   },
 });
@@ -67,23 +69,24 @@ async function measure(qs: readonly ArticleQuery[], mode: SearchMode): Promise<s
     outcomes.push(scoreBy('gold-articles', q, hits, true));
   }
   const m = summarize(outcomes);
-  return `${m.mrr10.toFixed(3)} / ${m.recall10.toFixed(3)} / ${(m.recall50 ?? 0).toFixed(3)}`;
+  return `${m.mrr10.toFixed(3)} / ${m.recall1.toFixed(3)} / ${m.recall10.toFixed(3)} / ${(m.recall50 ?? 0).toFixed(3)} / ${(m.cited1 ?? 0).toFixed(3)}`;
 }
 
 if (values.check) {
   const half = (q: ArticleQuery) => foldOf(q.id, 2);
-  console.log('Two-fold cross-validation (MRR@10 / R@10 / R@50 on the half not learned from):');
-  console.log('| held-out half | questions | expansions / articles / laws learned | mode | neither | expansions | expansions and priors | and similar questions |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('Two-fold cross-validation (MRR@10 / R@1 / R@10 / R@50 / cited@1 on the half not learned from):');
+  console.log('| held-out half | questions | expansions / articles / laws learned | mode | neither | expansions | expansions and priors | and similar questions | and the first place |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const held of [0, 1]) {
     const test = questions.filter((q) => half(q) === held);
     const train = questions.filter((q) => half(q) !== held);
-    const { expansions, priors, answered } = learn(train);
+    const { expansions, priors, answered, firstPlace } = learn(train);
     for (const mode of ['keyword', 'hybrid', 'vector'] as const) {
       const row = [String(held), String(test.length), `${Object.keys(expansions).length} / ${priors.articles.length} / ${priors.documents.length}`, mode];
       useLearnedExpansions(null);
       useLearnedPriors(null);
       useAnsweredQuestions(null);
+      useFirstPlaceModel(null);
       row.push(await measure(test, mode));
       useLearnedExpansions(expansions);
       row.push(await measure(test, mode));
@@ -91,13 +94,15 @@ if (values.check) {
       row.push(await measure(test, mode));
       useAnsweredQuestions(answered);
       row.push(await measure(test, mode));
+      useFirstPlaceModel(firstPlace);
+      row.push(await measure(test, mode));
       console.log(`| ${row.join(' | ')} |`);
     }
   }
   useTables(undefined);
 }
 
-const { expansions: entries, priors: learnedAll, answered: answeredAll } = learn(questions);
+const { expansions: entries, priors: learnedAll, answered: answeredAll, firstPlace } = learn(questions);
 const file: LearnedExpansions = {
   about:
     'Question words -> article words, learned by npm run learn:expansions (scripts/learn-expansions.ts) from questions and the articles that answer them; see server/learned-expansions.ts.',
@@ -139,4 +144,7 @@ await writeFile(
   JSON.stringify({ ...answered, questions: [] }, null, 1).replace('"questions": []', lines('questions', answered.questions)) + '\n',
 );
 console.log(`${answered.questions.length} answered questions -> ${path.relative(root, values['answered-out']!)}`);
+const model: FirstPlaceModel = { ...firstPlace, source: { ...firstPlace.source, questions: path.relative(root, values.questions!) } };
+await writeFile(values['first-place-out']!, JSON.stringify(model, null, 1) + '\n');
+console.log(`the first-place model, from ${model.source.pairs} pairs of ${questions.length} questions' first results -> ${path.relative(root, values['first-place-out']!)}`);
 await index.backend.close();

@@ -3,7 +3,7 @@
 // rankings are fused by scaled scores, the vector leg weighed by its agreement; a query
 // that names a document (its 文号 or its title) leads with that document. Each result carries the
 // passage, the sentence of its clause that best answers the query, and where the query's terms are.
-import { cjkBigrams } from '../ingest/chinese-tokenizer.ts';
+import { cjkBigrams, normalizeForTokens } from '../ingest/chinese-tokenizer.ts';
 import { findDocNumbers } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
@@ -14,6 +14,7 @@ import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts'
 import { answeredRows, similarArticles, type SimilarArticle } from './similar-questions.ts';
 import { learnQueryMap, mapQuery, type QueryMap } from './query-map.ts';
 import { turnTaker } from './event-loop.ts';
+import { chooseFirst, FIRST_PLACE, firstPlaceObserver, type Contender, type WeightedTerm } from './first-place.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
@@ -320,6 +321,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
 
   if (mode !== 'vector') liftBySentence(ranked, q, terms);
   if (suggested.length > 0) placeSuggested(ranked, suggested);
+  if (mode === 'hybrid') placeFirst(index, ranked, terms, suggested);
   const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
   return {
     query: q,
@@ -345,7 +347,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
 function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTerms, 'weighted'>): void {
   // the question part of a query that puts a premise first counts once more, as in the keyword leg
   const focus = questionFocus(q);
-  const terms = focus === null ? queryTerms : { weighted: queryTerms.weighted.map(({ term, weight }) => ({ term, weight: focus.includes(term) ? weight * (1 + FUSION.focusWeight) : weight })) };
+  const terms = focus === null ? queryTerms : { weighted: queryTerms.weighted.map((t) => ({ ...t, weight: focus.includes(t.term) ? t.weight * (1 + FUSION.focusWeight) : t.weight })) };
   const total = terms.weighted.reduce((sum, t) => sum + t.weight, 0);
   if (total <= 0 || FUSION.sentenceWeight <= 0) return;
   const top = ranked.slice(0, FUSION.sentenceDepth);
@@ -598,6 +600,40 @@ function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; 
     for (const { candidate, questions } of placed) candidate.suggested = questions;
     ranked.splice(0, ranked.length, ...rest.slice(0, at - placed.length), ...moving, ...rest.slice(at - placed.length));
   }
+}
+
+/**
+ * Of the first result and the next results of its law (FIRST_PLACE.depth in all), the one the
+ * model learned from answered questions deems cited comes first (first-place.ts); a result that
+ * leads because the query names it stays first.
+ */
+function placeFirst(index: LoadedIndex, ranked: Candidate[], terms: QueryTerms, suggested: readonly { candidate: Candidate }[]): void {
+  const first = ranked[0];
+  if (first === undefined || first.lead > 0) return;
+  const others: { candidate: Candidate; at: number }[] = [];
+  for (let i = 1; i < Math.min(FIRST_PLACE.depth, ranked.length); i++) {
+    const c = ranked[i]!;
+    if (c.doc.id === first.doc.id && c.lead === 0) others.push({ candidate: c, at: i });
+  }
+  if (others.length === 0) return;
+  const similarPlace = new Map<Candidate, number>();
+  suggested.forEach(({ candidate }, i) => {
+    if (!similarPlace.has(candidate)) similarPlace.set(candidate, i);
+  });
+  const contender = (c: Candidate): Contender => {
+    const place = similarPlace.get(c);
+    return { score: c.score, text: normalizeForTokens(shownPassage(index, c).text).replace(/\s+/gu, ''), similar: place === undefined ? 0 : 1 / (1 + place) };
+  };
+  const observer = firstPlaceObserver();
+  const chosen = chooseFirst(
+    terms.weighted,
+    contender(first),
+    others.map(({ candidate, at }) => ({ contender: contender(candidate), rank: at + 1 })),
+    observer === null ? undefined : (features, i) => observer({ first: first.clause.id, other: others[i]!.candidate.clause.id, rank: others[i]!.at + 1, features }),
+  );
+  if (chosen < 0) return;
+  const [moved] = ranked.splice(others[chosen]!.at, 1);
+  ranked.unshift(moved!);
 }
 
 /**
@@ -1055,7 +1091,7 @@ interface QueryTerms {
   /** 文号 keys (〔2025〕2号) to mark wherever a 文号 with that key stands. */
   docNumberKeys: Set<string>;
   /** For answer scoring: each query word and bigram with its idf. */
-  weighted: { term: string; weight: number }[];
+  weighted: WeightedTerm[];
 }
 
 async function highlightTerms(index: LoadedIndex, q: string): Promise<QueryTerms> {
@@ -1068,19 +1104,23 @@ async function highlightTerms(index: LoadedIndex, q: string): Promise<QueryTerms
   const weighted: QueryTerms['weighted'] = [];
   for (const term of words) {
     const weight = stats.wordIdf.get(term) ?? 0;
-    if (weight > 0) weighted.push({ term, weight });
+    if (weight > 0) weighted.push({ term, weight, bigram: false });
   }
   for (const term of bigrams) {
     const weight = (stats.bigramIdf.get(term) ?? 0) * stats.bigramWeight;
-    if (weight > 0) weighted.push({ term, weight });
+    if (weight > 0) weighted.push({ term, weight, bigram: true });
   }
   return { words: marked, docNumberKeys, weighted };
 }
 
-function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchResult {
-  // The passage the better-ranked leg found (keyword on a tie: it is the one that can be highlighted).
+/** The passage a result shows: the one the better-ranked leg found (keyword on a tie: it is the one that can be highlighted). */
+function shownPassage(index: LoadedIndex, c: Candidate): Passage {
   const leg = c.vector && (!c.keyword || c.vector.rank < c.keyword.rank) ? c.vector : c.keyword!;
-  const passage = index.passages[leg.passage]!;
+  return index.passages[leg.passage]!;
+}
+
+function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchResult {
+  const passage = shownPassage(index, c);
   const text = passage.text.length > MAX_TEXT ? passage.text.slice(0, MAX_TEXT) : passage.text;
   const { doc, clause } = c;
   return {

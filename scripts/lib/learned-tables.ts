@@ -1,18 +1,22 @@
-// What the product learns from answered questions (the expansions, the priors and the table of
-// answered questions that similar questions and the query map read), learned from any part of a
-// question set, and the folds that part it: `npm run eval` measures a set the shipped tables were
-// learned from by cross-validation, and `npm run learn:expansions -- --check` by its two halves.
+// What the product learns from answered questions (the expansions, the priors, the table of
+// answered questions that similar questions and the query map read, and the model of which result
+// comes first), learned from any part of a question set, and the folds that part it:
+// `npm run eval` measures a set the shipped tables were learned from by cross-validation, and
+// `npm run learn:expansions -- --check` by its two halves.
 import { createHash } from 'node:crypto';
+import { FIRST_PLACE, fitFirstPlace, observeFirstPlace, useFirstPlaceModel, type FirstPlaceModel, type ObservedPair } from '../../server/first-place.ts';
 import { expansionKeys, learnExpansions, useLearnedExpansions } from '../../server/learned-expansions.ts';
 import { learnPriors, useLearnedPriors } from '../../server/learned-priors.ts';
 import type { LoadedIndex } from '../../server/load-index.ts';
+import { search } from '../../server/search.ts';
 import { answeredTable, useAnsweredQuestions } from '../../server/similar-questions.ts';
-import type { ArticleQuery } from './eval-metrics.ts';
+import { countsForArticle, namesArticle, type ArticleQuery } from './eval-metrics.ts';
 
 export interface LearnedTables {
   expansions: ReturnType<typeof learnExpansions>;
   priors: ReturnType<typeof learnPriors>;
   answered: ReturnType<typeof answeredTable>;
+  firstPlace: FirstPlaceModel;
 }
 
 /** The fold (0 .. folds − 1) a question falls in, by the md5 of its id: the same for every run. */
@@ -20,9 +24,21 @@ export function foldOf(id: string, folds: number): number {
   return createHash('md5').update(id).digest()[0]! % folds;
 }
 
+/** Folds of the first-place model's pairs: each question's first results searched with the tables learned without its fold. */
+const PAIR_FOLDS = 10;
+
+/** A pair search weighed for a question, with which of the two its answer cites. */
+interface LabelledPair {
+  features: number[];
+  firstCited: boolean;
+  otherCited: boolean;
+}
+
 /**
- * Learns the tables from any subset of `questions` over this index (the expansions need its
- * idf): each question and its gold articles' text tokenized once, here.
+ * Learns the tables from any subset of `questions` over this index (the expansions need its idf;
+ * the first-place model the pairs of results search weighs for each question, searched once here
+ * with the other tables learned without the question's fold, so that no pair was ranked by tables
+ * that knew its answer).
  */
 export async function tableLearner(index: LoadedIndex, questions: readonly ArticleQuery[]): Promise<(train: readonly ArticleQuery[]) => LearnedTables> {
   const tokens = (text: string) => expansionKeys(index.tokenizer.tokenize(text));
@@ -31,7 +47,7 @@ export async function tableLearner(index: LoadedIndex, questions: readonly Artic
   const answerWords = [...new Set([...pairs.values()].flatMap((p) => p.answer))];
   const stats = await index.backend.termStats('', answerWords, []);
   const idf = (word: string) => stats.wordIdf.get(word) ?? 0;
-  return (train) => ({
+  const learnRest = (train: readonly ArticleQuery[]) => ({
     expansions: learnExpansions(
       train.map((q) => pairs.get(q.id) ?? { question: tokens(q.query), answer: q.gold.flatMap((g) => tokens(g.text ?? '')) }),
       idf,
@@ -39,6 +55,59 @@ export async function tableLearner(index: LoadedIndex, questions: readonly Artic
     priors: learnPriors(train),
     answered: answeredTable(train),
   });
+  const weighed = await weighedPairs(index, questions, learnRest);
+  return (train) => {
+    const labelled = train.flatMap((q) => weighed.get(q.id) ?? []).filter((p) => p.firstCited !== p.otherCited);
+    return {
+      ...learnRest(train),
+      firstPlace: {
+        about:
+          'Which of the first results of one law comes first: a logistic model over the differences between the first result and another (server/first-place.ts), learned by npm run learn:expansions (scripts/learn-expansions.ts) from answered questions.',
+        source: { questions: '', count: train.length, pairs: labelled.length, learnedAt: new Date().toISOString().slice(0, 10) },
+        ...fitFirstPlace(labelled),
+      },
+    };
+  };
+}
+
+/** Each question's pairs as hybrid search weighs them, with no first-place model, with the rest of the tables learned without its fold. */
+async function weighedPairs(
+  index: LoadedIndex,
+  questions: readonly ArticleQuery[],
+  learnRest: (train: readonly ArticleQuery[]) => Omit<LearnedTables, 'firstPlace'>,
+): Promise<Map<string, LabelledPair[]>> {
+  const out = new Map<string, LabelledPair[]>();
+  let seen: ObservedPair[] = [];
+  observeFirstPlace((pair) => seen.push(pair));
+  try {
+    for (let fold = 0; fold < PAIR_FOLDS; fold++) {
+      const asked = questions.filter((q) => foldOf(q.id, PAIR_FOLDS) === fold);
+      if (asked.length === 0) continue;
+      const rest = learnRest(questions.filter((q) => foldOf(q.id, PAIR_FOLDS) !== fold));
+      useLearnedExpansions(rest.expansions);
+      useLearnedPriors(rest.priors);
+      useAnsweredQuestions(rest.answered);
+      useFirstPlaceModel(null);
+      for (const q of asked) {
+        seen = [];
+        const { results } = await search(index, { q: q.query, k: FIRST_PLACE.depth, mode: 'hybrid' });
+        const cited = (clauseId: string) => {
+          const r = results.find((x) => x.clauseId === clauseId);
+          if (r === undefined) return false;
+          const hit = { text: r.text, source: index.documentsById.get(r.docId)?.source ?? '', label: r.label, path: r.path };
+          return q.gold.some((g) => countsForArticle(hit, g) && namesArticle(hit, g.article));
+        };
+        out.set(
+          q.id,
+          seen.map((p) => ({ features: p.features, firstCited: cited(p.first), otherCited: cited(p.other) })),
+        );
+      }
+    }
+  } finally {
+    observeFirstPlace(null);
+    useTables(undefined);
+  }
+  return out;
 }
 
 /** Puts tables in use for every search of this process (null: none; undefined: the shipped ones again). */
@@ -46,4 +115,5 @@ export function useTables(tables: LearnedTables | null | undefined): void {
   useLearnedExpansions(tables === undefined ? undefined : tables === null ? null : tables.expansions);
   useLearnedPriors(tables === undefined ? undefined : tables === null ? null : tables.priors);
   useAnsweredQuestions(tables === undefined ? undefined : tables === null ? null : tables.answered);
+  useFirstPlaceModel(tables === undefined ? undefined : tables === null ? null : tables.firstPlace);
 }
