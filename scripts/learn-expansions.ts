@@ -3,12 +3,16 @@
 // Learns, from a question set whose gold answers carry their article text
 // (../shared/eval/laws-train.json), over the laws index (built first when it is missing or stale,
 // as npm run eval does): server/learned-expansions.json (question words -> article words) and
-// server/learned-priors.json (the articles and laws that several questions cite) and
-// server/answered-questions.json (each question with its cited articles, for similar-questions.ts).
-// With --check it first measures them by two-fold cross-validation: the questions split in two
-// halves by the md5 of their id, the tables learned on one half, the other half searched without
-// them, with the expansions, with the expansions and priors, and with all three (keyword and
-// hybrid, MRR@10 / R@10 / R@50), so the figures are for questions they never saw.
+// server/learned-priors.json (the articles and laws that several questions cite),
+// server/answered-questions.json (each question with its cited articles, for similar-questions.ts)
+// and server/learned-first-place.json (which of one law's first results comes first, for
+// first-place.ts: learned from the pairs hybrid search weighs for each question, searched with the
+// other tables learned without its tenth of the questions). With --check it first measures them by
+// two-fold cross-validation: the questions split in two halves by the md5 of their id, the tables
+// learned on one half, the other half searched without them, with the expansions, with the
+// expansions and priors, with similar questions too, and with the first-place model (keyword,
+// hybrid and vector, MRR@10 / R@1 / R@10 / R@50 / cited@1), so the figures are for questions they
+// never saw.
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
