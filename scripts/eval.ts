@@ -281,7 +281,7 @@ function printSet(
   );
   console.log(
     crossValidated
-      ? `The learned tables were learned from these questions: each is searched with the expansions, priors and answered questions learned from the other ${FOLDS - 1} of ${FOLDS} folds (md5 of its id), as a new question would be. --in-sample: the shipped tables.\n`
+      ? `The learned tables were learned from these questions: each is searched with the expansions, priors, answered questions and first-place model learned from the other ${FOLDS - 1} of ${FOLDS} folds (md5 of its id), as a new question would be. --in-sample: the shipped tables.\n`
       : '',
   );
   console.log(
