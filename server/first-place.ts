@@ -104,6 +104,11 @@ function current(): FirstPlaceModel | null {
   return model !== null && model.weights.length === FIRST_PLACE_FEATURES.length ? model : null;
 }
 
+/** Whether a model is in use (a search weighs no pair without one, unless told to observe). */
+export function hasFirstPlaceModel(): boolean {
+  return current() !== null;
+}
+
 /** The probability that the other result is the cited one and not the first. */
 function probability(m: FirstPlaceModel, x: readonly number[]): number {
   let z = m.bias;
@@ -122,6 +127,7 @@ export function chooseFirst(
   observe?: (features: number[], other: number) => void,
 ): number {
   const m = current();
+  if (m === null && observe === undefined) return -1;
   let best = -1;
   let bestP = FIRST_PLACE.threshold;
   others.forEach(({ contender, rank }, i) => {

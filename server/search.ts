@@ -14,7 +14,7 @@ import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts'
 import { answeredRows, similarArticles, type SimilarArticle } from './similar-questions.ts';
 import { learnQueryMap, mapQuery, type QueryMap } from './query-map.ts';
 import { turnTaker } from './event-loop.ts';
-import { chooseFirst, FIRST_PLACE, firstPlaceObserver, type Contender, type WeightedTerm } from './first-place.ts';
+import { chooseFirst, FIRST_PLACE, firstPlaceObserver, hasFirstPlaceModel, type Contender, type WeightedTerm } from './first-place.ts';
 import { learnedExpansions } from './learned-expansions.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
@@ -609,7 +609,8 @@ function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; 
  */
 function placeFirst(index: LoadedIndex, ranked: Candidate[], terms: QueryTerms, suggested: readonly { candidate: Candidate }[]): void {
   const first = ranked[0];
-  if (first === undefined || first.lead > 0) return;
+  const observer = firstPlaceObserver();
+  if (first === undefined || first.lead > 0 || (!hasFirstPlaceModel() && observer === null)) return;
   const others: { candidate: Candidate; at: number }[] = [];
   for (let i = 1; i < Math.min(FIRST_PLACE.depth, ranked.length); i++) {
     const c = ranked[i]!;
@@ -624,7 +625,6 @@ function placeFirst(index: LoadedIndex, ranked: Candidate[], terms: QueryTerms, 
     const place = similarPlace.get(c);
     return { score: c.score, text: normalizeForTokens(shownPassage(index, c).text).replace(/\s+/gu, ''), similar: place === undefined ? 0 : 1 / (1 + place) };
   };
-  const observer = firstPlaceObserver();
   const chosen = chooseFirst(
     terms.weighted,
     contender(first),
