@@ -8,10 +8,10 @@
 // Beside the product it runs the set's two reference baselines on the same corpus and queries,
 // checks the quality targets, and lists the queries whose first result is not correct. An index
 // that is missing, of another format or older than its corpus is built first (built-in embedder).
-// A set whose questions the shipped learned tables hold (laws-train: the expansions, priors and
-// answered questions are learned from it) is measured by cross-validation: each question searched
-// with the tables learned from the other folds, as a new question would be (--in-sample: the
-// shipped tables, which know its answer).
+// A set whose questions the shipped learned tables hold (laws-train: the expansions, priors,
+// answered questions and first-place model are learned from it) is measured by cross-validation:
+// each question searched with the tables learned from the other folds, as a new question would be
+// (--in-sample: the shipped tables, which know its answer).
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
