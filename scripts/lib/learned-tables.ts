@@ -16,7 +16,8 @@ export interface LearnedTables {
   expansions: ReturnType<typeof learnExpansions>;
   priors: ReturnType<typeof learnPriors>;
   answered: ReturnType<typeof answeredTable>;
-  firstPlace: FirstPlaceModel;
+  /** null: none (the first result stays first). */
+  firstPlace: FirstPlaceModel | null;
 }
 
 /** The fold (0 .. folds − 1) a question falls in, by the md5 of its id: the same for every run. */
@@ -40,7 +41,10 @@ interface LabelledPair {
  * with the other tables learned without the question's fold, so that no pair was ranked by tables
  * that knew its answer).
  */
-export async function tableLearner(index: LoadedIndex, questions: readonly ArticleQuery[]): Promise<(train: readonly ArticleQuery[]) => LearnedTables> {
+export async function tableLearner(
+  index: LoadedIndex,
+  questions: readonly ArticleQuery[],
+): Promise<(train: readonly ArticleQuery[]) => LearnedTables & { firstPlace: FirstPlaceModel }> {
   const tokens = (text: string) => expansionKeys(index.tokenizer.tokenize(text));
   const pairs = new Map(questions.map((q) => [q.id, { question: tokens(q.query), answer: q.gold.flatMap((g) => tokens(g.text ?? '')) }]));
   // idf of every answer word, from the index, in one call
@@ -48,10 +52,7 @@ export async function tableLearner(index: LoadedIndex, questions: readonly Artic
   const stats = await index.backend.termStats('', answerWords, []);
   const idf = (word: string) => stats.wordIdf.get(word) ?? 0;
   const learnRest = (train: readonly ArticleQuery[]) => ({
-    expansions: learnExpansions(
-      train.map((q) => pairs.get(q.id) ?? { question: tokens(q.query), answer: q.gold.flatMap((g) => tokens(g.text ?? '')) }),
-      idf,
-    ),
+    expansions: learnExpansions(train.map((q) => pairs.get(q.id)!), idf),
     priors: learnPriors(train),
     answered: answeredTable(train),
   });
@@ -70,7 +71,7 @@ export async function tableLearner(index: LoadedIndex, questions: readonly Artic
   };
 }
 
-/** Each question's pairs as hybrid search weighs them, with no first-place model, with the rest of the tables learned without its fold. */
+/** Each question's pairs as hybrid search weighs them, with no first-place model and the rest of the tables learned without its fold. */
 async function weighedPairs(
   index: LoadedIndex,
   questions: readonly ArticleQuery[],
@@ -83,11 +84,7 @@ async function weighedPairs(
     for (let fold = 0; fold < PAIR_FOLDS; fold++) {
       const asked = questions.filter((q) => foldOf(q.id, PAIR_FOLDS) === fold);
       if (asked.length === 0) continue;
-      const rest = learnRest(questions.filter((q) => foldOf(q.id, PAIR_FOLDS) !== fold));
-      useLearnedExpansions(rest.expansions);
-      useLearnedPriors(rest.priors);
-      useAnsweredQuestions(rest.answered);
-      useFirstPlaceModel(null);
+      useTables({ ...learnRest(questions.filter((q) => foldOf(q.id, PAIR_FOLDS) !== fold)), firstPlace: null });
       for (const q of asked) {
         seen = [];
         const { results } = await search(index, { q: q.query, k: FIRST_PLACE.depth, mode: 'hybrid' });
