@@ -127,7 +127,6 @@ export function chooseFirst(
   observe?: (features: number[], other: number) => void,
 ): number {
   const m = current();
-  if (m === null && observe === undefined) return -1;
   let best = -1;
   let bestP = FIRST_PLACE.threshold;
   others.forEach(({ contender, rank }, i) => {
