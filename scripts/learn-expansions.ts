@@ -84,7 +84,7 @@ if (values.check) {
   for (const held of [0, 1]) {
     const test = questions.filter((q) => half(q) === held);
     const train = questions.filter((q) => half(q) !== held);
-    const { expansions, priors, answered, firstPlace } = learn(train);
+    const { expansions, priors, answered, firstPlace } = await learn(train);
     for (const mode of ['keyword', 'hybrid', 'vector'] as const) {
       const row = [String(held), String(test.length), `${Object.keys(expansions).length} / ${priors.articles.length} / ${priors.documents.length}`, mode];
       useLearnedExpansions(null);
@@ -106,7 +106,7 @@ if (values.check) {
   useTables(undefined);
 }
 
-const { expansions: entries, priors: learnedAll, answered: answeredAll, firstPlace } = learn(questions);
+const { expansions: entries, priors: learnedAll, answered: answeredAll, firstPlace } = await learn(questions);
 const file: LearnedExpansions = {
   about:
     'Question words -> article words, learned by npm run learn:expansions (scripts/learn-expansions.ts) from questions and the articles that answer them; see server/learned-expansions.ts.',

@@ -25,7 +25,7 @@ export function foldOf(id: string, folds: number): number {
   return createHash('md5').update(id).digest()[0]! % folds;
 }
 
-/** Folds of the first-place model's pairs: each question's first results searched with the tables learned without its fold. */
+/** Folds of the first-place model's pairs: each question's first results searched with the tables learned from the rest of its subset without its fold. */
 const PAIR_FOLDS = 10;
 
 /** A pair search weighed for a question, with which of the two its answer cites. */
@@ -36,15 +36,17 @@ interface LabelledPair {
 }
 
 /**
- * Learns the tables from any subset of `questions` over this index (the expansions need its idf;
- * the first-place model the pairs of results search weighs for each question, searched once here
- * with the other tables learned without the question's fold, so that no pair was ranked by tables
- * that knew its answer).
+ * Learns the tables from any subset of `questions` over this index (the expansions need its idf).
+ * The first-place model needs the pairs of results search weighs for each question of the subset,
+ * searched here with the other tables learned from the subset without the question's fold: a
+ * subset's model never meets a question outside it, not even through the tables its pairs were
+ * ranked with (so a fold's model in `npm run eval` is learned as the shipped one is, from questions
+ * that never saw the fold's).
  */
 export async function tableLearner(
   index: LoadedIndex,
   questions: readonly ArticleQuery[],
-): Promise<(train: readonly ArticleQuery[]) => LearnedTables & { firstPlace: FirstPlaceModel }> {
+): Promise<(train: readonly ArticleQuery[]) => Promise<LearnedTables & { firstPlace: FirstPlaceModel }>> {
   const tokens = (text: string) => expansionKeys(index.tokenizer.tokenize(text));
   const pairs = new Map(questions.map((q) => [q.id, { question: tokens(q.query), answer: q.gold.flatMap((g) => tokens(g.text ?? '')) }]));
   // idf of every answer word, from the index, in one call
@@ -56,9 +58,8 @@ export async function tableLearner(
     priors: learnPriors(train),
     answered: answeredTable(train),
   });
-  const weighed = await weighedPairs(index, questions, learnRest);
-  return (train) => {
-    const labelled = train.flatMap((q) => weighed.get(q.id) ?? []).filter((p) => p.firstCited !== p.otherCited);
+  return async (train) => {
+    const labelled = (await weighedPairs(index, train, learnRest)).filter((p) => p.firstCited !== p.otherCited);
     return {
       ...learnRest(train),
       firstPlace: {
@@ -71,13 +72,13 @@ export async function tableLearner(
   };
 }
 
-/** Each question's pairs as hybrid search weighs them, with no first-place model and the rest of the tables learned without its fold. */
+/** The pairs hybrid search weighs for each of `questions`, with no first-place model and the rest of the tables learned from `questions` without its fold. */
 async function weighedPairs(
   index: LoadedIndex,
   questions: readonly ArticleQuery[],
   learnRest: (train: readonly ArticleQuery[]) => Omit<LearnedTables, 'firstPlace'>,
-): Promise<Map<string, LabelledPair[]>> {
-  const out = new Map<string, LabelledPair[]>();
+): Promise<LabelledPair[]> {
+  const out: LabelledPair[] = [];
   let seen: ObservedPair[] = [];
   observeFirstPlace((pair) => seen.push(pair));
   try {
@@ -94,10 +95,7 @@ async function weighedPairs(
           const hit = { text: r.text, source: index.documentsById.get(r.docId)?.source ?? '', label: r.label, path: r.path };
           return q.gold.some((g) => countsForArticle(hit, g) && namesArticle(hit, g.article));
         };
-        out.set(
-          q.id,
-          seen.map((p) => ({ features: p.features, firstCited: cited(p.first), otherCited: cited(p.other) })),
-        );
+        for (const p of seen) out.push({ features: p.features, firstCited: cited(p.first), otherCited: cited(p.other) });
       }
     }
   } finally {
