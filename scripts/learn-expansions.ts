@@ -11,7 +11,7 @@
 // two-fold cross-validation: the questions split in two halves by the md5 of their id, the tables
 // learned on one half, the other half searched without them, with the expansions, with the
 // expansions and priors, with similar questions too, and with the first-place model (keyword,
-// hybrid and vector, MRR@10 / R@1 / R@10 / R@50 / cited@1), so the figures are for questions they
+// hybrid and vector, MRR@10 / R@1 / R@10 / R@50 / hit@1 / cited@1), so the figures are for questions they
 // never saw.
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -73,12 +73,12 @@ async function measure(qs: readonly ArticleQuery[], mode: SearchMode): Promise<s
     outcomes.push(scoreBy('gold-articles', q, hits, true));
   }
   const m = summarize(outcomes);
-  return `${m.mrr10.toFixed(3)} / ${m.recall1.toFixed(3)} / ${m.recall10.toFixed(3)} / ${(m.recall50 ?? 0).toFixed(3)} / ${(m.cited1 ?? 0).toFixed(3)}`;
+  return `${m.mrr10.toFixed(3)} / ${m.recall1.toFixed(3)} / ${m.recall10.toFixed(3)} / ${(m.recall50 ?? 0).toFixed(3)} / ${(m.hit1 ?? 0).toFixed(3)} / ${(m.cited1 ?? 0).toFixed(3)}`;
 }
 
 if (values.check) {
   const half = (q: ArticleQuery) => foldOf(q.id, 2);
-  console.log('Two-fold cross-validation (MRR@10 / R@1 / R@10 / R@50 / cited@1 on the half not learned from):');
+  console.log('Two-fold cross-validation (MRR@10 / R@1 / R@10 / R@50 / hit@1 / cited@1 on the half not learned from):');
   console.log('| held-out half | questions | expansions / articles / laws learned | mode | neither | expansions | expansions and priors | and similar questions | and the first place |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const held of [0, 1]) {
