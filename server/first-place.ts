@@ -37,7 +37,7 @@ export interface Contender {
   score: number;
   /** Its text, normalized as query terms are (normalizeForTokens), whitespace removed. */
   text: string;
-  /** 1 / (1 + its place among the articles similar answered questions cite), 0 when not among them. */
+  /** The summed similarity to the query of the answered questions that cite it (similarArticles), 0 when none does. */
   similar: number;
 }
 

@@ -472,11 +472,18 @@ const SUGGESTED_PLACES = [
 ];
 const SUGGESTED_MOST = SUGGESTED_PLACES.reduce((n, p) => n + p.count, 0) + 10;
 
+/** A clause whose article answered questions like the query cite: the questions shown with it, and their summed similarity to the query. */
+interface Suggested {
+  candidate: Candidate;
+  questions: string[];
+  score: number;
+}
+
 /**
  * The clauses of the articles that answered questions like q cite (similar-questions.ts), best
  * first: the pool's own candidate when it holds the article, else a new one added to the pool.
  */
-function suggestedCandidates(index: LoadedIndex, articles: readonly SimilarArticle[], pool: Candidate[], scope: SearchFilters | null): { candidate: Candidate; questions: string[] }[] {
+function suggestedCandidates(index: LoadedIndex, articles: readonly SimilarArticle[], pool: Candidate[], scope: SearchFilters | null): Suggested[] {
   const owners = passageOwners(index);
   // the pool's candidates by their article (an item's candidate stands for its article)
   const inPool = new Map<string, Candidate>();
@@ -484,8 +491,8 @@ function suggestedCandidates(index: LoadedIndex, articles: readonly SimilarArtic
     const article = articleOf(index, c.clause);
     if (article !== undefined && !inPool.has(article.id)) inPool.set(article.id, c);
   }
-  const out: { candidate: Candidate; questions: string[] }[] = [];
-  for (const { article, questions } of articles) {
+  const out: Suggested[] = [];
+  for (const { article, questions, score } of articles) {
     const passage = articlePassage(index, article);
     if (passage < 0) continue;
     let c = inPool.get(articleOf(index, owners.clauses[passage])!.id);
@@ -495,7 +502,7 @@ function suggestedCandidates(index: LoadedIndex, articles: readonly SimilarArtic
       c = { clause: owners.clauses[passage]!, doc, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, score: 0, lead: 0, docRank: owners.docRanks[passage]! };
       pool.push(c);
     }
-    out.push({ candidate: c, questions });
+    out.push({ candidate: c, questions, score });
     if (out.length >= SUGGESTED_MOST) break;
   }
   return out;
@@ -589,7 +596,7 @@ function leadArticles(index: LoadedIndex, pool: Candidate[], scope: SearchFilter
 }
 
 /** Puts the suggested clauses that passed the filters in SUGGESTED_PLACES, each the best not already above. */
-function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; questions: string[] }[]): void {
+function placeSuggested(ranked: Candidate[], suggested: readonly Suggested[]): void {
   const listed = new Set(ranked);
   for (const { at, count } of SUGGESTED_PLACES) {
     const above = new Set(ranked.slice(0, at - count));
@@ -604,10 +611,10 @@ function placeSuggested(ranked: Candidate[], suggested: { candidate: Candidate; 
 
 /**
  * Of the first result and the next results of its law (FIRST_PLACE.depth in all), the one the
- * model learned from answered questions deems cited comes first (first-place.ts); a result that
- * leads because the query names it stays first.
+ * model learned from answered questions deems cited comes first and the first takes its place
+ * (first-place.ts); a result that leads because the query names it stays first.
  */
-function placeFirst(index: LoadedIndex, ranked: Candidate[], terms: QueryTerms, suggested: readonly { candidate: Candidate }[]): void {
+function placeFirst(index: LoadedIndex, ranked: Candidate[], terms: QueryTerms, suggested: readonly Suggested[]): void {
   const first = ranked[0];
   const observer = firstPlaceObserver();
   if (first === undefined || first.lead > 0 || (!hasFirstPlaceModel() && observer === null)) return;
@@ -617,14 +624,14 @@ function placeFirst(index: LoadedIndex, ranked: Candidate[], terms: QueryTerms, 
     if (c.doc.id === first.doc.id && c.lead === 0) others.push({ candidate: c, at: i });
   }
   if (others.length === 0) return;
-  const similarPlace = new Map<Candidate, number>();
-  suggested.forEach(({ candidate }, i) => {
-    if (!similarPlace.has(candidate)) similarPlace.set(candidate, i);
+  // how strongly similar answered questions cite each (the best of a candidate's suggestions: they come best first)
+  const similarity = new Map<Candidate, number>();
+  for (const { candidate, score } of suggested) if (!similarity.has(candidate)) similarity.set(candidate, score);
+  const contender = (c: Candidate): Contender => ({
+    score: c.score,
+    text: normalizeForTokens(shownPassage(index, c).text).replace(/\s+/gu, ''),
+    similar: similarity.get(c) ?? 0,
   });
-  const contender = (c: Candidate): Contender => {
-    const place = similarPlace.get(c);
-    return { score: c.score, text: normalizeForTokens(shownPassage(index, c).text).replace(/\s+/gu, ''), similar: place === undefined ? 0 : 1 / (1 + place) };
-  };
   const chosen = chooseFirst(
     terms.weighted,
     contender(first),
@@ -632,8 +639,9 @@ function placeFirst(index: LoadedIndex, ranked: Candidate[], terms: QueryTerms, 
     observer === null ? undefined : (features, i) => observer({ first: first.clause.id, other: others[i]!.candidate.clause.id, rank: others[i]!.at + 1, features }),
   );
   if (chosen < 0) return;
-  const [moved] = ranked.splice(others[chosen]!.at, 1);
-  ranked.unshift(moved!);
+  // the two exchange places: the results between them (often another law's) keep theirs
+  const at = others[chosen]!.at;
+  [ranked[0], ranked[at]] = [ranked[at]!, first];
 }
 
 /**

@@ -116,6 +116,8 @@ export interface SimilarArticle {
   article: string;
   /** The answered questions among the neighbours that cite it, most similar first (at most QUESTIONS_SHOWN). */
   questions: string[];
+  /** The summed similarity of the neighbours that cite it (each the cosine of its words with the query's). */
+  score: number;
 }
 
 /**
@@ -149,5 +151,5 @@ export function similarArticles(q: string): SimilarArticle[] {
   return [...found]
     .filter(([, f]) => f.citing.length >= SIMILAR_QUESTIONS.minQuestions)
     .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([article, f]) => ({ article, questions: f.citing.slice(0, QUESTIONS_SHOWN).map((i) => m.questions[i]!) }));
+    .map(([article, f]) => ({ article, questions: f.citing.slice(0, QUESTIONS_SHOWN).map((i) => m.questions[i]!), score: f.score }));
 }
