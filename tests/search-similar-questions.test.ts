@@ -55,9 +55,16 @@ describe('similar answered questions', () => {
       ]),
     );
     expect(similarArticles('孩子在学校被别的同学打伤了学校要赔吗')).toEqual([]);
-    expect(similarArticles('孩子在学校被打伤了，学校赔不赔？')).toEqual([
-      { article: SCHOOL, questions: ['孩子在学校被别的同学打伤了，学校要赔吗？', '孩子在学校受伤，学校要赔吗？'] },
-    ]);
+    const [suggested, ...more] = similarArticles('孩子在学校被打伤了，学校赔不赔？');
+    expect(more).toEqual([]);
+    expect(suggested).toEqual({
+      article: SCHOOL,
+      questions: ['孩子在学校被别的同学打伤了，学校要赔吗？', '孩子在学校受伤，学校要赔吗？'],
+      score: expect.any(Number),
+    });
+    // the summed similarity of the two questions that cite it, each a cosine
+    expect(suggested!.score).toBeGreaterThan(0);
+    expect(suggested!.score).toBeLessThanOrEqual(2);
   });
 });
 
