@@ -16,6 +16,7 @@ import { learnQueryMap, mapQuery, type QueryMap } from './query-map.ts';
 import { turnTaker } from './event-loop.ts';
 import { chooseFirst, FIRST_PLACE, firstPlaceObserver, hasFirstPlaceModel, type Contender, type WeightedTerm } from './first-place.ts';
 import { learnedExpansions } from './learned-expansions.ts';
+import { numeralVariants } from './numerals.ts';
 import { expandQuery } from './policy-thesaurus.ts';
 import type { LoadedIndex } from './load-index.ts';
 import type { WeightedQuery } from '../ingest/keyword-index.ts';
@@ -133,6 +134,8 @@ export const FUSION = {
   trustExponent: 2,
   focusWeight: 1,
   expansionWeight: 0.5,
+  /** The query's numbers written the other way (10年 → 十年, 五十万元 → 50万元; numerals.ts). */
+  numeralWeight: 1,
   /** Article words learned from answered questions (server/learned-expansions.ts). */
   learnedWeight: 0.25,
   /**
@@ -364,7 +367,7 @@ function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTe
 
 /** What the built-in embedder is given for a query: its words and the official ones for them. */
 function builtinQueryText(q: string): string {
-  return [q, ...expandQuery(q)].join(' ');
+  return [q, ...numeralVariants(q), ...expandQuery(q)].join(' ');
 }
 
 type AnsweredRows = NonNullable<ReturnType<typeof answeredRows>>;
@@ -718,6 +721,8 @@ function keywordQuery(index: LoadedIndex, q: string, cited: readonly (readonly C
   addText(q, 1, tokens);
   const focus = questionFocus(q);
   if (focus !== null) addText(focus, FUSION.focusWeight);
+  const numerals = numeralVariants(q);
+  if (numerals.length > 0 && FUSION.numeralWeight > 0) addText(numerals.join(' '), FUSION.numeralWeight);
   const expansion = expandQuery(q);
   if (expansion.length > 0) addText(expansion.join(' '), FUSION.expansionWeight);
   const learned = learnedExpansions(q, tokens).filter((w) => !expansion.includes(w));
@@ -1102,7 +1107,9 @@ interface QueryTerms {
   weighted: WeightedTerm[];
 }
 
-async function highlightTerms(index: LoadedIndex, q: string): Promise<QueryTerms> {
+async function highlightTerms(index: LoadedIndex, asked: string): Promise<QueryTerms> {
+  // its numbers written the other way are marked as well (10年 asked, 十年 found)
+  const q = [asked, ...numeralVariants(asked)].join(' ');
   const words = new Set(index.tokenizer.tokenize(q));
   const bigrams = new Set(cjkBigrams(q));
   const stats = await index.backend.termStats(q, [...words], [...bigrams]);
