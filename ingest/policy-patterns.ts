@@ -41,6 +41,18 @@ export function findDocNumbers(text: string): DocNumberMatch[] {
   return out;
 }
 
+// 湘政发2026 6号, 湘政发2026年6号, 湘政发[2026]6号: a 文号 as people type it into a search box, the
+// brackets left out or any. For queries only: in running text "2026年6号" is a date.
+const TYPED_DOC_NUMBER = /(\p{Script=Han}{1,10}?)\s*[〔［\[(（【﹝]?\s*((?:19|20)\d{2})\s*[〕］\])）】﹞年]?\s*第?\s*(\d{1,5})\s*号/u;
+
+/** The first 文号 a query holds, brackets or none (TYPED_DOC_NUMBER); its prefix is never empty. */
+export function findTypedDocNumber(query: string): DocNumberMatch | null {
+  const m = TYPED_DOC_NUMBER.exec(query);
+  if (m === null) return null;
+  const key = `〔${m[2]}〕${Number(m[3])}号`;
+  return { normalized: m[1]! + key, prefix: m[1]!, key, start: m.index, end: m.index + m[0].length };
+}
+
 /** Normalized 文号 (brackets as 〔〕, no spaces), or the compacted text when it holds none. */
 export function normalizeDocNumber(text: string): string {
   return findDocNumbers(text)[0]?.normalized ?? text.replace(/\s+/g, '');

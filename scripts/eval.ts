@@ -1,4 +1,5 @@
 // npm run eval [-- --set dev|laws --mode hybrid|keyword|vector --json --rebuild --limit N --misses N|all]
+//              [-- --queries FILE]   your own queries over corpus/, scored as the dev set is
 //
 // Runs every query set of ../shared/eval through the search the API serves (server/search.ts),
 // in every mode, and scores each by its own counting rule (../shared/eval/README.md):
@@ -49,6 +50,8 @@ interface EvalSet {
 const { values } = parseArgs({
   options: {
     set: { type: 'string' },
+    // queries of one's own over corpus/ (id, query, gold strings), in place of the dev set's
+    queries: { type: 'string' },
     mode: { type: 'string' },
     'dev-index': { type: 'string', default: path.join(root, 'index') },
     'laws-index': { type: 'string', default: path.join(os.tmpdir(), 'policy-search-eval', 'laws-index') },
@@ -64,7 +67,7 @@ const { values } = parseArgs({
   },
 });
 const usage =
-  'Usage: npm run eval -- [--set dev|laws] [--mode hybrid|keyword|vector] [--backend embedded|postgres] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--in-sample] [--limit N] [--misses N|all] [--json]';
+  'Usage: npm run eval -- [--set dev|laws] [--queries FILE] [--mode hybrid|keyword|vector] [--backend embedded|postgres] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--in-sample] [--limit N] [--misses N|all] [--json]';
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -74,7 +77,7 @@ const withSources = (documents: LoadedIndex['documents']) => documents.map((d) =
 const SETS: EvalSet[] = [
   {
     name: 'dev',
-    queries: path.join(root, '../shared/eval/queries.dev.json'),
+    queries: values.queries !== undefined ? path.resolve(values.queries) : path.join(root, '../shared/eval/queries.dev.json'),
     corpus: path.join(root, 'corpus'),
     index: path.resolve(values['dev-index']!),
     rule: 'gold-strings',
@@ -96,7 +99,14 @@ const SETS: EvalSet[] = [
   },
 ];
 
-const sets = values.set === undefined ? SETS : SETS.filter((s) => s.name === values.set);
+// --queries stands for the dev set's queries: the seeds' set is the one it runs
+const sets = values.set === undefined && values.queries === undefined ? SETS : SETS.filter((s) => s.name === (values.set ?? 'dev'));
+if (values.queries !== undefined && sets.some((s) => s.name !== 'dev')) {
+  console.error(`--queries gives queries over corpus/ (the dev set's rule); it cannot stand for --set ${values.set}.`);
+  process.exit(2);
+}
+/** The README's reference figures belong to its own queries. */
+const referenceOf = (set: EvalSet) => (set.name === 'dev' && values.queries !== undefined ? [] : SET_REFERENCE[set.name]);
 if (sets.length === 0) {
   console.error(`--set must be one of ${SETS.map((s) => s.name).join(', ')}; got "${values.set}".`);
   process.exit(2);
@@ -249,7 +259,7 @@ for (const set of sets) {
       index: { dir: index.dir, embedder: index.manifest.embedder, counts: index.manifest.counts, builtAt: index.manifest.builtAt },
       learnedTables: tables,
       systems: [...product.map((p) => ({ kind: 'product', ...strip(p) })), ...baselines.map((b) => ({ kind: 'baseline', ...strip(b) }))],
-      reference: SET_REFERENCE[set.name],
+      reference: referenceOf(set),
       targets,
     });
   } else {
@@ -295,7 +305,7 @@ function printSet(
     textTable(header, [
       ...product.map((p) => row(`${p.mode}${p.degraded ? ` (${p.degraded} degraded)` : ''}`, p.metrics, p.meanMs)),
       ...baselines.map((b) => row(b.name, b.metrics)),
-      ...SET_REFERENCE[set.name].map((r) => row(r.name, r.metrics)),
+      ...referenceOf(set).map((r) => row(r.name, r.metrics)),
     ]),
   );
   if (targets.length > 0) {

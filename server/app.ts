@@ -195,7 +195,8 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
       // the query was only the document's name: marking its digits ("2" of 2025) in every clause helps no one
       for (const r of answer.results) r.highlights = r.highlights.filter(([a, b]) => !/^[\d\s〔〕［］\[\]（）()号第年]*$/.test(r.text.slice(a, b)));
     }
-    res.json({ ...withInterpretations(index, answer, named.rest || request.q), query: request.q, document: documentCard(named.document), within: { docId: named.document.id, rest: named.rest, found } });
+    // (only the document's name was asked: each of its clauses is what was asked, none is weak)
+    res.json({ ...withInterpretations(index, answer, named.rest === '' ? null : named.rest), query: request.q, document: documentCard(named.document), within: { docId: named.document.id, rest: named.rest, found } });
   });
 
   api.get('/docs', (req, res) => {

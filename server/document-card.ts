@@ -1,7 +1,7 @@
 // A query that names a document: by its 文号 (in any bracket style, or none: "湘政发2026 6号"), its
 // title or most of it, or a law's short name (民法典, 商标法). The search page shows that document
 // first, as a card, then its clauses that match the rest of the query.
-import { findDocNumbers } from '../ingest/policy-patterns.ts';
+import { findDocNumbers, findTypedDocNumber } from '../ingest/policy-patterns.ts';
 import type { DocumentStatus, DocumentType, PolicyDocument } from '../ingest/types.ts';
 import type { LoadedIndex } from './load-index.ts';
 import { judgeResults, resultRelevanceText } from './relevance.ts';
@@ -28,8 +28,6 @@ export interface NamedDocument {
   rest: string;
 }
 
-// 湘政发〔2026〕6号, 湘政发[2026]6号, 湘政发2026 6号, 湘政发2026年6号
-const LOOSE_NUMBER = /([\p{Script=Han}]{1,10}?)\s*[〔［\[(（【﹝]?\s*((?:19|20)\d{2})\s*[〕］\])）】﹞年]?\s*第?\s*(\d{1,5})\s*号/u;
 const FILLER = /^[\s，。、；：？！,.;:?!“”"'《》〈〉（）()的和与及中里关于有没有是否吗呢]+|[\s，。、；：？！,.;:?!“”"'《》〈〉（）()的和与及中里关于有没有是否吗呢]+$/g;
 
 /** A law's name as people say it: 中华人民共和国民法典 -> 民法典. */
@@ -62,15 +60,14 @@ export function findNamedDocument(index: LoadedIndex, q: string): NamedDocument 
   const query = q.trim();
   if (query === '') return null;
   // 1. a 文号
-  const loose = LOOSE_NUMBER.exec(query);
-  if (loose) {
-    const key = `〔${loose[2]}〕${Number(loose[3])}号`;
-    const prefix = loose[1]!;
+  const typed = findTypedDocNumber(query);
+  if (typed) {
+    const { key, prefix } = typed;
     const doc = index.documents.find((d) => {
       const have = d.docNumber ? findDocNumbers(d.docNumber)[0] : undefined;
-      return have !== undefined && have.key === key && prefix !== '' && (have.prefix.endsWith(prefix) || prefix.endsWith(have.prefix));
+      return have !== undefined && have.key === key && (have.prefix.endsWith(prefix) || prefix.endsWith(have.prefix));
     });
-    if (doc) return { document: doc, rest: (query.slice(0, loose.index) + ' ' + query.slice(loose.index + loose[0].length)).replace(FILLER, '').trim() };
+    if (doc) return { document: doc, rest: (query.slice(0, typed.start) + ' ' + query.slice(typed.end)).replace(FILLER, '').trim() };
   }
   // 2. a law's short name, the longest one the query contains (刑事诉讼法 before 刑法)
   let best: { name: string; doc: PolicyDocument } | null = null;
@@ -148,13 +145,16 @@ function linked(index: LoadedIndex, clauseId: string): LinkedClause | undefined 
 /**
  * Links each result to its 解读 (本条解读) or to the clause it explains, and puts the operative text
  * first: a 解读's clause that ranks above the clause it explains gives that clause its place.
+ * `asked` is what relevance is judged against; null when the query asked for a whole document by
+ * its name alone, whose every clause is then what was asked.
  */
 export function withInterpretations<T extends SearchResponse>(
   index: LoadedIndex,
   response: T,
-  asked: string = response.query,
+  asked: string | null = response.query,
 ): T & { results: ApiSearchResult[]; strong: number } {
-  const judged = judgeResults(asked, response.results.map(resultRelevanceText));
+  const texts = response.results.map(resultRelevanceText);
+  const judged = asked !== null ? judgeResults(asked, texts) : { relevance: texts.map(() => 1), weak: texts.map(() => false) };
   const results: ApiSearchResult[] = response.results.map((r, i) => {
     const clause = index.clausesById.get(r.clauseId);
     const interpretation = clause?.interpretations?.[0] ? linked(index, clause.interpretations[0]) : undefined;

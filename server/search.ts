@@ -4,7 +4,7 @@
 // that names a document (its 文号 or its title) leads with that document. Each result carries the
 // passage, the sentence of its clause that best answers the query, and where the query's terms are.
 import { cjkBigrams, normalizeForTokens } from '../ingest/chinese-tokenizer.ts';
-import { findDocNumbers } from '../ingest/policy-patterns.ts';
+import { findDocNumbers, findTypedDocNumber } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
 import { articleLabel, articleOf, compact, KEYWORD_LEG } from './corpus-priors.ts';
@@ -313,7 +313,9 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const scope: SearchFilters | null = filters.doc !== undefined ? { doc: filters.doc } : null;
   const [[keywordHits, vectorHits], terms] = await Promise.all([legs(scope), highlightTerms(index, q)]);
   const named = namedDocuments(index, q);
-  const pool = collectClauses(index, keywordHits, vectorHits, named).filter((c) => scope === null || c.doc.id === scope.doc);
+  // a query that is only a document's name (its 文号, its title) asks for the document: it opens at its head
+  const opens = onlyNames(index, q, named);
+  const pool = collectClauses(index, keywordHits, vectorHits, named, opens).filter((c) => scope === null || c.doc.id === scope.doc);
   leadArticles(index, pool, scope, [...namedArticles(index, q, scope?.doc).map((article) => ({ article })), ...namedCrimeArticles(index, q)]);
   // the fused ranking also hears what answered questions like this one cite (added to the pool, so facets count them)
   const suggested = similar.length > 0 ? suggestedCandidates(index, similar, pool, scope) : [];
@@ -325,6 +327,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   if (mode !== 'vector') liftBySentence(ranked, q, terms);
   if (suggested.length > 0) placeSuggested(ranked, suggested);
   if (mode === 'hybrid') placeFirst(index, ranked, terms, suggested);
+  if (opens) headsFirst(ranked, named);
   const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
   return {
     query: q,
@@ -829,7 +832,7 @@ function passageOwners(index: LoadedIndex): PassageOwners {
  * leg, scored by fuse. A document the query names is in the running even when none of its
  * passages matched (a bare 文号): by its first clause.
  */
-function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits: ScoredId[], named: Set<string>): Candidate[] {
+function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits: ScoredId[], named: Set<string>, heads: boolean): Candidate[] {
   const owners = passageOwners(index);
   const { clauseNumbers, slots, docRanks } = owners;
   const candidates: Candidate[] = [];
@@ -877,7 +880,7 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
   for (const docId of named) {
     const doc = index.documentsById.get(docId)!;
     const first = doc.clauses[0] === undefined ? undefined : index.clausesById.get(doc.clauses[0].id);
-    if (first === undefined || candidates.some((c) => c.doc.id === docId)) continue;
+    if (first === undefined || candidates.some((c) => (heads ? c.clause === first : c.doc.id === docId))) continue;
     const passage = owners.clauses.indexOf(first);
     if (passage < 0) continue;
     candidates.push({ clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, lead: 1, docRank: docRanks[passage]! });
@@ -1043,10 +1046,38 @@ function namesOf(index: LoadedIndex): DocumentName[] {
   return names;
 }
 
+/**
+ * True when the query says nothing but the names of the documents it names: their 文号, words of
+ * their titles, 全文 or 原文. "湘政发〔2026〕6号" asks for the document, not for the clause where 2026
+ * and 6 weigh most.
+ */
+export function onlyNames(index: LoadedIndex, q: string, named: ReadonlySet<string>): boolean {
+  if (named.size === 0) return false;
+  let rest = q.normalize('NFKC');
+  for (const d of findDocNumbers(rest).reverse()) rest = rest.slice(0, d.start) + rest.slice(d.end);
+  const typed = findTypedDocNumber(rest);
+  if (typed !== null) rest = rest.slice(0, typed.start) + rest.slice(typed.end);
+  const titles = [...named].map((id) => compact(index.documentsById.get(id)?.title ?? '')).join('');
+  rest = withoutAsking(rest).replace(/全文|原文|文件/gu, '');
+  return [...rest].every((ch) => !/[\p{L}\p{N}]/u.test(ch) || titles.includes(ch));
+}
+
+/** The named documents' heads (their first clause: the notice, the preamble) first, in the order their documents rank. */
+function headsFirst(ranked: Candidate[], named: ReadonlySet<string>): void {
+  const heads = ranked.filter((c) => named.has(c.doc.id) && c.doc.clauses[0]?.id === c.clause.id);
+  if (heads.length === 0) return;
+  const order = new Map<string, number>();
+  ranked.forEach((c, i) => order.has(c.doc.id) || order.set(c.doc.id, i));
+  heads.sort((a, b) => order.get(a.doc.id)! - order.get(b.doc.id)!);
+  const moving = new Set(heads);
+  ranked.splice(0, ranked.length, ...heads, ...ranked.filter((c) => !moving.has(c)));
+}
+
 export function namedDocuments(index: LoadedIndex, q: string): Set<string> {
   const out = new Set<string>();
   const names = namesOf(index);
-  for (const want of findDocNumbers(q)) {
+  const typed = findTypedDocNumber(q);
+  for (const want of [...findDocNumbers(q), ...(typed !== null ? [typed] : [])]) {
     if (want.prefix === '') continue;
     for (const d of names) {
       const have = d.docNumber;

@@ -102,6 +102,7 @@ describe('GET /api/search', () => {
       const body = await searchFor({ q });
       const expected = q.startsWith('永政人') ? `${MEASURES}-3` : MEASURES;
       expect(body.results[0]!.docId, q).toBe(expected);
+      if (expected === MEASURES) expect(body.results[0]!.text, q).toMatch(/现将《永州市推动先进制造业高质量发展若干措施》印发给你们/u);
     }
   });
 
@@ -114,6 +115,8 @@ describe('GET /api/search', () => {
       expect(body.document!.outline.length).toBeGreaterThan(3);
       expect(body.within).toEqual({ docId: PLAN, rest: '', found: true });
       expect(body.results.every((r) => r.docId === PLAN), q).toBe(true);
+      // only its name was asked: the document opens at its head, the notice that issues it
+      expect(body.results[0]!.text, q).toMatch(/^各市州、县市区人民政府.*现将《湖南省推进新型工业化和制造强省建设“十五五”规划》印发给你们/su);
     }
     // the rest of the query is looked for inside the document
     const inside = await searchFor({ q: '湘政发〔2026〕6号 人工智能' });
