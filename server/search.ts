@@ -151,6 +151,11 @@ export const FUSION = {
    */
   sentenceWeight: 0.3,
   sentenceDepth: 20,
+  /**
+   * A clause of a document whose region (永州市, 湖南省) the query names has its score multiplied by
+   * 1 + regionWeight (namedRegions).
+   */
+  regionWeight: 0.3,
 };
 const DEFAULT_EMBED_TIMEOUT_MS = 2000;
 const MAX_ANSWER = 200;
@@ -319,6 +324,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   leadArticles(index, pool, scope, [...namedArticles(index, q, scope?.doc).map((article) => ({ article })), ...namedCrimeArticles(index, q)]);
   // the fused ranking also hears what answered questions like this one cite (added to the pool, so facets count them)
   const suggested = similar.length > 0 ? suggestedCandidates(index, similar, pool, scope) : [];
+  liftNamedRegions(index, pool, q);
   const facets = countFacets(index, pool, filters);
   const candidates = filtered ? pool.filter((c) => matchesFilters(c.doc, filters)) : pool;
 
@@ -341,6 +347,36 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
     results,
     facets,
   };
+}
+
+/** Per index: each document region with the names a query may call it by (湖南省: 湖南省, 湖南). */
+const regionNames = new WeakMap<LoadedIndex, [region: string, names: string[]][]>();
+
+/**
+ * The document regions a query names, by their name or their name without 省/市/县/区 (two
+ * characters at least); of a query that puts a premise first, those its question part names
+ * ("湖州奖100万，永州奖多少？" asks about 永州; "永州属于湘南，省里让湘南承接什么？" about none).
+ */
+export function namedRegions(index: LoadedIndex, q: string): Set<string> {
+  let names = regionNames.get(index);
+  if (names === undefined) {
+    names = knownValues(index).region.map((region) => {
+      const short = region.replace(/(?:特别行政区|自治区|自治州|自治县|省|市|县|区|州|盟)$/u, '');
+      return [region, short.length >= 2 && short !== region ? [region, short] : [region]];
+    });
+    regionNames.set(index, names);
+  }
+  const named = (text: string) => new Set(names.filter(([, said]) => said.some((n) => text.includes(n))).map(([region]) => region));
+  const focus = questionFocus(q);
+  return named(focus ?? q);
+}
+
+/** The clauses of documents of the regions the query names weigh 1 + regionWeight times as much (none when it names every region). */
+function liftNamedRegions(index: LoadedIndex, pool: Candidate[], q: string): void {
+  if (!(FUSION.regionWeight > 0)) return;
+  const regions = namedRegions(index, q);
+  if (regions.size === 0 || regions.size === knownValues(index).region.length) return;
+  for (const c of pool) if (c.doc.region !== null && regions.has(c.doc.region)) c.score *= 1 + FUSION.regionWeight;
 }
 
 /**

@@ -49,6 +49,13 @@ describe('everyday words for what the law names otherwise', () => {
     expect(expandQuery('偷渡出境会被判刑吗')).not.toContain('盗窃');
   });
 
+  it('know how a firm says what a policy names otherwise', () => {
+    expect(expandQuery('工信部认定的智能工厂奖多少')).toContain('工业和信息化部');
+    expect(expandQuery('厂子想省水，有什么补贴')).toEqual(expect.arrayContaining(['节水', '企业']));
+    expect(expandQuery('怎么让运货便宜一点')).toEqual(expect.arrayContaining(['物流', '降低成本']));
+    expect(expandQuery('不想一直给大牌代工')).toContain('贴牌');
+  });
+
   it('add nothing the question already says', () => {
     expect(expandQuery('出租人卖房，承租人有优先购买权吗')).not.toContain('出租人');
     expect(expandQuery('房东卖房，出租人要通知吗')).not.toContain('出租人');
