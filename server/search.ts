@@ -866,7 +866,8 @@ function passageOwners(index: LoadedIndex): PassageOwners {
 /**
  * Passage rankings -> one candidate per clause, with the clause's best passage and rank in each
  * leg, scored by fuse. A document the query names is in the running even when none of its
- * passages matched (a bare 文号): by its first clause.
+ * passages matched (a bare 文号): by its first clause; with `heads` (the query is only names,
+ * onlyNames) its first clause always is, to open it at its head.
  */
 function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits: ScoredId[], named: Set<string>, heads: boolean): Candidate[] {
   const owners = passageOwners(index);
