@@ -114,7 +114,7 @@ export function articlePriors(index: Catalog): Float32Array {
       // an article's own heading at the start of its line is no reference
       if (/(^|\n)[\s\u3000#*]*$/u.test(raw) && (m.index < 40 || raw.includes('\n'))) continue;
       const before = raw.normalize('NFKC');
-      let targets: string[] | undefined;
+      let targets: readonly string[] | undefined;
       const quoted = /《([^《》]{2,38})》$/u.exec(before);
       if (quoted) targets = byName.get(compact(quoted[1]!).replace(/^中华人民共和国/u, '')) ?? [];
       else {
@@ -140,13 +140,18 @@ export function articlePriors(index: Catalog): Float32Array {
   return priors;
 }
 
-/** Document ids by the name other documents cite them by (citedName). */
-export function documentsByCitedName(index: Catalog): Map<string, string[]> {
-  const byName = new Map<string, string[]>();
+const citedNameCache = new WeakMap<Catalog, Map<string, string[]>>();
+
+/** Document ids by the name other documents cite them by (citedName), once per index. */
+export function documentsByCitedName(index: Catalog): ReadonlyMap<string, readonly string[]> {
+  let byName = citedNameCache.get(index);
+  if (byName !== undefined) return byName;
+  byName = new Map<string, string[]>();
   for (const d of index.documents) {
     const name = citedName(d);
     if (name.length >= 2) byName.set(name, [...(byName.get(name) ?? []), d.id]);
   }
+  citedNameCache.set(index, byName);
   return byName;
 }
 

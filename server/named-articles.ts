@@ -46,16 +46,13 @@ export function articlesByKey(index: Catalog, doc: PolicyDocument): Map<string, 
   return articles;
 }
 
-const names = new WeakMap<Catalog, Map<string, string[]>>();
-
 /**
  * The articles a query names with their law, in the order it names them; within one document
  * (`within`, a search inside it), a number alone names its article there.
  */
 export function namedArticles(index: Catalog, q: string, within?: string): Clause[] {
   if (!q.includes('条')) return [];
-  let byName = names.get(index);
-  if (byName === undefined) names.set(index, (byName = documentsByCitedName(index)));
+  const byName = documentsByCitedName(index);
   const out: Clause[] = [];
   const text = q.normalize('NFKC');
   for (const m of text.matchAll(ARTICLE_NUMBER)) {
@@ -63,7 +60,7 @@ export function namedArticles(index: Catalog, q: string, within?: string): Claus
     if (key === null) continue;
     // the longest name of a law that the words just before 第 end with (《》 and spaces left out)
     const before = compact(text.slice(Math.max(0, m.index - LONGEST_NAME - 10), m.index)).replace(/的$/u, '');
-    let docs: string[] | undefined;
+    let docs: readonly string[] | undefined;
     for (let len = Math.min(LONGEST_NAME, before.length); len >= 2 && docs === undefined; len--) {
       docs = byName.get(before.slice(before.length - len).replace(/^中华人民共和国/u, ''));
     }

@@ -7,7 +7,7 @@ import { cjkBigrams, normalizeForTokens } from '../ingest/chinese-tokenizer.ts';
 import { findDocNumbers, findTypedDocNumber } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
-import { articleLabel, articleOf, compact, KEYWORD_LEG } from './corpus-priors.ts';
+import { articleLabel, articleOf, compact, documentsByCitedName, KEYWORD_LEG } from './corpus-priors.ts';
 import { namedCrimeArticles } from './crime-names.ts';
 import { namedArticles } from './named-articles.ts';
 import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts';
@@ -333,7 +333,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   if (mode !== 'vector') liftBySentence(ranked, q, terms);
   if (suggested.length > 0) placeSuggested(ranked, suggested);
   if (mode === 'hybrid') placeFirst(index, ranked, terms, suggested);
-  if (opens) headsFirst(ranked, named);
+  if (opens) headsFirst(index, ranked, named);
   const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
   return {
     query: q,
@@ -837,6 +837,8 @@ interface PassageOwners {
   docRanks: Int32Array;
   /** The documents in that order. */
   byRank: PolicyDocument[];
+  /** Each document's first passage (its head: the notice, the preamble, 第一条). */
+  firstPassage: Map<string, number>;
 }
 const passageOwnersOf = new WeakMap<LoadedIndex, PassageOwners>();
 
@@ -851,6 +853,10 @@ function passageOwners(index: LoadedIndex): PassageOwners {
   for (const id of index.clausesById.keys()) numbers.set(id, numbers.size);
   const byId = [...index.documentsById.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rankOf = new Map(byId.map((doc, i) => [doc.id, i]));
+  const firstPassage = new Map<string, number>();
+  index.passages.forEach((p, i) => {
+    if (!firstPassage.has(p.docId)) firstPassage.set(p.docId, i);
+  });
   owners = {
     clauses: index.passages.map((p) => index.clausesById.get(p.clauseId)!),
     docs: index.passages.map((p) => index.documentsById.get(p.docId)!),
@@ -858,6 +864,7 @@ function passageOwners(index: LoadedIndex): PassageOwners {
     slots: new Int32Array(numbers.size),
     docRanks: Int32Array.from(index.passages, (p) => rankOf.get(p.docId)!),
     byRank: byId,
+    firstPassage,
   };
   passageOwnersOf.set(index, owners);
   return owners;
@@ -866,8 +873,8 @@ function passageOwners(index: LoadedIndex): PassageOwners {
 /**
  * Passage rankings -> one candidate per clause, with the clause's best passage and rank in each
  * leg, scored by fuse. A document the query names is in the running even when none of its
- * passages matched (a bare 文号): by its first clause; with `heads` (the query is only names,
- * onlyNames) its first clause always is, to open it at its head.
+ * passages matched (a bare 文号): by its head, the clause of its first passage; with `heads` (the
+ * query is only names, onlyNames) its head always is, to open it there.
  */
 function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits: ScoredId[], named: Set<string>, heads: boolean): Candidate[] {
   const owners = passageOwners(index);
@@ -915,12 +922,11 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
     for (const number of numbers) slots[number] = 0;
   }
   for (const docId of named) {
-    const doc = index.documentsById.get(docId)!;
-    const first = doc.clauses[0] === undefined ? undefined : index.clausesById.get(doc.clauses[0].id);
-    if (first === undefined || candidates.some((c) => (heads ? c.clause === first : c.doc.id === docId))) continue;
-    const passage = owners.clauses.indexOf(first);
-    if (passage < 0) continue;
-    candidates.push({ clause: first, doc, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, lead: 1, docRank: docRanks[passage]! });
+    const passage = owners.firstPassage.get(docId);
+    if (passage === undefined) continue;
+    const first = owners.clauses[passage]!;
+    if (candidates.some((c) => (heads ? c.clause === first : c.doc.id === docId))) continue;
+    candidates.push({ clause: first, doc: owners.docs[passage]!, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, lead: 1, docRank: docRanks[passage]! });
     keywordOrder.push(first.id);
   }
   fuse(candidates, keywordOrder, vectorOrder, keywordHits, vectorHits);
@@ -1094,14 +1100,15 @@ export function onlyNames(index: LoadedIndex, q: string, named: ReadonlySet<stri
   for (const d of findDocNumbers(rest).reverse()) rest = rest.slice(0, d.start) + rest.slice(d.end);
   const typed = findTypedDocNumber(rest);
   if (typed !== null) rest = rest.slice(0, typed.start) + rest.slice(typed.end);
-  const titles = [...named].map((id) => compact(index.documentsById.get(id)?.title ?? '')).join('');
+  const titles = [...named].map((id) => compact(index.documentsById.get(id)?.title ?? index.documentsById.get(id)?.source ?? '')).join('');
   rest = withoutAsking(rest).replace(/全文|原文|文件/gu, '');
   return [...rest].every((ch) => !/[\p{L}\p{N}]/u.test(ch) || titles.includes(ch));
 }
 
-/** The named documents' heads (their first clause: the notice, the preamble) first, in the order their documents rank. */
-function headsFirst(ranked: Candidate[], named: ReadonlySet<string>): void {
-  const heads = ranked.filter((c) => named.has(c.doc.id) && c.doc.clauses[0]?.id === c.clause.id);
+/** The named documents' heads (the clause of each one's first passage: the notice, the preamble, 第一条) first, in the order their documents rank. */
+function headsFirst(index: LoadedIndex, ranked: Candidate[], named: ReadonlySet<string>): void {
+  const { firstPassage, clauses } = passageOwners(index);
+  const heads = ranked.filter((c) => named.has(c.doc.id) && clauses[firstPassage.get(c.doc.id) ?? -1] === c.clause);
   if (heads.length === 0) return;
   const order = new Map<string, number>();
   ranked.forEach((c, i) => order.has(c.doc.id) || order.set(c.doc.id, i));
@@ -1112,6 +1119,10 @@ function headsFirst(ranked: Candidate[], named: ReadonlySet<string>): void {
 
 export function namedDocuments(index: LoadedIndex, q: string): Set<string> {
   const out = new Set<string>();
+  // a query that is a document's name and nothing else (民法典, 《中华人民共和国劳动合同法》全文), as other documents cite it
+  const asName = compact(q.normalize('NFKC')).replace(/[《》〈〉“”"]/gu, '').replace(/^中华人民共和国/u, '').replace(/(?:全文|原文)$/u, '');
+  const exact = documentsByCitedName(index).get(asName);
+  if (exact !== undefined && exact.length === 1) out.add(exact[0]!);
   const names = namesOf(index);
   const typed = findTypedDocNumber(q);
   for (const want of [...findDocNumbers(q), ...(typed !== null ? [typed] : [])]) {

@@ -83,3 +83,18 @@ describe('an article named with its law', () => {
     expect(body.results[0]).toMatchObject({ label: '第四十七条', citation: '《中华人民共和国劳动合同法》第四十七条' });
   });
 });
+
+describe('a law asked for by its name alone', () => {
+  it('opens at its first article, in search and through the API', async () => {
+    for (const q of ['劳动合同法', '《中华人民共和国劳动合同法》', '劳动合同法全文']) {
+      const result = await first(q);
+      expect(result?.docTitle, q).toBe('中华人民共和国劳动合同法');
+      expect(result?.label, q).toBe('第四十七条');
+    }
+    const res = await request(createApp(index, { webDist: null })).get('/api/search').query({ q: '民法典' });
+    const body = res.body as ApiSearchResponse;
+    expect(body.document?.title).toBe('中华人民共和国民法典');
+    expect(body.results[0]).toMatchObject({ label: '第一千一百六十五条', weak: false });
+    expect(body.results.every((r) => !r.weak)).toBe(true);
+  });
+});
