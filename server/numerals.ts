@@ -8,14 +8,14 @@ import { chineseNumber } from '../ingest/policy-patterns.ts';
 
 const DIGITS = '零一二三四五六七八九';
 
-/** Units a number is counted in; the longer first. */
-const UNIT = '(?:个工作日|个月|周岁|工作日|小时|分钟|平方米|公里|万元|亿元|年|月|日|天|周|倍|岁|万|亿|元|人|名|次|项|件|家|户|亩|米|%|％)';
+/** Units a number is counted in; the longer first (the query is NFKC-normalized: ％ is %). */
+const UNIT = '(?:个工作日|个月|周岁|工作日|小时|分钟|平方米|公里|万元|亿元|年|月|日|天|周|倍|岁|万|亿|元|人|名|次|项|件|家|户|亩|米|%)';
 
 // a number in digits (not inside another number, a decimal, a 文号's year or an article's 第5条) before a unit
 const ARABIC = new RegExp(`(?<![\\d.．〔［\\[(（第])(\\d{1,8})(${UNIT})`, 'gu');
-// a number in Chinese numerals, only before a unit (一般, 统一 and 十分 are no numbers), or after 百分之
-const CHINESE = new RegExp(`(百分之)?([零〇一二两三四五六七八九十百千万]+)(${UNIT})`, 'gu');
-const PERCENT = /^百分之([零〇一二两三四五六七八九十百千]+)/u;
+// a number in Chinese numerals, only before a unit (一般, 统一 and 十分 are no numbers); after 百分之, a share
+const CHINESE = new RegExp(`(?<![零〇一二两三四五六七八九十百千万之])([零〇一二两三四五六七八九十百千万]+)(${UNIT})`, 'gu');
+const PERCENT = /百分之([零〇一二两三四五六七八九十百千]+)/gu;
 
 /** 0 < n < 10⁸ in Chinese numerals as laws write them: 10 → 十, 120 → 一百二十, 105 → 一百零五, 30000 → 三万. */
 export function chineseNumeral(n: number): string {
@@ -58,7 +58,7 @@ function parseChinese(text: string): number | null {
   return high === null || low === null ? null : high * 10000 + low;
 }
 
-const isYear = (digits: string, unit: string | undefined) => digits.length === 4 && (unit === '年' || /^(19|20)\d\d$/.test(digits));
+const isYear = (digits: string, unit: string) => digits.length === 4 && (unit === '年' || /^(19|20)\d\d$/.test(digits));
 
 /**
  * The query's numbers written the other way, each with its unit: "满10年的" → ["十年"], "4倍" →
@@ -69,22 +69,20 @@ export function numeralVariants(q: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(ARABIC)) {
     const [, digits, unit] = m;
-    if (isYear(digits!, unit) || text[m.index + m[0].length] === '号') continue;
+    if (isYear(digits!, unit!) || text[m.index + m[0].length] === '号') continue;
     const n = Number(digits);
     if (n === 0) continue;
-    if (unit === '%' || unit === '％') out.add(`百分之${chineseNumeral(n)}`);
-    else out.add(chineseNumeral(n) + unit);
+    out.add(unit === '%' ? `百分之${chineseNumeral(n)}` : chineseNumeral(n) + unit);
   }
   for (const m of text.matchAll(CHINESE)) {
-    const [, percent, numeral, unit] = m;
+    const [, numeral, unit] = m;
     // 五十万元 → 50万元, as policies write amounts
     const tenThousands = numeral!.length > 1 && numeral!.endsWith('万');
     const n = parseChinese(tenThousands ? numeral!.slice(0, -1) : numeral!);
     if (n === null || n === 0) continue;
-    out.add(percent !== undefined ? `${n}%` : `${n}${tenThousands ? '万' : ''}${unit}`);
+    out.add(`${n}${tenThousands ? '万' : ''}${unit}`);
   }
-  // 百分之五 with no unit after it
-  for (const m of text.matchAll(new RegExp(PERCENT.source.slice(1), 'gu'))) {
+  for (const m of text.matchAll(PERCENT)) {
     const n = parseChinese(m[1]!);
     if (n !== null && n > 0) out.add(`${n}%`);
   }
