@@ -28,13 +28,18 @@ export function createWorkerEmbedder(info: EmbedderInfo, options: BgeEmbedderOpt
     ...how,
     workerData: { modelDir: options.modelDir, cacheDir: options.cacheDir, allowRemote: options.allowRemote, endpoint: options.endpoint, modelId: info.id, dims: info.dims },
   });
-  worker.unref();
   let next = 0;
   const pending = new Map<number, { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void }>();
+  // The worker keeps the process alive only while a request waits for it: a script that loaded an
+  // index ends when its work does. (Listening for messages refs the worker again: settled after.)
+  const settle = () => {
+    if (pending.size === 0) worker.unref();
+  };
   worker.on('message', (reply: WorkerReply) => {
     const waiting = pending.get(reply.id);
     if (waiting === undefined) return; // a reply after its caller gave up
     pending.delete(reply.id);
+    settle();
     if (reply.ok) waiting.resolve(reply);
     else if (reply.error.name === 'ModelLoadError') {
       const error = new ModelLoadError(reply.error.code as ModelErrorCode, []);
@@ -45,11 +50,14 @@ export function createWorkerEmbedder(info: EmbedderInfo, options: BgeEmbedderOpt
   worker.on('error', (error: Error) => {
     for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
+    settle();
   });
+  settle();
   const ask = (request: { op: 'query'; text: string } | { op: 'fingerprint' }) =>
     new Promise<WorkerReply & { ok: true }>((resolve, reject) => {
       const id = next++;
       pending.set(id, { resolve, reject });
+      worker.ref();
       worker.postMessage({ ...request, id } satisfies WorkerRequest);
     });
 

@@ -193,6 +193,26 @@ describe('npm start', () => {
     }
   }, 120_000);
 
+  it('npm run search on a bge-small-zh index prints its results and ends (the query worker does not hold the process)', async () => {
+    const modelDir = await ensureTestModel({ tiny: true });
+    const bgeIndex = join(tmp, 'bge-index');
+    if (await indexIsStale(corpusDir, bgeIndex)) await buildIndex({ corpusDir, indexDir: bgeIndex, embedder: 'bge-small-zh', modelDir, warn: () => {} });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli-search.ts', '--index', bgeIndex, '--k', '3', '设备更新', '贴息'], {
+      env: { ...process.env, MODEL_DIR: modelDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    // it ends by itself; a process held open by its worker is killed after a minute and fails here
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    clearTimeout(killer);
+    expect(output).toMatch(/3 of \d+ clauses, hybrid, .* embedder Xenova\/bge-small-zh-v1\.5/);
+    expect(output).not.toMatch(/degraded/);
+    expect(code).toBe(0);
+  }, 120_000);
+
   it('serves a valid index with a warning when the corpus folder is missing', async () => {
     const server = await start({ CORPUS_DIR: join(tmp, 'no-such-corpus'), INDEX_DIR: indexDir });
     try {
