@@ -1,7 +1,7 @@
-// The seeds' held-out query sets (scripts/queries/, `npm run eval -- --queries FILE`): queries
-// written over corpus/ without sight of the search code or the dev queries. Each gold must be
-// quoted from its file as the dev set's rule reads it (whitespace removed), or the set measures
-// nothing.
+// The held-out query sets (scripts/queries/): over the seeds (`npm run eval -- --queries FILE`)
+// and over the laws (`npm run eval -- --set laws --queries FILE`), written without sight of the
+// search code or the sets it was tuned on. Each gold must be quoted from its file as its set's rule
+// reads it (whitespace removed), or the set measures nothing.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,32 @@ describe('the seeds’ held-out query sets', () => {
       for (const q of queries) {
         const text = corpusText(q.file);
         for (const gold of q.gold) expect(text.includes(gold), `${q.id}: ${gold}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('the laws’ held-out question sets', () => {
+  const lawFiles = readdirSync(dir).filter((f) => f.startsWith('laws-heldout-') && f.endsWith('.json'));
+  const lawText = (file: string) => readFileSync(path.resolve('../shared/laws/corpus', file), 'utf8').replace(/\s+/gu, '');
+
+  it('are questions with gold articles, as laws-train is', async () => {
+    expect(lawFiles.length).toBeGreaterThanOrEqual(1);
+    for (const file of lawFiles) {
+      const questions = await readQueries(path.join(dir, file), 'gold-articles');
+      expect(questions.length, file).toBeGreaterThanOrEqual(30);
+      expect(new Set(questions.map((q) => q.id)).size, file).toBe(questions.length);
+      for (const q of questions) for (const g of q.gold) expect(g.article, q.id).toMatch(/^第[零〇一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?$/u);
+    }
+  });
+
+  it('quote every gold article from the law it names, under its label, whitespace removed', async () => {
+    for (const file of lawFiles) {
+      for (const q of await readQueries(path.join(dir, file), 'gold-articles')) {
+        for (const g of q.gold) {
+          const text = lawText(g.file);
+          expect(text.includes(g.article + g.text), `${q.id}: ${g.file} ${g.article}`).toBe(true);
+        }
       }
     }
   });
