@@ -197,6 +197,17 @@ async function toPostgres(embedded: EmbeddedIndex): Promise<{ index: LoadedIndex
 const out: unknown[] = [];
 for (const set of sets) {
   const all = await readQueries(set.queries, set.rule);
+  // a file of the other set's kind would score nothing: said, not measured
+  const articles = (g: unknown) => typeof g === 'object' && g !== null && ['file', 'article', 'text'].every((k) => typeof (g as Record<string, unknown>)[k] === 'string');
+  const misfit = all.find((q) => !q.gold.every((g: unknown) => (set.rule === 'gold-articles' ? articles(g) : typeof g === 'string')));
+  if (misfit !== undefined) {
+    console.error(
+      set.rule === 'gold-articles'
+        ? `${set.queries}: query ${misfit.id} has a gold that is not an article ({ file, article, text }); gold strings over corpus/ are scored without --set laws.`
+        : `${set.queries}: query ${misfit.id} has a gold that is not a string; gold articles over the laws are scored with --set laws.`,
+    );
+    process.exit(2);
+  }
   const embedded = await openIndex(set);
   const postgres = values.backend === 'postgres' ? await toPostgres(embedded) : null;
   const index = postgres?.index ?? embedded;
