@@ -28,7 +28,7 @@ import { answeredRows } from '../server/similar-questions.ts';
 import { articleUnits, chunkDocuments, createBm25Baseline, createOramaBaseline, type Baseline, type Chunk } from './lib/baselines.ts';
 import type { Metrics } from './lib/eval-metrics.ts';
 import type { ArticleQuery } from './lib/eval-metrics.ts';
-import { evaluateSystem, readQueries, type AnyQuery, type CountingRule, type SystemReport } from './lib/evaluate.ts';
+import { evaluateSystem, GoldKindError, readQueries, type AnyQuery, type CountingRule, type SystemReport } from './lib/evaluate.ts';
 import { foldOf, tableLearner, useTables, type LearnedTables } from './lib/learned-tables.ts';
 import { checkSetTargets, metText, SET_REFERENCE, type EvalSetName, type TargetCheck } from './lib/quality-targets.ts';
 import { textTable, type Cell } from './lib/text-table.ts';
@@ -196,18 +196,13 @@ async function toPostgres(embedded: EmbeddedIndex): Promise<{ index: LoadedIndex
 
 const out: unknown[] = [];
 for (const set of sets) {
-  const all = await readQueries(set.queries, set.rule);
-  // a file of the other set's kind would score nothing: said, not measured
-  const articles = (g: unknown) => typeof g === 'object' && g !== null && ['file', 'article', 'text'].every((k) => typeof (g as Record<string, unknown>)[k] === 'string');
-  const misfit = all.find((q) => !q.gold.every((g: unknown) => (set.rule === 'gold-articles' ? articles(g) : typeof g === 'string')));
-  if (misfit !== undefined) {
-    console.error(
-      set.rule === 'gold-articles'
-        ? `${set.queries}: query ${misfit.id} has a gold that is not an article ({ file, article, text }); gold strings over corpus/ are scored without --set laws.`
-        : `${set.queries}: query ${misfit.id} has a gold that is not a string; gold articles over the laws are scored with --set laws.`,
-    );
+  const all = await readQueries(set.queries, set.rule).catch((error: Error) => {
+    if (!(error instanceof GoldKindError)) throw error;
+    // a file of the other set's kind is named with the flag that scores it
+    const hint = set.rule === 'gold-articles' ? 'gold strings over corpus/ are scored without --set laws' : 'gold articles over the laws are scored with --set laws';
+    console.error(`${error.message}; ${hint}.`);
     process.exit(2);
-  }
+  });
   const embedded = await openIndex(set);
   const postgres = values.backend === 'postgres' ? await toPostgres(embedded) : null;
   const index = postgres?.index ?? embedded;

@@ -58,15 +58,25 @@ export const PREVIEW_CHARS = 60;
 export async function readQueries(file: string): Promise<EvalQuery[]>;
 export async function readQueries(file: string, rule: 'gold-articles'): Promise<ArticleQuery[]>;
 export async function readQueries(file: string, rule?: CountingRule): Promise<AnyQuery[]>;
-export async function readQueries(file: string): Promise<AnyQuery[]> {
+export async function readQueries(file: string, rule?: CountingRule): Promise<AnyQuery[]> {
   const data: unknown = JSON.parse(await readFile(file, 'utf8'));
   if (!Array.isArray(data)) throw new Error(`${file}: expected a JSON array of queries`);
   return data.map((q: Partial<EvalQuery>, i) => {
     if (typeof q.id !== 'string' || typeof q.query !== 'string' || !Array.isArray(q.gold) || q.gold.length === 0) {
       throw new Error(`${file}: query ${i} needs id, query and a non-empty gold list`);
     }
+    // gold of the other rule's kind would score nothing: refused, not measured
+    if (rule === 'gold-articles' && !q.gold.every((g: unknown) => isGoldArticle(g))) throw new GoldKindError(`${file}: query ${q.id} has a gold that is not an article ({ file, article, text })`);
+    if (rule === 'gold-strings' && !q.gold.every((g: unknown) => typeof g === 'string')) throw new GoldKindError(`${file}: query ${q.id} has a gold that is not a string`);
     return { ...q, kind: q.kind ?? 'other' } as AnyQuery;
   });
+}
+
+/** A query file whose gold is of the other counting rule's kind. */
+export class GoldKindError extends Error {}
+
+function isGoldArticle(g: unknown): boolean {
+  return typeof g === 'object' && g !== null && ['file', 'article', 'text'].every((k) => typeof (g as Record<string, unknown>)[k] === 'string');
 }
 
 export async function evaluateSystem(
