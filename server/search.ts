@@ -4,7 +4,7 @@
 // that names a document (its 文号 or its title) leads with that document. Each result carries the
 // passage, the sentence of its clause that best answers the query, and where the query's terms are.
 import { cjkBigrams, normalizeForTokens } from '../ingest/chinese-tokenizer.ts';
-import { findDocNumbers, findTypedDocNumber } from '../ingest/policy-patterns.ts';
+import { findDocNumbers, findTypedDocNumber, type DocNumberMatch } from '../ingest/policy-patterns.ts';
 import type { Clause, DocumentStatus, DocumentType, Passage, PolicyDocument, ScoredId } from '../ingest/types.ts';
 import { ApiError } from './errors.ts';
 import { articleLabel, articleOf, compact, documentsByCitedName, KEYWORD_LEG } from './corpus-priors.ts';
@@ -333,7 +333,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   if (mode !== 'vector') liftBySentence(ranked, q, terms);
   if (suggested.length > 0) placeSuggested(ranked, suggested);
   if (mode === 'hybrid') placeFirst(index, ranked, terms, suggested);
-  if (opens) headsFirst(index, ranked, named);
+  if (opens) headsFirst(index, ranked, named, queriedDocNumbers(q));
   const results = ranked.slice(0, k).map((c) => toResult(index, c, terms));
   return {
     query: q,
@@ -1105,16 +1105,37 @@ export function onlyNames(index: LoadedIndex, q: string, named: ReadonlySet<stri
   return [...rest].every((ch) => !/[\p{L}\p{N}]/u.test(ch) || titles.includes(ch));
 }
 
-/** The named documents' heads (the clause of each one's first passage: the notice, the preamble, 第一条) first, in the order their documents rank. */
-function headsFirst(index: LoadedIndex, ranked: Candidate[], named: ReadonlySet<string>): void {
+/** The 文号 a query holds with their issuer codes (湘政发〔2026〕6号, or typed 湘政发2026 6号). */
+function queriedDocNumbers(q: string): DocNumberMatch[] {
+  const typed = findTypedDocNumber(q);
+  return [...findDocNumbers(q), ...(typed !== null ? [typed] : [])].filter((d) => d.prefix !== '');
+}
+
+/** Is `have` the 文号 `want` asks for: the same year and number, one issuer code ending the other (政发 in 湘政发). */
+function sameDocNumber(want: DocNumberMatch, have: Pick<DocNumberMatch, 'prefix' | 'key'>): boolean {
+  return have.key === want.key && (have.prefix.endsWith(want.prefix) || want.prefix.endsWith(have.prefix));
+}
+
+/**
+ * For a query that is only names: the named documents' heads (the clause of each one's first
+ * passage: the notice, the preamble, 第一条) first, in the order their documents rank; then the
+ * passages of other documents that write one of the query's 文号 (its 解读, the notices that
+ * implement or amend it), best first; then the rest. Who quotes a document by its number says
+ * more about it than which of its own clauses hold the year and the number most often.
+ */
+function headsFirst(index: LoadedIndex, ranked: Candidate[], named: ReadonlySet<string>, numbers: readonly DocNumberMatch[]): void {
   const { firstPassage, clauses } = passageOwners(index);
   const heads = ranked.filter((c) => named.has(c.doc.id) && clauses[firstPassage.get(c.doc.id) ?? -1] === c.clause);
-  if (heads.length === 0) return;
   const order = new Map<string, number>();
   ranked.forEach((c, i) => order.has(c.doc.id) || order.set(c.doc.id, i));
   heads.sort((a, b) => order.get(a.doc.id)! - order.get(b.doc.id)!);
-  const moving = new Set(heads);
-  ranked.splice(0, ranked.length, ...heads, ...ranked.filter((c) => !moving.has(c)));
+  const quoting =
+    numbers.length === 0
+      ? []
+      : ranked.filter((c) => !named.has(c.doc.id) && findDocNumbers(shownPassage(index, c).text).some((have) => numbers.some((want) => sameDocNumber(want, have))));
+  if (heads.length + quoting.length === 0) return;
+  const moving = new Set([...heads, ...quoting]);
+  ranked.splice(0, ranked.length, ...heads, ...quoting, ...ranked.filter((c) => !moving.has(c)));
 }
 
 export function namedDocuments(index: LoadedIndex, q: string): Set<string> {
@@ -1124,15 +1145,8 @@ export function namedDocuments(index: LoadedIndex, q: string): Set<string> {
   const exact = documentsByCitedName(index).get(asName);
   if (exact !== undefined && exact.length === 1) out.add(exact[0]!);
   const names = namesOf(index);
-  const typed = findTypedDocNumber(q);
-  for (const want of [...findDocNumbers(q), ...(typed !== null ? [typed] : [])]) {
-    if (want.prefix === '') continue;
-    for (const d of names) {
-      const have = d.docNumber;
-      if (have !== undefined && have.key === want.key && (have.prefix.endsWith(want.prefix) || want.prefix.endsWith(have.prefix))) {
-        out.add(d.id);
-      }
-    }
+  for (const want of queriedDocNumbers(q)) {
+    for (const d of names) if (d.docNumber !== undefined && sameDocNumber(want, d.docNumber)) out.add(d.id);
   }
   const query = compact(q);
   if (query.length < 6) return out;
