@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import compression from 'compression';
 import helmet from 'helmet';
 import type { Clause, PolicyDocument } from '../ingest/types.ts';
-import { documentCard, findNamedDocument, withInterpretations } from './document-card.ts';
+import { documentCard, findNamedDocument, relatedDocuments, withInterpretations } from './document-card.ts';
 import { ApiError } from './errors.ts';
 import type { LoadedIndex } from './load-index.ts';
 import { FILTER_NAMES, matchesFilters, search, validateFilters, type SearchFilters, type SearchMode } from './search.ts';
@@ -196,7 +196,7 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
       for (const r of answer.results) r.highlights = r.highlights.filter(([a, b]) => !/^[\d\s〔〕［］\[\]（）()号第年]*$/.test(r.text.slice(a, b)));
     }
     // (only the document's name was asked: each of its clauses is what was asked, none is weak)
-    res.json({ ...withInterpretations(index, answer, named.rest === '' ? null : named.rest), query: request.q, document: documentCard(named.document), within: { docId: named.document.id, rest: named.rest, found } });
+    res.json({ ...withInterpretations(index, answer, named.rest === '' ? null : named.rest), query: request.q, document: documentCard(index, named.document), within: { docId: named.document.id, rest: named.rest, found } });
   });
 
   api.get('/docs', (req, res) => {
@@ -215,17 +215,7 @@ export function createApp(source: LoadedIndex | IndexSource, options: AppOptions
     if (doc === undefined) throw new ApiError('DOCUMENT_NOT_FOUND', String(req.params.id));
     const { clauses, warnings: _warnings, part: _part, ...document } = doc;
     // the documents this one is linked with, by title, so the reader can name them
-    const named = (ids: readonly string[] | undefined) =>
-      (ids ?? []).flatMap((id) => {
-        const d = index.documentsById.get(id);
-        return d ? [{ id, title: d.title, type: d.type, status: d.status }] : [];
-      });
-    const related = {
-      explains: named(doc.explains ? [doc.explains] : []),
-      explainedBy: named(doc.explainedBy),
-      cites: named(doc.cites),
-      citedBy: named(doc.citedBy),
-    };
+    const related = relatedDocuments(index, doc);
     res.json({ document: { ...document, clauseCount: clauses.length }, clauses, related });
   });
 

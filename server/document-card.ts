@@ -20,6 +20,38 @@ export interface DocumentCard {
   /** The document's top-level headings, for a glance at what it covers. */
   outline: { id: string; title: string }[];
   clauseCount: number;
+  /** Its 解读, what it explains, and the documents of the corpus it cites or that cite it. */
+  related: RelatedDocuments;
+}
+
+/** A document linked with another, by title, so that the page can name it. */
+export interface RelatedDocument {
+  id: string;
+  title: string | null;
+  type: DocumentType | null;
+  status: DocumentStatus;
+}
+
+export interface RelatedDocuments {
+  explains: RelatedDocument[];
+  explainedBy: RelatedDocument[];
+  cites: RelatedDocument[];
+  citedBy: RelatedDocument[];
+}
+
+/** The documents a document is linked with (read at ingest): the reader and the card show them. */
+export function relatedDocuments(index: LoadedIndex, doc: PolicyDocument): RelatedDocuments {
+  const named = (ids: readonly string[] | undefined) =>
+    (ids ?? []).flatMap((id) => {
+      const d = index.documentsById.get(id);
+      return d ? [{ id, title: d.title, type: d.type, status: d.status }] : [];
+    });
+  return {
+    explains: named(doc.explains ? [doc.explains] : []),
+    explainedBy: named(doc.explainedBy),
+    cites: named(doc.cites),
+    citedBy: named(doc.citedBy),
+  };
 }
 
 export interface NamedDocument {
@@ -93,7 +125,7 @@ export function findNamedDocument(index: LoadedIndex, q: string): NamedDocument 
   return null;
 }
 
-export function documentCard(doc: PolicyDocument): DocumentCard {
+export function documentCard(index: LoadedIndex, doc: PolicyDocument): DocumentCard {
   const top = doc.clauses.filter((c) => c.parentId === null && (c.label || c.heading));
   return {
     id: doc.id,
@@ -107,6 +139,7 @@ export function documentCard(doc: PolicyDocument): DocumentCard {
     validUntil: doc.validUntil,
     outline: top.slice(0, 12).map((c) => ({ id: c.id, title: `${c.label ?? ''}${c.label && /[编章节条]$/.test(c.label) && c.heading ? ' ' : ''}${c.heading ?? ''}`.trim() || c.text.slice(0, 20) })),
     clauseCount: doc.clauses.length,
+    related: relatedDocuments(index, doc),
   };
 }
 

@@ -104,6 +104,10 @@ describe('GET /api/search', () => {
       expect(body.results[0]!.docId, q).toBe(expected);
       if (expected === MEASURES) expect(body.results[0]!.text, q).toMatch(/现将《永州市推动先进制造业高质量发展若干措施》印发给你们/u);
     }
+    // the card names the documents it is linked with: the measures' 解读
+    const { document } = await searchFor({ q: '永政发〔2025〕2号' });
+    expect(document!.related.explainedBy.map((d) => d.title)).toEqual(['《永州市推进先进制造业高质量发展若干措施》解读']);
+    expect(document!.related.explainedBy[0]!.id).toBe(`${MEASURES}-2`);
   });
 
   it('answers a query that names a document with its card, then its clauses that match the rest', async () => {

@@ -221,6 +221,8 @@ describe.runIf(chromium.available)('reader in a browser', () => {
         const expected = q.startsWith('永') ? '永州市推动先进制造业高质量发展若干措施' : '湖南省推进新型工业化和制造强省建设“十五五”规划';
         expect(await card.locator('.result-title').textContent(), q).toBe(expected);
         expect(await card.locator('.doc-number').textContent()).toMatch(/〔20\d\d〕\d号/);
+        // the measures' 解读 is named on the card and opens in the reader
+        if (q.startsWith('永')) expect(await card.locator('.doc-links').getByRole('link', { name: /解读/ }).getAttribute('href')).toBe(`/doc/${MEASURES}-2`);
       }
       await page.screenshot({ path: `${ARTIFACTS_DIR}/doc-card-${viewport.width}.png`, animations: 'disabled' });
       await page.goto(`/?${new URLSearchParams({ q: '湘政发〔2026〕6号 贴息' })}`);

@@ -1,14 +1,14 @@
 // The browser's side of docs/API.md. Types come from the shared data model so a change there
 // shows up here at type-check time.
 import type { Clause, DocumentMeta, DocumentStatus, OcrSummary } from '../../ingest/types.ts';
-import type { ApiSearchResponse, ApiSearchResult, DocumentCard } from '../../server/document-card.ts';
+import type { ApiSearchResponse, ApiSearchResult, DocumentCard, RelatedDocument, RelatedDocuments } from '../../server/document-card.ts';
 
 /** One clause found, with its 解读 or the clause it explains. */
 export type SearchResult = ApiSearchResult;
 
 /** What /api/search answers: results, facets, and the document the query names, if any. */
 export type SearchResponse = ApiSearchResponse;
-export type { Clause, DocumentCard, DocumentStatus };
+export type { Clause, DocumentCard, DocumentStatus, RelatedDocument, RelatedDocuments };
 
 export const FILTER_KEYS = ['type', 'issuer', 'region', 'year', 'status'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
@@ -35,17 +35,10 @@ export interface DocsResponse {
 }
 
 /** A document this one is linked with: the measure a 解读 explains, a law it cites … */
-export interface RelatedDocument {
-  id: string;
-  title: string | null;
-  type: string | null;
-  status: DocumentStatus;
-}
-
 export interface DocResponse {
   document: DocSummary & { text: string };
   clauses: Clause[];
-  related?: { explains: RelatedDocument[]; explainedBy: RelatedDocument[]; cites: RelatedDocument[]; citedBy: RelatedDocument[] };
+  related?: RelatedDocuments;
 }
 
 export class ApiError extends Error {

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { DocumentCard } from '../api.ts';
 import { DocMeta } from './DocMeta.tsx';
+import { RelatedLinks } from './RelatedLinks.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 /** The document a query names (by 文号, title or a law's short name), above the clauses found in it. */
@@ -28,6 +29,7 @@ export function DocumentCardView({ card }: { card: DocumentCard }) {
       </header>
       <DocMeta docNumber={card.docNumber} issuer={card.issuer} date={card.date} />
       {period && <p className="validity">{period}</p>}
+      <RelatedLinks related={card.related} />
       {card.outline.length > 0 && (
         <ol className="doc-card-outline" aria-label="文件目录">
           {card.outline.map((o) => (
