@@ -34,7 +34,6 @@ export interface DocsResponse {
   documents: DocSummary[];
 }
 
-/** A document this one is linked with: the measure a 解读 explains, a law it cites … */
 export interface DocResponse {
   document: DocSummary & { text: string };
   clauses: Clause[];
