@@ -4,6 +4,7 @@
 import { findDocNumbers, findTypedDocNumber } from '../ingest/policy-patterns.ts';
 import type { DocumentStatus, DocumentType, PolicyDocument } from '../ingest/types.ts';
 import type { LoadedIndex } from './load-index.ts';
+import { alikeClauses, type AlikeClause } from './alike-clauses.ts';
 import { judgeResults, resultRelevanceText } from './relevance.ts';
 import { namedDocuments, type SearchResponse, type SearchResult } from './search.ts';
 
@@ -165,6 +166,8 @@ export interface ApiSearchResult extends SearchResult {
   interpretation?: LinkedClause;
   /** For a clause of a 解读: the clause it explains. */
   explains?: LinkedClause;
+  /** The other results of its document written alike (a run of 20 characters or more in common): check before quoting. */
+  alike?: AlikeClause[];
 }
 
 function linked(index: LoadedIndex, clauseId: string): LinkedClause | undefined {
@@ -177,7 +180,8 @@ function linked(index: LoadedIndex, clauseId: string): LinkedClause | undefined 
 
 /**
  * Links each result to its 解读 (本条解读) or to the clause it explains, and puts the operative text
- * first: a 解读's clause that ranks above the clause it explains gives that clause its place.
+ * first: a 解读's clause that ranks above the clause it explains gives that clause its place. Each
+ * result also names the results of its document written alike (alike-clauses.ts).
  * `asked` is what relevance is judged against; null when the query asked for a whole document by
  * its name alone, whose every clause is then what was asked.
  */
@@ -207,6 +211,9 @@ export function withInterpretations<T extends SearchResponse>(
   }
   // the well-matching results first, the others set apart below them, each group in rank order
   const ordered = [...results.filter((r) => !r.weak), ...results.filter((r) => r.weak)];
+  alikeClauses(ordered).forEach((alike, i) => {
+    if (alike !== undefined) ordered[i]!.alike = alike;
+  });
   return { ...response, results: ordered, strong: ordered.filter((r) => !r.weak).length };
 }
 

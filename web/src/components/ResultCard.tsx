@@ -65,6 +65,17 @@ export function ResultCard({ result }: { result: SearchResult }) {
       <p className="passage">
         <HighlightedText text={result.text} highlights={result.highlights} answer={result.answer} />
       </p>
+      {result.alike && (
+        <p className="result-alike">
+          {result.alike.map((a, i) => (
+            <span key={a.clauseId}>
+              {i > 0 && '、'}
+              <Link to={a.url}>{a.label ?? '另一条款'}</Link>
+            </span>
+          ))}
+          与本条写有相同文字（“{result.alike[0]!.shared}”），引用前请核对
+        </p>
+      )}
       {result.interpretation && (
         <details className="linked-clause">
           <summary>本条解读</summary>
