@@ -16,6 +16,8 @@ const SHOWN = 30;
 export interface AlikeClause {
   clauseId: string;
   label: string | null;
+  /** Where it stands in its document, as a citation names it after the title: 第五十三条第六项, 三、（五）. */
+  name: string;
   /** Opens the reader at that clause. */
   url: string;
   /** The longest run of wording the two share, whitespace removed (cut to SHOWN characters). */
@@ -54,7 +56,7 @@ export function sharedRun(a: string, b: string, run = ALIKE_RUN, runsOfA = runsO
 }
 
 /** For each result, the other results of its document written alike (see above); absent when none. */
-export function alikeClauses(results: readonly Pick<SearchResult, 'clauseId' | 'docId' | 'label' | 'text' | 'url'>[]): (AlikeClause[] | undefined)[] {
+export function alikeClauses(results: readonly Pick<SearchResult, 'clauseId' | 'docId' | 'label' | 'text' | 'url' | 'citation'>[]): (AlikeClause[] | undefined)[] {
   const texts = results.map((r) => compactText(r.text));
   const runs = new Map<number, Set<string>>();
   const runsAt = (i: number) => runs.get(i) ?? runs.set(i, runsOf(texts[i]!, ALIKE_RUN)).get(i)!;
@@ -77,7 +79,7 @@ export function alikeClauses(results: readonly Pick<SearchResult, 'clauseId' | '
       if (run === null) continue;
       // shown from its first Chinese character: a run that begins inside a figure (…8%给予奖励) reads as that figure's tail
       const shown = run.replace(/^[^\p{Script=Han}“《]+/u, '');
-      alike.push({ clauseId: o.clauseId, label: o.label, url: o.url, shared: shown.length > SHOWN ? `${shown.slice(0, SHOWN)}…` : shown });
+      alike.push({ clauseId: o.clauseId, label: o.label, name: o.citation.replace(/^《[^》]*》/u, '') || (o.label ?? ''), url: o.url, shared: shown.length > SHOWN ? `${shown.slice(0, SHOWN)}…` : shown });
     }
     return alike.length > 0 ? alike : undefined;
   });

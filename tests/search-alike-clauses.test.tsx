@@ -54,6 +54,7 @@ describe('results written alike', () => {
     const [a432, a433, a434] = ['第四百三十二条', '第四百三十三条', '第四百三十四条'].map(resultOf);
     expect(a432 && a433 && a434).toBeTruthy();
     expect(a432!.alike?.map((a) => a.label)).toEqual(['第四百三十四条']);
+    expect(a432!.alike![0]!.name).toBe('第四百三十四条');
     expect(a434!.alike?.map((a) => a.label)).toEqual(['第四百三十二条']);
     expect(a432!.alike![0]!.shared).toMatch(/^质押财产毁损、灭失的，应当承担赔偿责任/u);
     expect(a432!.alike![0]!.url).toBe(a434!.url);

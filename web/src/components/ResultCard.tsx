@@ -70,7 +70,7 @@ export function ResultCard({ result }: { result: SearchResult }) {
           {result.alike.map((a, i) => (
             <span key={a.clauseId}>
               {i > 0 && '、'}
-              <Link to={a.url}>{a.label ?? '另一条款'}</Link>
+              <Link to={a.url}>{a.name || '另一条款'}</Link>
             </span>
           ))}
           与本条写有相同文字（“{result.alike[0]!.shared}”），引用前请核对
