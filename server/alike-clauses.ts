@@ -79,7 +79,7 @@ export function alikeClauses(results: readonly Pick<SearchResult, 'clauseId' | '
       if (run === null) continue;
       // shown from its first Chinese character: a run that begins inside a figure (…8%给予奖励) reads as that figure's tail
       const shown = run.replace(/^[^\p{Script=Han}“《]+/u, '');
-      alike.push({ clauseId: o.clauseId, label: o.label, name: o.citation.replace(/^《[^》]*》/u, '') || (o.label ?? ''), url: o.url, shared: shown.length > SHOWN ? `${shown.slice(0, SHOWN)}…` : shown });
+      alike.push({ clauseId: o.clauseId, label: o.label, name: o.citation.replace(/^《[^》]*》(?:（[^）]*）)?/u, '') || (o.label ?? ''), url: o.url, shared: shown.length > SHOWN ? `${shown.slice(0, SHOWN)}…` : shown });
     }
     return alike.length > 0 ? alike : undefined;
   });

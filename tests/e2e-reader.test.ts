@@ -244,6 +244,25 @@ describe.runIf(chromium.available)('reader in a browser', () => {
     }
   });
 
+  it('names a result’s neighbour written alike, with the wording, and opens it in the reader', async () => {
+    const { page, problems, close } = await open();
+    await page.goto(`/?${new URLSearchParams({ q: '新入统规上工业企业 一次性奖励' })}`);
+    await page.locator('.result').first().waitFor();
+    const alike = page.locator('.result-alike').first();
+    expect(await alike.textContent()).toMatch(/与本条写有相同文字（“.{20,}”），引用前请核对/u);
+    const neighbour = alike.getByRole('link').first();
+    const name = (await neighbour.textContent()) ?? '';
+    expect(name).toMatch(/^[一二三四五六七八九十]+、（[一二三四五六七八九十]+）$/u);
+    await alike.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/search-alike.png`, animations: 'disabled' });
+    await neighbour.click();
+    // the reader opens at that clause
+    await page.locator('.is-target').waitFor();
+    expect(await page.locator('.is-target').textContent()).toContain(name.replace(/^.*?(（[一二三四五六七八九十]+）)$/u, '$1'));
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('ranks the measure above its 解读, shows 本条解读 under it, and links the two clauses in the reader', async () => {
     const { page, problems, close } = await open();
     await page.goto(`/?${new URLSearchParams({ q: '设备更新 贴息' })}`);
