@@ -55,31 +55,73 @@ export function sharedRun(a: string, b: string, run = ALIKE_RUN, runsOfA = runsO
   return best;
 }
 
+/** The 32-bit hash of each run of `run` characters of a text (a rolling polynomial hash), each once. */
+function runHashes(text: string, run: number): Set<number> {
+  const hashes = new Set<number>();
+  if (text.length < run) return hashes;
+  const BASE = 131;
+  let power = 1; // BASE^(run - 1)
+  for (let i = 1; i < run; i++) power = Math.imul(power, BASE);
+  let h = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (i >= run) h = (h - Math.imul(text.charCodeAt(i - run), power)) | 0;
+    h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+    if (i >= run - 1) hashes.add(h);
+  }
+  return hashes;
+}
+
 /** For each result, the other results of its document written alike (see above); absent when none. */
 export function alikeClauses(results: readonly Pick<SearchResult, 'clauseId' | 'docId' | 'label' | 'text' | 'url' | 'citation'>[]): (AlikeClause[] | undefined)[] {
   const texts = results.map((r) => compactText(r.text));
-  const runs = new Map<number, Set<string>>();
-  const runsAt = (i: number) => runs.get(i) ?? runs.set(i, runsOf(texts[i]!, ALIKE_RUN)).get(i)!;
-  // each pair of one document's results once: the run they share, or null
+  // the pairs of one document's results that have a run in common, found in one pass over each
+  // document's runs (a hash shared by chance is caught when the run itself is looked for)
+  const candidates = new Set<string>();
+  const byDoc = new Map<string, number[]>();
+  results.forEach((r, i) => {
+    const members = byDoc.get(r.docId);
+    if (members === undefined) byDoc.set(r.docId, [i]);
+    else members.push(i);
+  });
+  for (const members of byDoc.values()) {
+    if (members.length < 2) continue;
+    const holders = new Map<number, number[]>();
+    for (const i of members) {
+      for (const h of runHashes(texts[i]!, ALIKE_RUN)) {
+        const list = holders.get(h);
+        if (list === undefined) holders.set(h, [i]);
+        else list.push(i);
+      }
+    }
+    for (const list of holders.values()) {
+      for (let x = 0; x < list.length; x++) for (let y = x + 1; y < list.length; y++) candidates.add(`${list[x]} ${list[y]}`);
+    }
+  }
   const shared = new Map<string, string | null>();
-  const sharedBy = (i: number, j: number) => {
+  const sharedBy = (i: number, j: number): string | null => {
     const key = i < j ? `${i} ${j}` : `${j} ${i}`;
-    if (!shared.has(key)) shared.set(key, sharedRun(texts[i]!, texts[j]!, ALIKE_RUN, runsAt(i)));
+    if (!candidates.has(key) || results[i]!.clauseId === results[j]!.clauseId) return null;
+    if (!shared.has(key)) shared.set(key, sharedRun(texts[i]!, texts[j]!));
     return shared.get(key)!;
   };
   return results.map((r, i) => {
-    const others = results
-      .map((o, j) => ({ o, j }))
-      .filter(({ o, j }) => j !== i && o.docId === r.docId && o.clauseId !== r.clauseId)
-      .sort((x, y) => Math.abs(x.j - i) - Math.abs(y.j - i) || x.j - y.j);
     const alike: AlikeClause[] = [];
-    for (const { o, j } of others) {
+    // nearest in rank first
+    const order = (byDoc.get(r.docId) ?? []).filter((j) => j !== i).sort((x, y) => Math.abs(x - i) - Math.abs(y - i) || x - y);
+    for (const j of order) {
       if (alike.length >= MOST) break;
       const run = sharedBy(i, j);
       if (run === null) continue;
+      const o = results[j]!;
       // shown from its first Chinese character: a run that begins inside a figure (…8%给予奖励) reads as that figure's tail
       const shown = run.replace(/^[^\p{Script=Han}“《]+/u, '');
-      alike.push({ clauseId: o.clauseId, label: o.label, name: o.citation.replace(/^《[^》]*》(?:（[^）]*）)?/u, '') || (o.label ?? ''), url: o.url, shared: shown.length > SHOWN ? `${shown.slice(0, SHOWN)}…` : shown });
+      alike.push({
+        clauseId: o.clauseId,
+        label: o.label,
+        name: o.citation.replace(/^《[^》]*》(?:（[^）]*）)?/u, '') || (o.label ?? ''),
+        url: o.url,
+        shared: shown.length > SHOWN ? `${shown.slice(0, SHOWN)}…` : shown,
+      });
     }
     return alike.length > 0 ? alike : undefined;
   });
