@@ -113,8 +113,9 @@ export function alikeClauses(results: readonly Pick<SearchResult, 'clauseId' | '
       const run = sharedBy(i, j);
       if (run === null) continue;
       const o = results[j]!;
-      // shown from its first Chinese character: a run that begins inside a figure (…8%给予奖励) reads as that figure's tail
-      const shown = run.replace(/^[^\p{Script=Han}“《]+/u, '');
+      // shown from its first word: a run that begins inside a figure (…8%给予奖励) or a label
+      // (第一条 and 第三条 share 条质权人…) starts with that figure's or label's tail
+      const shown = run.replace(/^[^\p{Script=Han}“《]+/u, '').replace(/^[条款项](?=\p{Script=Han})/u, '');
       alike.push({
         clauseId: o.clauseId,
         label: o.label,

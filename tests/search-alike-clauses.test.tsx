@@ -7,7 +7,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { MemoryRouter } from 'react-router';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALIKE_RUN, sharedRun } from '../server/alike-clauses.ts';
+import { ALIKE_RUN, alikeClauses, sharedRun } from '../server/alike-clauses.ts';
 import { createApp } from '../server/app.ts';
 import type { ApiSearchResponse } from '../server/document-card.ts';
 import { ResultCard } from '../web/src/components/ResultCard.tsx';
@@ -73,6 +73,16 @@ describe('results written alike', () => {
     expect(decodeURIComponent(link![1]!)).toBe(decodeURIComponent(card.alike![0]!.url));
     expect(html).toMatch(/与本条写有相同文字（“质押财产毁损、灭失的，应当承担赔偿责任/u);
     expect(html).toContain('引用前请核对');
+  });
+
+  it('are of one document: the same wording in another document names nothing', () => {
+    const wording = '造成质押财产毁损、灭失的，应当承担赔偿责任。';
+    const result = (docId: string, clauseId: string, label: string) => ({ docId, clauseId, label, text: `${label} 质权人${wording}`, url: `/doc/${docId}#${clauseId}`, citation: `《${docId}》${label}` });
+    const [a, b, c] = alikeClauses([result('甲法', 'a', '第一条'), result('乙法', 'b', '第二条'), result('甲法', 'c', '第三条')]);
+    expect(a?.map((x) => x.name)).toEqual(['第三条']);
+    expect(b).toBeUndefined();
+    expect(c?.map((x) => x.name)).toEqual(['第一条']);
+    expect(a![0]!.shared).toBe(`质权人${wording}`);
   });
 
   it('need a run of 20 characters: 19 in common are not alike', () => {
