@@ -30,19 +30,11 @@ export interface AlikeClause {
  */
 const compactText = (text: string) => text.replace(/[（(][^（）()]{0,40}[）)]/gu, '').replace(/\s+/gu, '');
 
-/** Every run of `run` characters of a text (UTF-16 units: the laws' and policies' characters are one each). */
-function runsOf(text: string, run: number): Set<string> {
-  const runs = new Set<string>();
-  for (let i = 0; i + run <= text.length; i++) runs.add(text.slice(i, i + run));
-  return runs;
-}
-
-/**
- * The longest run of `b` that is also in `a`, when it is at least `run` characters long; else null.
- * `runsOfA`: runsOf(a, run), when the caller compares `a` with several texts.
- */
-export function sharedRun(a: string, b: string, run = ALIKE_RUN, runsOfA = runsOf(a, run)): string | null {
+/** The longest run of `b` that is also in `a`, when it is at least `run` characters long; else null. */
+export function sharedRun(a: string, b: string, run = ALIKE_RUN): string | null {
   if (a.length < run || b.length < run) return null;
+  const runsOfA = new Set<string>();
+  for (let i = 0; i + run <= a.length; i++) runsOfA.add(a.slice(i, i + run));
   let best: string | null = null;
   for (let j = 0; j + run <= b.length; j++) {
     if (!runsOfA.has(b.slice(j, j + run))) continue;
