@@ -1,6 +1,7 @@
 // npm run eval [-- --set dev|laws --mode hybrid|keyword|vector --json --rebuild --limit N --misses N|all]
 //              [-- --queries FILE]              your own queries over corpus/, scored as the dev set is
 //              [-- --set laws --queries FILE]   your own questions over the laws, scored as laws-train is
+//              [-- --ablate]                    and hybrid with each step of the ranking switched off in turn
 //
 // Runs every query set of ../shared/eval through the search the API serves (server/search.ts),
 // in every mode, and scores each by its own counting rule (../shared/eval/README.md):
@@ -28,6 +29,7 @@ import { answeredRows } from '../server/similar-questions.ts';
 import { articleUnits, chunkDocuments, createBm25Baseline, createOramaBaseline, type Baseline, type Chunk } from './lib/baselines.ts';
 import type { Metrics } from './lib/eval-metrics.ts';
 import type { ArticleQuery } from './lib/eval-metrics.ts';
+import { ABLATIONS, type Ablation } from './lib/ablations.ts';
 import { evaluateSystem, GoldKindError, readQueries, type AnyQuery, type CountingRule, type SystemReport } from './lib/evaluate.ts';
 import { foldOf, tableLearner, useTables, type LearnedTables } from './lib/learned-tables.ts';
 import { checkSetTargets, metText, SET_REFERENCE, type EvalSetName, type TargetCheck } from './lib/quality-targets.ts';
@@ -62,6 +64,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'embedded' },
     'skip-baselines': { type: 'boolean', default: false },
     'in-sample': { type: 'boolean', default: false },
+    ablate: { type: 'boolean', default: false },
     limit: { type: 'string' },
     misses: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
@@ -69,7 +72,7 @@ const { values } = parseArgs({
   },
 });
 const usage =
-  'Usage: npm run eval -- [--set dev|laws] [--queries FILE] [--mode hybrid|keyword|vector] [--backend embedded|postgres] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--in-sample] [--limit N] [--misses N|all] [--json]';
+  'Usage: npm run eval -- [--set dev|laws] [--queries FILE] [--mode hybrid|keyword|vector] [--backend embedded|postgres] [--dev-index DIR] [--laws-index DIR] [--rebuild] [--skip-baselines] [--in-sample] [--ablate] [--limit N] [--misses N|all] [--json]';
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -217,17 +220,20 @@ for (const set of sets) {
   const reference: ProductReport[] = [];
   // what search learns on first use (the query map, the answered questions' words), learned before the clock runs
   if (folds === null) for (const target of postgres ? [index, embedded] : [index]) await warmUp(target);
-  for (const [target, systems] of [[index, product], ...(postgres ? [[embedded, reference]] : [])] as [LoadedIndex, ProductReport[]][])
-  for (const mode of modes) {
+  /** The product in one mode on the set's queries, with one step of the ranking switched off if given. */
+  const evaluateMode = async (target: LoadedIndex, mode: SearchMode, ablation?: Ablation): Promise<ProductReport> => {
     let degraded = 0;
     let ms = 0;
+    let switchOn = ablation?.off();
     const report = await evaluateSystem(
-      mode,
+      ablation === undefined ? mode : `${mode} without ${ablation.name}`,
       queries,
       async (q, asked) => {
         if (folds !== null && foldOf(asked.id, FOLDS) !== foldInUse) {
           foldInUse = foldOf(asked.id, FOLDS);
+          switchOn?.();
           useTables(folds[foldInUse]);
+          switchOn = ablation?.off();
           // what is learned from the tables at start (the query map), learned before the clock runs
           await warmUp(target);
         }
@@ -246,8 +252,20 @@ for (const set of sets) {
       },
       { hasAnswers: true, rule: set.rule },
     );
-    systems.push({ ...report, mode, degraded, meanMs: ms / Math.max(1, queries.length) });
+    switchOn?.();
     foldInUse = -1;
+    return { ...report, mode, degraded, meanMs: ms / Math.max(1, queries.length) };
+  };
+  for (const [target, systems] of [[index, product], ...(postgres ? [[embedded, reference]] : [])] as [LoadedIndex, ProductReport[]][])
+    for (const mode of modes) systems.push(await evaluateMode(target, mode));
+  // each step of the ranking switched off in turn, hybrid mode (the cross-validated sets with each fold's tables)
+  const ablated: ProductReport[] = [];
+  if (values.ablate) {
+    for (const ablation of ABLATIONS) {
+      if (folds === null) useTables(undefined);
+      ablated.push(await evaluateMode(index, 'hybrid', ablation));
+      log(`  ${ablated.length} of ${ABLATIONS.length} steps switched off in turn`);
+    }
   }
   useTables(undefined);
   const tables = folds === null ? 'shipped' : `cross-validated, ${FOLDS} folds`;
@@ -271,12 +289,17 @@ for (const set of sets) {
       queries: { file: set.queries, count: queries.length },
       index: { dir: index.dir, embedder: index.manifest.embedder, counts: index.manifest.counts, builtAt: index.manifest.builtAt },
       learnedTables: tables,
-      systems: [...product.map((p) => ({ kind: 'product', ...strip(p) })), ...baselines.map((b) => ({ kind: 'baseline', ...strip(b) }))],
+      systems: [
+        ...product.map((p) => ({ kind: 'product', ...strip(p) })),
+        ...ablated.map((p) => ({ kind: 'ablation', ...strip(p) })),
+        ...baselines.map((b) => ({ kind: 'baseline', ...strip(b) })),
+      ],
       reference: referenceOf(set),
       targets,
     });
   } else {
     printSet(set, queries, index, product, baselines, targets, folds !== null);
+    if (ablated.length > 0) printAblations(set, product, ablated);
   }
 }
 if (values.json) console.log(JSON.stringify(out, null, 2));
@@ -341,4 +364,31 @@ function printSet(
       console.log(`  ${m.id} ${m.kind.padEnd(10)} first correct at ${m.rank ?? '—'}  ${m.query}\n      came first: ${first}`);
     }
   }
+}
+
+/** Hybrid with each step switched off, beside hybrid as shipped: each measure, and MRR@10's change. */
+function printAblations(set: EvalSet, product: ProductReport[], ablated: ProductReport[]): void {
+  const hybrid = product.find((p) => p.mode === 'hybrid');
+  const f = (x: number | null | undefined) => (x === null || x === undefined ? null : x.toFixed(3));
+  const change = (x: number) => (Math.abs(x) < 0.0005 ? '0' : `${x > 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`);
+  console.log(`\n${set.name}: hybrid with one step of the ranking switched off (docs/SEARCH.md names the steps)`);
+  console.log(
+    textTable(
+      ['switched off', 'MRR@10', 'change', 'R@1', 'R@10', 'R@50', 'hit@1', 'cited@1', 'answer@1'],
+      [
+        ...(hybrid ? [{ name: '(nothing: hybrid as shipped)', metrics: hybrid.metrics }] : []),
+        ...ablated.map((a) => ({ name: a.name.replace(/^hybrid without /u, ''), metrics: a.metrics })),
+      ].map(({ name, metrics: m }) => [
+        name,
+        f(m.mrr10),
+        hybrid ? change(m.mrr10 - hybrid.metrics.mrr10) : null,
+        f(m.recall1),
+        f(m.recall10),
+        f(m.recall50),
+        f(m.hit1),
+        f(m.cited1),
+        f(m.answer1),
+      ]),
+    ),
+  );
 }

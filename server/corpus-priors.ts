@@ -44,12 +44,11 @@ const boostCache = new WeakMap<Catalog, { key: string; boost: Float32Array }>();
 /**
  * Per passage, (1 + citationPrior x its document's prior) x (1 + articlePrior x its article's) x
  * (1 + learnedArticles x its article's learned prior) x (1 + learnedDocuments x its law's);
- * undefined when the citation prior is off.
+ * undefined when every prior is off.
  */
 export function passageBoost(index: Catalog): Float32Array | undefined {
-  const weight = KEYWORD_LEG.citationPrior;
-  if (!(weight > 0)) return undefined;
-  const { articlePrior, learnedArticles, learnedDocuments } = KEYWORD_LEG;
+  const { citationPrior: weight, articlePrior, learnedArticles, learnedDocuments } = KEYWORD_LEG;
+  if (![weight, articlePrior, learnedArticles, learnedDocuments].some((w) => w > 0)) return undefined;
   const key = `${weight}/${articlePrior}/${learnedArticles}/${learnedDocuments}/${learnedPriorsVersion()}`;
   const cached = boostCache.get(index);
   if (cached !== undefined && cached.key === key) return cached.boost;

@@ -18,6 +18,8 @@ import type { Embedder } from '../ingest/types.ts';
 import { turnTaker } from './event-loop.ts';
 
 export const QUERY_MAP = {
+  /** Whether the built-in embedder's query is mapped (off: the query's own vector, as with no answered questions). */
+  use: true,
   /** Weight of |M − I|² against the questions' squared errors (each vector has unit length). */
   ridge: 2,
 };

@@ -12,7 +12,7 @@ import { namedCrimeArticles } from './crime-names.ts';
 import { namedArticles } from './named-articles.ts';
 import { citeClause, clauseTree, type ClauseTree } from '../web/src/citation.ts';
 import { answeredRows, similarArticles, type SimilarArticle } from './similar-questions.ts';
-import { learnQueryMap, mapQuery, type QueryMap } from './query-map.ts';
+import { learnQueryMap, mapQuery, QUERY_MAP, type QueryMap } from './query-map.ts';
 import { turnTaker } from './event-loop.ts';
 import { chooseFirst, FIRST_PLACE, firstPlaceObserver, hasFirstPlaceModel, type Contender, type WeightedTerm } from './first-place.ts';
 import { learnedExpansions } from './learned-expansions.ts';
@@ -156,6 +156,16 @@ export const FUSION = {
    * 1 + regionWeight (namedRegions).
    */
   regionWeight: 0.3,
+  /**
+   * Hybrid mode: where the articles that similar answered questions cite are placed (the third
+   * place, the last of the first page and the last ten of the first fifty), each taking the best
+   * of them not already above it. The first two places stay the two legs'.
+   */
+  suggestedPlaces: [
+    { at: 3, count: 1 },
+    { at: 10, count: 1 },
+    { at: 50, count: 10 },
+  ] as { at: number; count: number }[],
 };
 const DEFAULT_EMBED_TIMEOUT_MS = 2000;
 const MAX_ANSWER = 200;
@@ -293,7 +303,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
       const text = builtin ? builtinQueryText(q) : q;
       const embedded = await withTimeout(index.embedder.embedQuery(text), request.embedTimeoutMs ?? DEFAULT_EMBED_TIMEOUT_MS);
       // and moved toward where answered questions' articles lie (query-map.ts)
-      queryVector = builtin ? mapQuery(await queryMapOf(index), embedded, text) : embedded;
+      queryVector = builtin && QUERY_MAP.use ? mapQuery(await queryMapOf(index), embedded, text) : embedded;
     } catch (error) {
       degraded = `semantic search is unavailable (${(error as Error).message}); these results come from keyword search alone`;
     }
@@ -504,16 +514,6 @@ function feedbackWords(articles: readonly (readonly CitedWord[])[], has: (word: 
     .map(([w]) => w);
 }
 
-// Where the articles that similar answered questions cite are placed: the third place, the last
-// of the first page and the last ten of the first fifty, each taking the best of them not
-// already above it. The first two places stay the two legs' (docs/SEARCH.md has the measurements).
-const SUGGESTED_PLACES = [
-  { at: 3, count: 1 },
-  { at: 10, count: 1 },
-  { at: 50, count: 10 },
-];
-const SUGGESTED_MOST = SUGGESTED_PLACES.reduce((n, p) => n + p.count, 0) + 10;
-
 /** A clause whose article answered questions like the query cite: the questions shown with it, and their summed similarity to the query. */
 interface Suggested {
   candidate: Candidate;
@@ -533,6 +533,8 @@ function suggestedCandidates(index: LoadedIndex, articles: readonly SimilarArtic
     const article = articleOf(index, c.clause);
     if (article !== undefined && !inPool.has(article.id)) inPool.set(article.id, c);
   }
+  // as many as there are places for, and ten more for those a filter then drops
+  const most = FUSION.suggestedPlaces.reduce((n, p) => n + p.count, 0) + 10;
   const out: Suggested[] = [];
   for (const { article, questions, score } of articles) {
     const passage = articlePassage(index, article);
@@ -545,7 +547,7 @@ function suggestedCandidates(index: LoadedIndex, articles: readonly SimilarArtic
       pool.push(c);
     }
     out.push({ candidate: c, questions, score });
-    if (out.length >= SUGGESTED_MOST) break;
+    if (out.length >= most) break;
   }
   return out;
 }
@@ -637,10 +639,10 @@ function leadArticles(index: LoadedIndex, pool: Candidate[], scope: SearchFilter
   }
 }
 
-/** Puts the suggested clauses that passed the filters in SUGGESTED_PLACES, each the best not already above. */
+/** Puts the suggested clauses that passed the filters in FUSION.suggestedPlaces, each the best not already above. */
 function placeSuggested(ranked: Candidate[], suggested: readonly Suggested[]): void {
   const listed = new Set(ranked);
-  for (const { at, count } of SUGGESTED_PLACES) {
+  for (const { at, count } of FUSION.suggestedPlaces) {
     const above = new Set(ranked.slice(0, at - count));
     const placed = suggested.filter(({ candidate }) => listed.has(candidate) && !above.has(candidate)).slice(0, count);
     if (placed.length === 0) continue;
