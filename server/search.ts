@@ -340,7 +340,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
 
   const ranked = candidates.sort(byRank);
 
-  if (mode !== 'vector') liftBySentence(ranked, q, terms);
+  if (mode !== 'vector') liftBySentence(index, ranked, q, terms);
   if (suggested.length > 0) placeSuggested(ranked, suggested);
   if (mode === 'hybrid') placeFirst(index, ranked, terms, suggested);
   if (opens) headsFirst(index, ranked, named, queriedDocNumbers(q));
@@ -362,12 +362,8 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
 /** Per index: each document region with the names a query may call it by (湖南省: 湖南省, 湖南). */
 const regionNames = new WeakMap<LoadedIndex, [region: string, names: string[]][]>();
 
-/**
- * The document regions a query names, by their name or their name without 省/市/县/区 (two
- * characters at least); of a query that puts a premise first, those its question part names
- * ("湖州奖100万，永州奖多少？" asks about 永州; "永州属于湘南，省里让湘南承接什么？" about none).
- */
-export function namedRegions(index: LoadedIndex, q: string): Set<string> {
+/** The document regions a text names, by their name or their name without 省/市/县/区 (two characters at least). */
+function regionsIn(index: LoadedIndex, text: string): Set<string> {
   let names = regionNames.get(index);
   if (names === undefined) {
     names = knownValues(index).region.map((region) => {
@@ -376,9 +372,15 @@ export function namedRegions(index: LoadedIndex, q: string): Set<string> {
     });
     regionNames.set(index, names);
   }
-  const named = (text: string) => new Set(names.filter(([, said]) => said.some((n) => text.includes(n))).map(([region]) => region));
-  const focus = questionFocus(q);
-  return named(focus ?? q);
+  return new Set(names.filter(([, said]) => said.some((n) => text.includes(n))).map(([region]) => region));
+}
+
+/**
+ * The document regions a query names; of a query that puts a premise first, those its question
+ * part names ("湖州奖100万，永州奖多少？" asks about 永州; "永州属于湘南，省里让湘南承接什么？" about none).
+ */
+export function namedRegions(index: LoadedIndex, q: string): Set<string> {
+  return regionsIn(index, questionFocus(q) ?? q);
 }
 
 /** The clauses of documents of the regions the query names weigh 1 + regionWeight times as much (none when it names every region). */
@@ -396,9 +398,9 @@ function liftNamedRegions(index: LoadedIndex, pool: Candidate[], q: string): voi
  * best sentence holds, and those clauses are ordered again. The sentence is the one the answer is
  * taken from. A named document still leads.
  */
-function liftBySentence(ranked: Candidate[], q: string, queryTerms: Pick<QueryTerms, 'weighted'>): void {
-  // the question part of a query that puts a premise first counts once more, as in the keyword leg
-  const focus = questionFocus(q);
+function liftBySentence(index: LoadedIndex, ranked: Candidate[], q: string, queryTerms: Pick<QueryTerms, 'weighted'>): void {
+  // the question part of a query that sets another case beside it counts once more, as in the keyword leg
+  const focus = comparedFocus(index, q);
   const terms = focus === null ? queryTerms : { weighted: queryTerms.weighted.map((t) => ({ ...t, weight: focus.includes(t.term) ? t.weight * (1 + FUSION.focusWeight) : t.weight })) };
   const total = terms.weighted.reduce((sum, t) => sum + t.weight, 0);
   if (total <= 0 || FUSION.sentenceWeight <= 0) return;
@@ -704,6 +706,25 @@ export async function warmUp(index: LoadedIndex): Promise<void> {
   if (index.embedder.info.kind === 'builtin') await queryMapOf(index).catch(() => {});
 }
 
+// a figure as a premise states one to compare with: an amount, a share, a count (not a year)
+const FIGURE = /\d+(?:\.\d+)?(?:万元|亿元|万|亿|元|%|家|个|倍|项|人|名)/u;
+
+/**
+ * The question part of a query whose premise sets another case beside it, to be counted once more:
+ * "湖州首次评上国家级绿色工厂奖50万元，永州评上国家级绿色工厂奖多少？" asks what the question part asks,
+ * and the premise is there to compare. A premise sets another case when it states a figure or
+ * when the query names two of the corpus's regions. Most premises state the asker's own facts
+ * ("民间借贷中对保证方式没有约定的情况下，保证人应该如何承担责任？"), which are what the question is
+ * about: there the question part (如何承担责任) is the least particular of the query and is not
+ * counted more. Null when the query is one clause or its premise is its facts (docs/SEARCH.md).
+ */
+export function comparedFocus(index: LoadedIndex, q: string): string | null {
+  const focus = questionFocus(q);
+  if (focus === null) return null;
+  const premise = q.slice(0, q.lastIndexOf(focus));
+  return FIGURE.test(premise) || regionsIn(index, q).size >= 2 ? focus : null;
+}
+
 const QUESTION_WORD = /多少|什么|哪|几|吗|怎么|怎样|如何|是否|能否|可否|有没有|么/u;
 
 /**
@@ -760,7 +781,7 @@ function keywordQuery(index: LoadedIndex, q: string, cited: readonly (readonly C
   };
   const tokens = index.tokenizer.tokenize(q);
   addText(q, 1, tokens);
-  const focus = questionFocus(q);
+  const focus = comparedFocus(index, q);
   if (focus !== null) addText(focus, FUSION.focusWeight);
   const numerals = numeralVariants(q);
   if (numerals.length > 0 && FUSION.numeralWeight > 0) addText(numerals.join(' '), FUSION.numeralWeight);

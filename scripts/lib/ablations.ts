@@ -36,7 +36,7 @@ const settings =
 
 export const ABLATIONS: Ablation[] = [
   { name: 'question and function words weigh nothing', off: () => setting(KEYWORD_LEG, 'dropAsking', false) },
-  { name: 'a premise-first query\'s question part counted twice', off: () => setting(FUSION, 'focusWeight', 0) },
+  { name: 'the question part of a query that compares, counted twice', off: () => setting(FUSION, 'focusWeight', 0) },
   { name: 'numbers searched both ways', off: () => setting(FUSION, 'numeralWeight', 0) },
   { name: 'the thesaurus\'s official words (keyword leg)', off: () => setting(FUSION, 'expansionWeight', 0) },
   {
