@@ -706,23 +706,26 @@ export async function warmUp(index: LoadedIndex): Promise<void> {
   if (index.embedder.info.kind === 'builtin') await queryMapOf(index).catch(() => {});
 }
 
-// a figure as a premise states one to compare with: an amount, a share, a count (not a year)
+// a figure as a premise states one to compare with: an amount, a share, a count (not a year), and
+// a question part that asks for one
 const FIGURE = /\d+(?:\.\d+)?(?:万元|亿元|万|亿|元|%|家|个|倍|项|人|名)/u;
+const ASKS_FIGURE = /多少|几/u;
 
 /**
  * The question part of a query whose premise sets another case beside it, to be counted once more:
  * "湖州首次评上国家级绿色工厂奖50万元，永州评上国家级绿色工厂奖多少？" asks what the question part asks,
- * and the premise is there to compare. A premise sets another case when it states a figure or
- * when the query names two of the corpus's regions. Most premises state the asker's own facts
- * ("民间借贷中对保证方式没有约定的情况下，保证人应该如何承担责任？"), which are what the question is
- * about: there the question part (如何承担责任) is the least particular of the query and is not
- * counted more. Null when the query is one clause or its premise is its facts (docs/SEARCH.md).
+ * and the premise is there to compare. A premise sets another case when it states a figure the
+ * question part asks for again (多少, 几) or when the query names two of the corpus's regions.
+ * Most premises state the asker's own facts ("民间借贷中对保证方式没有约定的情况下，保证人应该如何
+ * 承担责任？"), which are what the answer turns on: there the question part (如何承担责任) is the
+ * least particular of the query and is not counted more. Null when the query is one clause or
+ * its premise is its facts (docs/SEARCH.md).
  */
 export function comparedFocus(index: LoadedIndex, q: string): string | null {
   const focus = questionFocus(q);
   if (focus === null) return null;
   const premise = q.slice(0, q.lastIndexOf(focus));
-  return FIGURE.test(premise) || regionsIn(index, q).size >= 2 ? focus : null;
+  return (FIGURE.test(premise) && ASKS_FIGURE.test(focus)) || regionsIn(index, q).size >= 2 ? focus : null;
 }
 
 const QUESTION_WORD = /多少|什么|哪|几|吗|怎么|怎样|如何|是否|能否|可否|有没有|么/u;

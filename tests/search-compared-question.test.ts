@@ -92,6 +92,8 @@ describe('a question whose premise states the asker’s facts', () => {
   it('does not count its question part more', () => {
     expect(comparedFocus(laws.index, q)).toBeNull();
     expect(comparedFocus(laws.index, '储存期限届满，存货人或者仓单持有人不提取仓储物怎么办？')).toBeNull();
+    // a figure among the facts, and a question part that asks for none
+    expect(comparedFocus(laws.index, '借款年利率超过4倍后，约定的律师费用还能否获得支持？')).toBeNull();
   });
 });
 
