@@ -129,7 +129,14 @@ export const FUSION = {
   agreementPool: 10,
   rrfK: 60,
   keywordWeight: 1,
+  /** The vector leg's weight when it agrees fully: a language model's (bge-small-zh)… */
   vectorWeight: 0.2,
+  /**
+   * …and the built-in embedder's, which knows only the corpus's own words: on the laws its leg adds
+   * nothing at 0.1 or 0.2, on the seeds' queries it reorders clauses both legs found for the worse
+   * at 0.2 (docs/SEARCH.md, eleventh session).
+   */
+  builtinVectorWeight: 0.1,
   /** The agreement trust is raised to this power (above 1: a leg that agrees on little gets less than a proportional say). */
   trustExponent: 2,
   focusWeight: 1,
@@ -955,7 +962,7 @@ function collectClauses(index: LoadedIndex, keywordHits: ScoredId[], vectorHits:
     candidates.push({ clause: first, doc: owners.docs[passage]!, score: 0, keyword: { passage, rank: CANDIDATES, score: 0 }, vector: undefined, lead: 1, docRank: docRanks[passage]! });
     keywordOrder.push(first.id);
   }
-  fuse(candidates, keywordOrder, vectorOrder, keywordHits, vectorHits);
+  fuse(candidates, keywordOrder, vectorOrder, keywordHits, vectorHits, index.embedder.info.kind === 'builtin' ? FUSION.builtinVectorWeight : FUSION.vectorWeight);
   return candidates;
 }
 
@@ -977,14 +984,14 @@ export function vectorTrust(keywordClauses: readonly string[], vectorClauses: re
 /**
  * Fusion of the two legs' clause rankings. Each leg's scores are scaled to [0, 1] for this query
  * (keyword: BM25 over the best; vector: cosine between the 200th and the best), the vector leg is
- * weighed by how far it agrees with the keyword leg (vectorTrust), and a clause's score is the
- * weighted sum. With no trust the keyword order stands, and the vector leg only orders what the
+ * weighed by its embedder's weight and by how far it agrees with the keyword leg (vectorTrust), and
+ * a clause's score is the weighted sum. With no trust the keyword order stands, and the vector leg only orders what the
  * keyword leg did not find.
  */
-function fuse(candidates: Candidate[], keywordOrder: readonly string[], vectorOrder: readonly string[], keywordHits: ScoredId[], vectorHits: ScoredId[]): void {
+function fuse(candidates: Candidate[], keywordOrder: readonly string[], vectorOrder: readonly string[], keywordHits: ScoredId[], vectorHits: ScoredId[], vectorWeight: number): void {
   const trust = vectorTrust(keywordOrder, vectorOrder);
   if (FUSION.method === 'rrf') {
-    const wv = FUSION.vectorWeight * (FUSION.adaptive ? trust : 1);
+    const wv = vectorWeight * (FUSION.adaptive ? trust : 1);
     for (const c of candidates) {
       if (c.keyword) c.score += FUSION.keywordWeight / (FUSION.rrfK + c.keyword.rank + 1);
       if (c.vector) c.score += wv / (FUSION.rrfK + c.vector.rank + 1);
@@ -994,7 +1001,7 @@ function fuse(candidates: Candidate[], keywordOrder: readonly string[], vectorOr
   const kTop = keywordHits[0]?.score ?? 0;
   const vTop = vectorHits[0]?.score ?? 0;
   const vFloor = vectorHits[vectorHits.length - 1]?.score ?? 0;
-  const wv = FUSION.vectorWeight * (FUSION.adaptive ? trust ** FUSION.trustExponent : 1);
+  const wv = vectorWeight * (FUSION.adaptive ? trust ** FUSION.trustExponent : 1);
   for (const c of candidates) {
     const nk = c.keyword && kTop > 0 ? c.keyword.score / kTop : 0;
     const nv = c.vector && vTop > vFloor ? (c.vector.score - vFloor) / (vTop - vFloor) : 0;

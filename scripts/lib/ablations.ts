@@ -58,7 +58,13 @@ export const ABLATIONS: Ablation[] = [
     ),
   },
   { name: 'sections (hierarchical ranking)', off: () => setting(KEYWORD_LEG, 'sectionLevel', 0) },
-  { name: 'vector leg', off: () => setting(FUSION, 'vectorWeight', 0) },
+  {
+    name: 'vector leg',
+    off: settings(
+      () => setting(FUSION, 'vectorWeight', 0),
+      () => setting(FUSION, 'builtinVectorWeight', 0),
+    ),
+  },
   { name: 'agreement trust (a fixed vector weight instead)', off: () => setting(FUSION, 'adaptive', false) },
   { name: 'the built-in embedder\'s query map', off: () => setting(QUERY_MAP, 'use', false) },
   { name: 'one sentence that holds the question', off: () => setting(FUSION, 'sentenceWeight', 0) },
