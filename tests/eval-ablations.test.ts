@@ -10,6 +10,7 @@ import type { EmbeddedIndex } from '../server/load-index.ts';
 import { QUERY_MAP } from '../server/query-map.ts';
 import { FUSION, search } from '../server/search.ts';
 import { ABLATIONS } from '../scripts/lib/ablations.ts';
+import { HUZHOU, YONGZHOU } from './fixtures/huzhou-yongzhou.ts';
 import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
 
 /** What the steps are weighed by: the settings, and whether the learned tables they read are in use. */
@@ -40,17 +41,7 @@ describe('each step of the ranking switched off in turn', () => {
 });
 
 describe('a step switched off changes the answer where it applies', () => {
-  // real clauses of the seeds' 湖州 and 永州 measures: a query about 永州 after a premise about 湖州
-  const HUZHOU = `湖州市人民政府关于推动制造业高质量发展的实施意见
-
-三、推动绿色低碳引领
-（二）打造绿色制造品牌。对首次被评为国家级绿色园区、绿色工厂（企业）、绿色供应链管理企业、工业产品绿色设计示范企业的，分别奖励100万元、50万元、50万元、50万元。
-`;
-  const YONGZHOU = `永州市人民政府关于推动先进制造业高质量发展的若干措施
-
-三、加快技术改造
-（六）支持企业低碳转型。围绕重点行业和领域，培育绿色工厂、绿色园区，严控污染排放，加速循环化改造，力争每年打造1—2家省级绿色园区、创建5家省级以上绿色工厂，对评为国家级、省级绿色工厂的企业，由受益财政分别给予100万元、50万元一次性奖励。
-`;
+  // the seeds' 湖州 and 永州 measures: a query about 永州 after a premise about 湖州
   let scratch: ScratchIndex;
   let index: EmbeddedIndex;
   beforeAll(async () => {

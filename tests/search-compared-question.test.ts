@@ -8,6 +8,7 @@
 // ../shared/laws/corpus/民法典.md; the seeds' 湖州 and 永州 measures for the comparisons.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparedFocus, search } from '../server/search.ts';
+import { HUZHOU, YONGZHOU } from './fixtures/huzhou-yongzhou.ts';
 import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
 
 const CIVIL_CODE = `# 中华人民共和国民法典
@@ -53,18 +54,6 @@ const CIVIL_CODE = `# 中华人民共和国民法典
 第九百一十六条 储存期限届满，存货人或者仓单持有人不提取仓储物的，保管人可以催告其在合理期限内提取；逾期不提取的，保管人可以提存仓储物。
 
 第九百一十七条 储存期内，因保管不善造成仓储物毁损、灭失的，保管人应当承担赔偿责任。因仓储物本身的自然性质、包装不符合约定或者超过有效储存期造成仓储物变质、损坏的，保管人不承担赔偿责任。
-`;
-
-const HUZHOU = `湖州市人民政府关于推动制造业高质量发展的实施意见
-
-三、推动绿色低碳引领
-（二）打造绿色制造品牌。对首次被评为国家级绿色园区、绿色工厂（企业）、绿色供应链管理企业、工业产品绿色设计示范企业的，分别奖励100万元、50万元、50万元、50万元。
-`;
-
-const YONGZHOU = `永州市人民政府关于推动先进制造业高质量发展的若干措施
-
-三、加快技术改造
-（六）支持企业低碳转型。围绕重点行业和领域，培育绿色工厂、绿色园区，严控污染排放，加速循环化改造，力争每年打造1—2家省级绿色园区、创建5家省级以上绿色工厂，对评为国家级、省级绿色工厂的企业，由受益财政分别给予100万元、50万元一次性奖励。
 `;
 
 let laws: ScratchIndex;

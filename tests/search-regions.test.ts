@@ -5,21 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedIndex } from '../server/load-index.ts';
 import { FUSION, namedRegions, search } from '../server/search.ts';
+import { HUZHOU, YONGZHOU } from './fixtures/huzhou-yongzhou.ts';
 import { scratchIndex, type ScratchIndex } from './helpers/scratch-index.ts';
 
-const HUZHOU = `湖州市人民政府关于推动制造业高质量发展的实施意见
-
-三、推动绿色低碳引领
-（一）鼓励企业节能降碳。对节能降碳技术改造项目，按设备及装置投资额的15%给予奖励，单个项目最高奖励300万元。
-（二）打造绿色制造品牌。对首次被评为国家级绿色园区、绿色工厂（企业）、绿色供应链管理企业、工业产品绿色设计示范企业的，分别奖励100万元、50万元、50万元、50万元。
-`;
-
-const YONGZHOU = `永州市人民政府关于推动先进制造业高质量发展的若干措施
-
-三、加快技术改造
-（六）支持企业低碳转型。围绕重点行业和领域，培育绿色工厂、绿色园区，严控污染排放，加速循环化改造，力争每年打造1—2家省级绿色园区、创建5家省级以上绿色工厂，对评为国家级、省级绿色工厂的企业，由受益财政分别给予100万元、50万元一次性奖励。
-（七）支持企业品牌提升。推动企业建立新型质量管理体系和品牌培育管理体系，鼓励企业参与标准制定。
-`;
 
 let scratch: ScratchIndex;
 let index: EmbeddedIndex;
