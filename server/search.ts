@@ -321,7 +321,9 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
   const similar = mode === 'hybrid' ? similarArticles(q) : [];
   // (their words are a help, not a need: a search goes on without them if they cannot be read)
   const cited = similar.length > 0 ? await citedWordsOf(index).catch(() => null) : null;
-  const query = keywordQuery(index, q, cited === null ? [] : similar.slice(0, FUSION.feedbackArticles).map((a) => cited.get(a.article) ?? []));
+  // the question part of a query that sets another case beside it counts once more (comparedFocus)
+  const focus = comparedFocus(index, q);
+  const query = keywordQuery(index, q, focus, cited === null ? [] : similar.slice(0, FUSION.feedbackArticles).map((a) => cited.get(a.article) ?? []));
   const legs = (accepted: SearchFilters | null): Promise<[ScoredId[], ScoredId[]]> =>
     useKeyword && queryVector !== null && index.backend.bothTopK !== undefined && plainKeywordLeg()
       ? index.backend.bothTopK(query, queryVector, CANDIDATES, accepted)
@@ -347,7 +349,7 @@ export async function search(index: LoadedIndex, request: SearchRequest): Promis
 
   const ranked = candidates.sort(byRank);
 
-  if (mode !== 'vector') liftBySentence(index, ranked, q, terms);
+  if (mode !== 'vector') liftBySentence(ranked, focus, terms);
   if (suggested.length > 0) placeSuggested(ranked, suggested);
   if (mode === 'hybrid') placeFirst(index, ranked, terms, suggested);
   if (opens) headsFirst(index, ranked, named, queriedDocNumbers(q));
@@ -405,9 +407,8 @@ function liftNamedRegions(index: LoadedIndex, pool: Candidate[], q: string): voi
  * best sentence holds, and those clauses are ordered again. The sentence is the one the answer is
  * taken from. A named document still leads.
  */
-function liftBySentence(index: LoadedIndex, ranked: Candidate[], q: string, queryTerms: Pick<QueryTerms, 'weighted'>): void {
+function liftBySentence(ranked: Candidate[], focus: string | null, queryTerms: Pick<QueryTerms, 'weighted'>): void {
   // the question part of a query that sets another case beside it counts once more, as in the keyword leg
-  const focus = comparedFocus(index, q);
   const terms = focus === null ? queryTerms : { weighted: queryTerms.weighted.map((t) => ({ ...t, weight: focus.includes(t.term) ? t.weight * (1 + FUSION.focusWeight) : t.weight })) };
   const total = terms.weighted.reduce((sum, t) => sum + t.weight, 0);
   if (total <= 0 || FUSION.sentenceWeight <= 0) return;
@@ -773,13 +774,14 @@ function isAsking(token: string): boolean {
 }
 
 /**
- * BM25 over the whole query, plus the terms of its question part (if any) once more, plus the
- * official words for its everyday ones (policy-thesaurus.ts) at a lower weight, plus the article
- * words learned for its words (learned-expansions.ts) at a lower one still, plus the words the
- * articles similar answered questions cite share (cited: each article's words; feedbackWords) at
- * the lowest; question and function words weigh nothing.
+ * BM25 over the whole query, plus the terms of its question part once more when its premise sets
+ * another case beside it (focus: comparedFocus), plus the official words for its everyday ones
+ * (policy-thesaurus.ts) at a lower weight, plus the article words learned for its words
+ * (learned-expansions.ts) at a lower one still, plus the words the articles similar answered
+ * questions cite share (cited: each article's words; feedbackWords) at the lowest; question and
+ * function words weigh nothing.
  */
-function keywordQuery(index: LoadedIndex, q: string, cited: readonly (readonly CitedWord[])[]): WeightedQuery {
+function keywordQuery(index: LoadedIndex, q: string, focus: string | null, cited: readonly (readonly CitedWord[])[]): WeightedQuery {
   const query: WeightedQuery = { words: new Map(), bigrams: new Map(), exact: q };
   const addText = (text: string, weight: number, tokens: readonly string[] = index.tokenizer.tokenize(text)) => {
     const plain = KEYWORD_LEG.dropAsking ? withoutAsking(text) : text;
@@ -791,7 +793,6 @@ function keywordQuery(index: LoadedIndex, q: string, cited: readonly (readonly C
   };
   const tokens = index.tokenizer.tokenize(q);
   addText(q, 1, tokens);
-  const focus = comparedFocus(index, q);
   if (focus !== null) addText(focus, FUSION.focusWeight);
   const numerals = numeralVariants(q);
   if (numerals.length > 0 && FUSION.numeralWeight > 0) addText(numerals.join(' '), FUSION.numeralWeight);
