@@ -262,7 +262,6 @@ for (const set of sets) {
   const ablated: ProductReport[] = [];
   if (values.ablate) {
     for (const ablation of ABLATIONS) {
-      if (folds === null) useTables(undefined);
       ablated.push(await evaluateMode(index, 'hybrid', ablation));
       log(`  ${ablated.length} of ${ABLATIONS.length} steps switched off in turn`);
     }
