@@ -68,13 +68,21 @@ export function loadJieba(): void {
   startJieba();
 }
 
+// Counts the words added to jieba's dictionary: a text segmented before an addition may be
+// segmented otherwise after it.
+let dictionaryEdition = 0;
+
 function addTerm(term: string): void {
   const word = normalizeForTokens(term);
   if (addedTerms.has(word) || [...word].length < 2 || !HAN_ONLY.test(word)) return;
   const before = cut_for_search(word, true).filter((w) => w !== word);
   addedTerms.set(word, before);
   add_word(word);
+  dictionaryEdition++;
 }
+
+/** How many texts a tokenizer remembers the words of: a search segments its query for several readers of it. */
+const RECENT_TEXTS = 8;
 
 /**
  * Search-mode jieba (HMM on) with the policy dictionary added. Latin and digits are lowercased,
@@ -85,7 +93,20 @@ export function createChineseTokenizer(options: { dictionary?: string[] } = {}):
   const dictionary = [...(options.dictionary ?? [])];
   for (const term of dictionary) addTerm(term);
 
+  // the last texts segmented, newest last, with the dictionary's edition then
+  const recent = new Map<string, { edition: number; tokens: string[] }>();
+
   function tokenize(text: string): string[] {
+    const known = recent.get(text);
+    if (known !== undefined && known.edition === dictionaryEdition) return [...known.tokens];
+    const tokens = segment(text);
+    recent.delete(text);
+    if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
+    recent.set(text, { edition: dictionaryEdition, tokens });
+    return [...tokens];
+  }
+
+  function segment(text: string): string[] {
     const out: string[] = [];
     const outStart: number[] = [];
     // jieba search mode emits the dictionary sub-words of a word just before the word itself.

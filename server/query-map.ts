@@ -12,8 +12,9 @@
 // table's own questions is moved by the map learned without it, as similar-questions.ts does not
 // count a question as its own neighbour (its own answer is not repeated to it): with A and B the
 // sums below, M without (x, its n articles summing to s) is (A − n x xᵀ)⁻¹ (B − x sᵀ), and
-// xᵀ times it is proportional to uᵀB − (uᵀx) sᵀ, u = A⁻¹x (Sherman–Morrison). docs/SEARCH.md has
-// the measurements (held out: questions the map was not learned from).
+// xᵀ times it is proportional to uᵀB − (uᵀx) sᵀ with u = A⁻¹x (Sherman–Morrison), which is
+// xᵀMᵀ − (xᵀA⁻¹x) sᵀ: the map's own product and a number learned with the question. docs/SEARCH.md
+// has the measurements (held out: questions the map was not learned from).
 import type { Embedder } from '../ingest/types.ts';
 import { turnTaker } from './event-loop.ts';
 
@@ -26,13 +27,10 @@ export const QUERY_MAP = {
 
 export interface QueryMap {
   dims: number;
-  /** Mᵀ = A⁻¹B, dims × dims row-major: the mapped vector is xᵀ Mᵀ. */
+  /** Mᵀ = A⁻¹B, dims × dims row-major: the mapped vector is xᵀ Mᵀ (A = ridge I + Σ n x xᵀ, B = ridge I + Σ x sᵀ). */
   transposed: Float64Array;
-  /** A⁻¹ and B (A = ridge I + Σ n x xᵀ, B = ridge I + Σ x sᵀ), for a question of its own. */
-  inverse: Float64Array;
-  sums: Float64Array;
-  /** Its own questions by the text embedded for them: s, the vectors of the articles they cite, summed. */
-  own: Map<string, Float64Array>;
+  /** Its own questions by the text embedded for them: s, the vectors of the articles they cite, summed, and xᵀA⁻¹x. */
+  own: Map<string, { answers: Float64Array; spread: number }>;
   /** The (question, article) pairs it was learned from. */
   pairs: number;
 }
@@ -57,7 +55,7 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
     xy[i * dims + i] = ridge;
   }
   let pairs = 0;
-  const own: QueryMap['own'] = new Map();
+  const own = new Map<string, { x: Float32Array; answers: Float64Array }>();
   // the server goes on answering while it learns
   const takeTurn = turnTaker();
   for (const { question, articles } of answered) {
@@ -72,8 +70,8 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
     }
     const n = articles.length;
     const same = own.get(question);
-    if (same === undefined) own.set(question, answers);
-    else for (let j = 0; j < dims; j++) same[j]! += answers[j]!;
+    if (same === undefined) own.set(question, { x, answers });
+    else for (let j = 0; j < dims; j++) same.answers[j]! += answers[j]!;
     for (let i = 0; i < dims; i++) {
       const xi = x[i]!;
       if (xi === 0) continue;
@@ -87,10 +85,13 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
     pairs += n;
   }
   if (pairs === 0) return null;
-  const identity = new Float64Array(dims * dims);
-  for (let i = 0; i < dims; i++) identity[i * dims + i] = 1;
   const l = cholesky(xx, dims);
-  return { dims, transposed: solveCholesky(l, xy, dims), inverse: solveCholesky(l, identity, dims), sums: xy, own, pairs };
+  return {
+    dims,
+    transposed: solveCholesky(l, xy, dims),
+    own: new Map([...own].map(([question, { x, answers }]) => [question, { answers, spread: inverseSquare(l, x, dims) }])),
+    pairs,
+  };
 }
 
 /**
@@ -100,17 +101,10 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
 export function mapQuery(map: QueryMap | null, x: Float32Array, text?: string): Float32Array {
   if (map === null || map.dims !== x.length) return x;
   const { dims } = map;
+  const y = timesMatrix(x, map.transposed, dims);
   const self = text === undefined ? undefined : map.own.get(text);
-  let y: Float64Array;
-  if (self === undefined) y = timesMatrix(x, map.transposed, dims);
-  else {
-    // uᵀB − (uᵀx) sᵀ with u = A⁻¹x (A⁻¹ is symmetric: u = xᵀA⁻¹)
-    const u = timesMatrix(x, map.inverse, dims);
-    y = timesMatrix(u, map.sums, dims);
-    let ux = 0;
-    for (let i = 0; i < dims; i++) ux += u[i]! * x[i]!;
-    for (let j = 0; j < dims; j++) y[j]! -= ux * self[j]!;
-  }
+  // one of its own questions: xᵀMᵀ − (xᵀA⁻¹x) sᵀ, the map learned without it (up to scale)
+  if (self !== undefined) for (let j = 0; j < dims; j++) y[j]! -= self.spread * self.answers[j]!;
   let norm = 0;
   for (const v of y) norm += v * v;
   norm = Math.sqrt(norm);
@@ -130,6 +124,20 @@ function timesMatrix(x: ArrayLike<number>, m: Float64Array, dims: number): Float
     for (let j = 0; j < dims; j++) y[j]! += xi * m[row + j]!;
   }
   return y;
+}
+
+/** xᵀA⁻¹x from A's Cholesky factor L: |z|² where L z = x. */
+function inverseSquare(l: Float64Array, x: ArrayLike<number>, n: number): number {
+  const z = new Float64Array(n);
+  let square = 0;
+  for (let i = 0; i < n; i++) {
+    let s = x[i]!;
+    const row = i * n;
+    for (let k = 0; k < i; k++) s -= l[row + k]! * z[k]!;
+    z[i] = s / l[row + i]!;
+    square += z[i]! * z[i]!;
+  }
+  return square;
 }
 
 /** L of A = L Lᵀ for a symmetric positive definite n × n A. */

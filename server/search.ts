@@ -1282,7 +1282,7 @@ function toResult(index: LoadedIndex, c: Candidate, terms: QueryTerms): SearchRe
     highlights: c.named ? withLabelMarked(findHighlights(text, terms), text, clause.label) : findHighlights(text, terms),
     score: Math.round(c.score * 1e6) / 1e6,
     url: `/doc/${encodeURIComponent(doc.id)}#${clause.id}`,
-    citation: citeClause(doc, clause.id, treeOf(doc)),
+    citation: citationOf(doc, clause.id),
     ...(c.suggested ? { similarQuestions: c.suggested } : {}),
     ...(c.crime ? { crimeName: c.crime } : {}),
   };
@@ -1294,13 +1294,15 @@ function withLabelMarked(highlights: [number, number][], text: string, label: st
   return [[0, label.length] as [number, number], ...highlights.filter(([start]) => start >= label.length)];
 }
 
-const trees = new WeakMap<PolicyDocument, ClauseTree>();
+const citations = new WeakMap<PolicyDocument, { tree: ClauseTree; cited: Map<string, string> }>();
 
-/** A document's clause tree for citations, made on its first cited clause. */
-function treeOf(doc: PolicyDocument): ClauseTree {
-  let tree = trees.get(doc);
-  if (tree === undefined) trees.set(doc, (tree = clauseTree(doc.clauses)));
-  return tree;
+/** How a clause is cited (citeClause), worked out once per clause: its document's tree is made on its first cited clause. */
+function citationOf(doc: PolicyDocument, clauseId: string): string {
+  let known = citations.get(doc);
+  if (known === undefined) citations.set(doc, (known = { tree: clauseTree(doc.clauses), cited: new Map() }));
+  let citation = known.cited.get(clauseId);
+  if (citation === undefined) known.cited.set(clauseId, (citation = citeClause(doc, clauseId, known.tree)));
+  return citation;
 }
 
 /** Folds full-width ASCII to half-width and Latin to lower case, one UTF-16 unit for one, so offsets hold. */

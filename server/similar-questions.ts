@@ -49,6 +49,8 @@ interface Model {
   idf: Map<string, number>;
   /** bigram -> [question, its weight in that question's unit vector] */
   postings: Map<string, [number, number][]>;
+  /** A query's cosine with each question, reused from query to query. */
+  similarity: Float64Array;
 }
 
 /** tf-idf weights ((1 + log tf) × idf), scaled to unit length. */
@@ -88,6 +90,7 @@ function modelOf(rows: AnsweredQuestions['questions']): Model {
     cited: rows.map(([, articles]) => articles.map(([file, article]) => `${file}\u0000${article}`)),
     idf,
     postings,
+    similarity: new Float64Array(rows.length),
   };
 }
 
@@ -128,13 +131,20 @@ export function similarArticles(q: string): SimilarArticle[] {
   const m = current();
   if (m === null) return [];
   const query = unitVector(contentUnits(q), (g) => m.idf.get(g) ?? 0);
-  const similarity = new Map<number, number>();
+  // each question's cosine, summed in an array the size of the table (the questions a query's
+  // bigrams reach are hundreds: a map of them costs more than the sums)
+  const similarity = m.similarity.fill(0);
+  const reached: number[] = [];
   for (const [g, w] of query) {
-    for (const [question, v] of m.postings.get(g) ?? []) similarity.set(question, (similarity.get(question) ?? 0) + w * v);
+    for (const [question, v] of m.postings.get(g) ?? []) {
+      if (similarity[question] === 0) reached.push(question);
+      similarity[question]! += w * v;
+    }
   }
   const own = compactText(q);
-  const neighbours = [...similarity]
-    .filter(([question]) => m.texts[question] !== own)
+  const neighbours = reached
+    .filter((question) => m.texts[question] !== own)
+    .map((question): [number, number] => [question, similarity[question]!])
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, SIMILAR_QUESTIONS.neighbours);
   const found = new Map<string, { score: number; citing: number[] }>();

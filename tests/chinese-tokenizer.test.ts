@@ -53,6 +53,16 @@ describe('createChineseTokenizer', () => {
     expect(a.tokenize(RAW_SMES)).toEqual(before);
   });
 
+  it('a text segmented before a term is added is segmented with it after, and what it returns is the caller\'s own', () => {
+    const a = createChineseTokenizer();
+    const before = a.tokenize('培育链主企业');
+    expect(before).not.toContain('链主企业');
+    before.push('改过');
+    expect(a.tokenize('培育链主企业')).not.toContain('改过');
+    createChineseTokenizer({ dictionary: ['链主企业'] });
+    expect(a.tokenize('培育链主企业')).toContain('链主企业');
+  });
+
   it('drops stopwords, question words and punctuation; keeps content words', () => {
     const tokenizer = createChineseTokenizer();
     expect(tokenizer.tokenize('我们买了新设备，贷款利息能补吗？')).toEqual(['买', '新', '设备', '贷款', '利息', '能补']);
