@@ -27,8 +27,8 @@ export const QUERY_MAP = {
 
 export interface QueryMap {
   dims: number;
-  /** Mᵀ = A⁻¹B, dims × dims row-major: the mapped vector is xᵀ Mᵀ (A = ridge I + Σ n x xᵀ, B = ridge I + Σ x sᵀ). */
-  transposed: Float64Array;
+  /** Mᵀ = A⁻¹B, dims × dims row-major: the mapped vector is xᵀ Mᵀ (A = ridge I + Σ n x xᵀ, B = ridge I + Σ x sᵀ). Single precision: half the memory a query reads, the same results (docs/SEARCH.md). */
+  transposed: Float32Array;
   /** Its own questions by the text embedded for them: s, the vectors of the articles they cite, summed, and xᵀA⁻¹x. */
   own: Map<string, { answers: Float64Array; spread: number }>;
   /** The (question, article) pairs it was learned from. */
@@ -88,7 +88,7 @@ export async function learnQueryMap(embedder: Pick<Embedder, 'info' | 'embedQuer
   const l = cholesky(xx, dims);
   return {
     dims,
-    transposed: solveCholesky(l, xy, dims),
+    transposed: Float32Array.from(solveCholesky(l, xy, dims)),
     own: new Map([...own].map(([question, { x, answers }]) => [question, { answers, spread: inverseSquare(l, x, dims) }])),
     pairs,
   };
@@ -115,7 +115,7 @@ export function mapQuery(map: QueryMap | null, x: Float32Array, text?: string): 
 }
 
 /** xᵀ M for a row-major dims × dims M. */
-function timesMatrix(x: ArrayLike<number>, m: Float64Array, dims: number): Float64Array {
+function timesMatrix(x: ArrayLike<number>, m: Float32Array, dims: number): Float64Array {
   const y = new Float64Array(dims);
   for (let i = 0; i < dims; i++) {
     const xi = x[i]!;
