@@ -839,8 +839,6 @@ export interface Level {
   index: KeywordIndex;
   k: number;
   apply(best: ScoredId[]): void;
-  /** What the level is searched for (the query itself when not given). */
-  query?: WeightedQuery;
 }
 
 /** The arrays a RangeScorer's thread reads, in shared memory. */
@@ -1320,9 +1318,8 @@ export class KeywordIndex {
    * after the other.
    */
   searchLeveled(query: WeightedQuery, k: number, boost: Float32Array, level: Level, alongside?: () => void): ScoredId[] {
-    const levelQuery = level.query ?? query;
     const oneAfterTheOther = () => {
-      level.apply(level.index.searchWeighted(levelQuery, level.k, undefined, { alongside }));
+      level.apply(level.index.searchWeighted(query, level.k, undefined, { alongside }));
       return this.searchWeighted(query, k, boost);
     };
     const helper = this.helper;
@@ -1341,14 +1338,14 @@ export class KeywordIndex {
     const terms = this.termList(query);
     const split = helper.from;
     const theirs = this.termsFrom(terms, split);
-    if (!helper.startWithLevel(theirs, level.index.termList(levelQuery), level.k, k)) return oneAfterTheOther();
+    if (!helper.startWithLevel(theirs, level.index.termList(query), level.k, k)) return oneAfterTheOther();
     let nTouched = 0;
     try {
       try {
         alongside?.();
         nTouched = this.accumulate(terms, 0, split);
         // no answer in time: the level is scored here (its index has no thread of its own)
-        level.apply(helper.levelBest!() ?? level.index.searchWeighted(levelQuery, level.k));
+        level.apply(helper.levelBest!() ?? level.index.searchWeighted(query, level.k));
       } finally {
         helper.boostReady!();
       }

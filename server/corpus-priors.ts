@@ -35,14 +35,6 @@ export const KEYWORD_LEG = {
   /** k1 and b of the section level (long units). */
   levelK1: 1.2,
   levelB: 0.75,
-  /**
-   * A term weighing less than this in the query is not searched for at the section level: the
-   * level hears what the query says (its words, its question part, its numbers, the thesaurus's
-   * official words at 0.5), not the guesses from other questions (learned words at 0.25, the
-   * words of what similar questions cite at 0.1), which would only tilt which chapter it is about
-   * and cost every search their postings again (docs/SEARCH.md, twelfth session).
-   */
-  levelMinWeight: 0.3,
 };
 
 // The documents' citation priors, and the per-passage boost made from them, once per loaded index.

@@ -115,10 +115,7 @@ export class EmbeddedBackend implements SearchBackend {
       }
     };
     try {
-      const min = KEYWORD_LEG.levelMinWeight;
-      const keep = (terms: Map<string, number>) => new Map([...terms].filter(([, w]) => w >= min));
-      const levelQuery = min > 0 ? { ...query, words: keep(query.words), bigrams: keep(query.bigrams) } : query;
-      return this.keyword.searchLeveled(query, k, boost, { index: sections.index, k: SECTION_DEPTH, apply, query: levelQuery }, alongside);
+      return this.keyword.searchLeveled(query, k, boost, { index: sections.index, k: SECTION_DEPTH, apply }, alongside);
     } finally {
       for (const f of factors) {
         for (let i = groups.offsets[f.id]!; i < groups.offsets[f.id + 1]!; i++) {

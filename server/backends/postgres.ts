@@ -121,14 +121,10 @@ export class PostgresBackend implements SearchBackend {
     const fields: number[] = [];
     const terms: string[] = [];
     const weights: number[] = [];
-    // what the section level is searched for: the terms weighing levelMinWeight or more (embedded.ts)
-    const level: { fields: number[]; terms: string[]; weights: number[] } = { fields: [], terms: [], weights: [] };
     const add = (field: number, map: Map<string, number>, weight: number) => {
       if (!(weight > 0)) return;
       for (const [term, w] of map) {
-        if (!(w > 0)) continue;
-        fields.push(field), terms.push(term), weights.push(weight * w);
-        if (w >= KEYWORD_LEG.levelMinWeight) level.fields.push(field), level.terms.push(term), level.weights.push(weight * w);
+        if (w > 0) fields.push(field), terms.push(term), weights.push(weight * w);
       }
     };
     add(FIELD.words, query.words, 1);
@@ -139,13 +135,13 @@ export class PostgresBackend implements SearchBackend {
 
     return this.run(async (tx) => {
       let factors: ScoredId[] = [];
-      if (KEYWORD_LEG.sectionLevel > 0 && level.fields.length > 0) {
+      if (KEYWORD_LEG.sectionLevel > 0 && fields.length > 0) {
         const sections = await tx.query<{ id: number; score: number }>(
           `WITH t AS (${termWeights(`${s}.section_terms`, 'sections')})
            SELECT u.id, sum(t.wi * u.part) AS score
            FROM t CROSS JOIN LATERAL unnest(t.ids, t.parts) AS u(id, part)
            GROUP BY u.id ORDER BY score DESC, u.id LIMIT $5`,
-          [level.fields, level.terms, level.weights, this.keyword.sectionCount, SECTION_DEPTH],
+          [fields, terms, weights, this.keyword.sectionCount, SECTION_DEPTH],
         );
         factors = sectionFactors(sections.rows.map((r) => ({ id: r.id, score: Number(r.score) })));
       }
