@@ -11,7 +11,7 @@
 // one dictionary per WebAssembly instance, and two products sharing one would each see the other's
 // added words. The index must be one the base's code can read (index format of its day); the
 // default is the laws index `npm run eval` builds.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LoadedIndex } from '../server/load-index.ts';
 import type { SearchRequest, SearchResponse } from '../server/search.ts';
+import { benchQuestions } from './lib/bench-questions.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -32,13 +33,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.base === undefined) throw new Error('--base REV is needed: the commit to compare this checkout with (e.g. a50346b)');
-const files: Record<string, string> = {
-  laws: path.join(root, '../shared/eval/laws-train.json'),
-  dev: path.join(root, '../shared/eval/queries.dev.json'),
-};
-const file = files[args.queries!];
-if (file === undefined) throw new Error(`--queries is laws or dev; got "${args.queries}"`);
-const questions = (JSON.parse(readFileSync(file, 'utf8')) as { query: string }[]).slice(0, Number(args.count)).map((q) => q.query);
+const questions = benchQuestions(root, args.queries!, Number(args.count));
 const modes = args.mode!.split(',') as NonNullable<SearchRequest['mode']>[];
 const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
 const base = git('rev-parse', '--short', `${args.base}^{commit}`);

@@ -8,12 +8,12 @@
 // the p50 of each setting is given as a multiple of the seeds': how search time grows with the
 // corpus, measured under one load.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadIndex, type LoadedIndex } from '../server/load-index.ts';
 import { search } from '../server/search.ts';
+import { benchQuestions } from './lib/bench-questions.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -25,18 +25,12 @@ const { values: args } = parseArgs({
     seeds: { type: 'string' },
   },
 });
-const files: Record<string, string> = {
-  laws: path.join(root, '../shared/eval/laws-train.json'),
-  dev: path.join(root, '../shared/eval/queries.dev.json'),
-};
-const file = files[args.queries!];
-if (file === undefined) throw new Error(`--queries is laws or dev; got "${args.queries}"`);
-const questions = (JSON.parse(readFileSync(file, 'utf8')) as { query: string }[]).slice(0, Number(args.count)).map((q) => q.query);
+const questions = benchQuestions(root, args.queries!, Number(args.count));
 
 const seeds =
   args.seeds === undefined
     ? null
-    : { index: await loadIndex(args.seeds), questions: (JSON.parse(readFileSync(files.dev!, 'utf8')) as { query: string }[]).map((q) => q.query), times: [] as number[] };
+    : { index: await loadIndex(args.seeds), questions: benchQuestions(root, 'dev', Infinity), times: [] as number[] };
 const loaded: [string, LoadedIndex][] = [
   ['one thread', await loadIndex(args.index!, { keywordThreads: 1 })],
   ['two threads', await loadIndex(args.index!, { keywordThreads: 2 })],
