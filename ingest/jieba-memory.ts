@@ -6,6 +6,10 @@
 // The file is a cache (node_modules/.cache/policy-clause-search/), named by a hash of jieba's
 // WebAssembly file, written whole or not at all. One that cannot be read, or that does not give
 // jieba's own answer to a probe sentence, is removed, and jieba builds its dictionary as before.
+// The probe is asked both ways jieba answers: as words, and as tokens with their places, which
+// come back through the values jieba's JavaScript side lends it. A memory kept by a process that
+// had used jieba before (as two copies of the product in one process would) still segments the
+// probe into the right words, but its tokens come back without their word.
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { threadId } from 'node:worker_threads';
@@ -48,10 +52,11 @@ interface Instance {
   table: WebAssembly.Table;
 }
 
-/** What is kept beside the memory: the table's length then, and jieba's answer to the probe. */
+/** What is kept beside the memory: the table's length then, and jieba's answers to the probe. */
 interface Kept {
   table: number;
   probe: string;
+  tokens: string;
 }
 
 function memoryFile(): string {
@@ -66,13 +71,17 @@ function probe(): string {
   return jieba.cut(PROBE, true).join(' ');
 }
 
+function probeTokens(): string {
+  return JSON.stringify(jieba.tokenize(PROBE, 'search', true));
+}
+
 function keep({ memory, table }: Instance, file: string): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     // a build's threads may each keep it at once
     const temporary = `${file}.${process.pid}-${threadId}.tmp`;
     writeFileSync(temporary, new Uint8Array(memory.buffer));
-    const kept: Kept = { table: table.length, probe: probe() };
+    const kept: Kept = { table: table.length, probe: probe(), tokens: probeTokens() };
     writeFileSync(`${file}.json`, JSON.stringify(kept));
     renameSync(temporary, file);
   } catch {
@@ -93,7 +102,7 @@ function restore({ memory, table }: Instance, file: string): boolean {
   let restored = false;
   try {
     const size = fstatSync(fd).size;
-    if (size % PAGE !== 0 || size < fresh.length || !(kept.table >= table.length) || typeof kept.probe !== 'string') return false;
+    if (size % PAGE !== 0 || size < fresh.length || !(kept.table >= table.length) || typeof kept.probe !== 'string' || typeof kept.tokens !== 'string') return false;
     memory.grow((size - fresh.length) / PAGE);
     const view = new Uint8Array(memory.buffer);
     let at = 0;
@@ -105,7 +114,7 @@ function restore({ memory, table }: Instance, file: string): boolean {
     if (at !== size) return false;
     // the slots the memory counts on (their values are set as they are lent)
     if (kept.table > table.length) table.grow(kept.table - table.length);
-    restored = probe() === kept.probe;
+    restored = probe() === kept.probe && probeTokens() === kept.tokens;
     return restored;
   } catch {
     return false;

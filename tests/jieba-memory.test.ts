@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
 const child = path.join(root, 'tests/helpers/jieba-child.ts');
+const usedChild = path.join(root, 'tests/helpers/jieba-used-child.ts');
 // real text of a seed: the tokens must be the same whichever way jieba started
 const text = readFileSync(path.join(root, 'corpus', readSeed()), 'utf8').slice(0, 3000);
 
@@ -68,6 +69,15 @@ describe('jieba started from its kept memory', () => {
     expect(again.tokens).toEqual(built.tokens);
     expect(again.words).toEqual(built.words);
     expect(existsSync(file)).toBe(true);
+    expect(run(file).how).toBe('restored');
+  }, 60_000);
+
+  it('a memory kept by a process that had used jieba before is put aside (its tokens would come back without their word)', () => {
+    const file = path.join(dir, 'used.memory');
+    expect(execFileSync(process.execPath, ['--import', 'tsx', usedChild, file], { cwd: root, encoding: 'utf8' }).trim()).toBe('built');
+    const again = run(file);
+    expect(again.how).toBe('built');
+    expect(again.tokens).toEqual(built.tokens);
     expect(run(file).how).toBe('restored');
   }, 60_000);
 });
