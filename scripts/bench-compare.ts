@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import type { LoadedIndex } from '../server/load-index.ts';
 import type { SearchRequest, SearchResponse } from '../server/search.ts';
 import { benchQuestions } from './lib/bench-questions.ts';
+import { percentile } from './lib/stats.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -81,13 +82,11 @@ try {
     if (pass > 0) process.stdout.write(`\rpass ${pass} of ${args.passes}`);
   }
   process.stdout.write('\n');
-  const at = (times: number[], p: number) => [...times].sort((a, b) => a - b)[Math.floor(p * (times.length - 1))]!;
   for (const mode of modes) {
-    const [was, now] = sides.map((s) => s.times.get(mode)!);
-    for (const s of sides) console.log(`${mode.padEnd(8)} ${s.name.padEnd(16)} p50 ${at(s.times.get(mode)!, 0.5).toFixed(2)} ms  p95 ${at(s.times.get(mode)!, 0.95).toFixed(2)} ms`);
-    console.log(`${mode.padEnd(8)} this checkout's p50 is ${(at(now!, 0.5) / at(was!, 0.5)).toFixed(3)} times the base's (p95 ${(at(now!, 0.95) / at(was!, 0.95)).toFixed(3)})`);
+    const [was, now] = sides.map((s) => s.times.get(mode)!) as [number[], number[]];
+    for (const s of sides) console.log(`${mode.padEnd(8)} ${s.name.padEnd(16)} p50 ${percentile(s.times.get(mode)!, 50).toFixed(2)} ms  p95 ${percentile(s.times.get(mode)!, 95).toFixed(2)} ms`);
+    console.log(`${mode.padEnd(8)} this checkout's p50 is ${(percentile(now, 50) / percentile(was, 50)).toFixed(3)} times the base's (p95 ${(percentile(now, 95) / percentile(was, 95)).toFixed(3)})`);
   }
-  process.exitCode = 0;
 } finally {
   try {
     git('worktree', 'remove', '--force', worktree);
